@@ -1,0 +1,100 @@
+"""Development settings: everything the site needs. publishconf.py changes only
+what production needs on top of this file."""
+
+import datetime
+
+AUTHOR = "HAET 2021 organisers"
+SITENAME = "HAET 2021"
+SITESUBTITLE = "Hardware Aware Efficient Training, a workshop at ICLR 2021"
+SITEURL = ""
+# The dev server's address: feeds need absolute links even in development.
+FEED_DOMAIN = "http://127.0.0.1:8000"
+
+PATH = "content"
+THEME = "themes/haet"
+TIMEZONE = "Europe/Paris"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["workshop_data", "feed_links", "neighbours"]
+
+# Content layout: announcements in news/, pages in pages/, data lists in data/.
+ARTICLE_PATHS = ["news"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {"extra/favicon.svg": {"path": "favicon.svg"}}
+WORKSHOP_DATA_PATH = "data"
+IGNORE_FILES = ["**/.*", "README.md"]
+
+# Clean URLs: /schedule/, /news/2021/schedule-fixed/.
+ARTICLE_URL = "news/{date:%Y}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = DRAFT_URL + "index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_URL + "index.html"
+INDEX_SAVE_AS = "news/index.html"
+INDEX_URL = "news/"
+ARCHIVES_SAVE_AS = "news/archive/index.html"
+ARCHIVES_URL = "news/archive/"
+TAG_URL = "news/tag/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+TAGS_SAVE_AS = "news/tag/index.html"
+TAGS_URL = "news/tag/"
+# One category ("News") and one author: their pages would only repeat the index.
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+DEFAULT_CATEGORY = "News"
+USE_FOLDER_AS_CATEGORY = False
+DIRECT_TEMPLATES = ["index", "tags", "archives"]
+
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+# How many announcements the home page lists.
+HOME_LATEST_NEWS = 4
+
+# Feeds: every announcement, full content, Atom and RSS.
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+RSS_FEED_SUMMARY_ONLY = False
+FEED_MAX_ITEMS = None
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+TYPOGRIFY = True
+# widont's non-breaking spaces make long titles overflow narrow screens.
+TYPOGRIFY_OMIT_FILTERS = ["widont"]
+
+
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+DELETE_OUTPUT_DIRECTORY = False
+# The navigation lists Home, News, then every published page in file-name order
+# (content/pages/10-aims.md, 20-...); a page's `Nav_title` shortens its entry.
+PAGE_ORDER_BY = "basename"
+
+# Escape everything that reaches a template unless the theme marks it safe
+# (Pelican's default is off); the theme comments each `|safe`.
+JINJA_ENVIRONMENT = {"autoescape": True}
+TEMPLATE_PAGES = {"404.html": "404.html"}
+THEME_COLOR = "#0b5fa5"
+SOCIAL_IMAGE = "images/social-card.png"
+JINJA_GLOBALS = {"utc": datetime.UTC}

@@ -1,0 +1,3 @@
+from .feed_links import register
+
+__all__ = ["register"]

@@ -1,0 +1,53 @@
+"""Make every link and image URL inside feed items absolute.
+
+Pelican rewrites `{filename}`/`{static}` links for feeds, but a plain Markdown
+link such as `[x](/schedule/)` stays relative, and feed readers cannot resolve
+it: Pelican writes no xml:base (getpelican/pelican#812, #1640).
+"""
+
+from html import escape
+from urllib.parse import urljoin
+
+import lxml.html
+from feedgenerator import get_tag_uri
+from pelican import signals
+
+
+def absolute_srcset(srcset, base):
+    candidates = []
+    for candidate in srcset.split(","):
+        url, _, descriptor = candidate.strip().partition(" ")
+        candidates.append(f"{urljoin(base, url)} {descriptor}".strip())
+    return ", ".join(candidates)
+
+
+def make_links_absolute(html, base):
+    """Return html with relative href/src/srcset URLs resolved against base."""
+    if not html or not html.strip():
+        return html
+    wrapper = lxml.html.fragment_fromstring(html, create_parent="div")
+    wrapper.make_links_absolute(base, resolve_base_href=False)
+    for element in wrapper.iter():
+        if element.get("srcset"):
+            element.set("srcset", absolute_srcset(element.get("srcset"), base))
+    return escape(wrapper.text or "", quote=False) + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in wrapper
+    )
+
+
+def absolutise_feed(context, feed):
+    """feed_generated receiver. In development SITEURL is empty, so item links
+    are root-relative too: resolve them against FEED_DOMAIN (the dev server)."""
+    domain = (context.get("SITEURL") or context.get("FEED_DOMAIN") or "") + "/"
+    feed.feed["link"] = urljoin(domain, feed.feed["link"])
+    for item in feed.items:
+        if not item["link"].startswith(("http://", "https://")):
+            item["link"] = urljoin(domain, item["link"])
+            item["unique_id"] = get_tag_uri(item["link"], item["pubdate"])
+        for key in ("description", "content"):
+            if item.get(key):
+                item[key] = make_links_absolute(item[key], item["link"])
+
+
+def register():
+    signals.feed_generated.connect(absolutise_feed)

@@ -1,0 +1,3 @@
+from .neighbours import register
+
+__all__ = ["register"]

@@ -1,0 +1,3 @@
+from .workshop_data import register
+
+__all__ = ["register"]

@@ -1,0 +1,432 @@
+"""Load the workshop's YAML data lists, validate them, and hand them to templates.
+
+Every generator shares one context dict per build, so the data is loaded once
+per build (and again on every rebuild, so edits show up under livereload).
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+CONTEXT_KEY = "workshop"
+SLOT_KINDS = ("opening", "keynote", "break", "posters", "panel", "closing")
+
+
+class DataError(Exception):
+    """Bad data: the message names the file and the line."""
+
+
+# --- Reading YAML with line numbers ----------------------------------------
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader whose mappings remember the line they start on."""
+
+
+def _construct_mapping(loader, node):
+    mapping = Entry(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+
+
+class Entry(dict):
+    line = 0
+
+
+def read_yaml(path):
+    """Parse one data file; syntax errors become a DataError with the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader)
+    except FileNotFoundError:
+        raise DataError(f"{path}: missing data file") from None
+    except UnicodeDecodeError as error:
+        raise DataError(f"{path}: not UTF-8 text ({error.reason})") from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise DataError(f"{where}: YAML syntax error: {error.problem}") from None
+
+
+# --- The data model ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Speaker:
+    id: str
+    name: str
+    affiliation: str
+    talk: str
+    summary: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: dt.datetime
+    end: dt.datetime
+    kind: str
+    title: str
+    description: str = ""
+    speaker: Speaker | None = None
+
+    @property
+    def utc_start(self):
+        return self.start.astimezone(dt.UTC)
+
+    @property
+    def utc_end(self):
+        return self.end.astimezone(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Paper:
+    id: int
+    title: str
+    authors: tuple[str, ...]
+    track: str
+    award: str = ""
+    video: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    affiliation: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Sponsor:
+    name: str
+
+
+@dataclass(frozen=True)
+class KeyDate:
+    what: str
+    date: dt.date
+    deadline: dt.datetime | None = None  # when a time (and zone) is given
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rank:
+    rank: int
+    team: str
+    accuracy: float
+    members: tuple[str, ...]
+    code: str
+    paper: Paper
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    short_name: str
+    iclr_title: str
+    tagline: str
+    start: dt.datetime
+    end: dt.datetime
+    timezone: ZoneInfo
+    attendance: str
+    registration_url: str
+    iclr_page_url: str
+    poster_room_url: str
+    proceedings_url: str
+    proceedings_date: dt.date
+    contact: tuple[str, ...]
+    super_event: dict
+
+    @property
+    def zone_label(self):
+        """The workshop's zone as people say it, e.g. "CEST (GMT+2)"."""
+        hours = self.start.utcoffset().total_seconds() / 3600
+        return f"{self.start.tzname()} (GMT{hours:+g})"
+
+    @property
+    def utc_start(self):
+        return self.start.astimezone(dt.UTC)
+
+    @property
+    def utc_end(self):
+        return self.end.astimezone(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Workshop:
+    event: Event
+    speakers: tuple[Speaker, ...]
+    schedule: tuple[Slot, ...]
+    papers: tuple[Paper, ...]
+    organisers: tuple[Person, ...]
+    sponsors: tuple[Sponsor, ...]
+    dates: tuple[KeyDate, ...]
+    ranking: tuple[Rank, ...]
+    speakers_by_id: dict = field(default_factory=dict, repr=False)
+
+
+# --- Validation --------------------------------------------------------------
+
+# field: (type, required). Unknown fields are errors, to catch typos.
+SCHEMAS = {
+    "event": {
+        "name": (str, True),
+        "short_name": (str, True),
+        "iclr_title": (str, True),
+        "tagline": (str, True),
+        "date": (dt.date, True),
+        "start": (str, True),
+        "end": (str, True),
+        "timezone": (str, True),
+        "attendance": (str, True),
+        "registration_url": (str, True),
+        "iclr_page_url": (str, True),
+        "poster_room_url": (str, True),
+        "proceedings_url": (str, True),
+        "proceedings_date": (dt.date, True),
+        "contact": (list, True),
+        "super_event": (dict, True),
+    },
+    "speakers": {
+        "id": (str, True),
+        "name": (str, True),
+        "affiliation": (str, True),
+        "talk": (str, True),
+        "summary": (str, True),
+        "url": (str, False),
+    },
+    "schedule": {
+        "start": (str, True),
+        "end": (str, True),
+        "kind": (str, True),
+        "title": (str, False),
+        "description": (str, False),
+        "speaker": (str, False),
+    },
+    "papers": {
+        "id": (int, True),
+        "title": (str, True),
+        "authors": (list, True),
+        "track": (str, True),
+        "award": (str, False),
+        "video": (str, False),
+    },
+    "organisers": {
+        "name": (str, True),
+        "affiliation": (str, True),
+        "url": (str, False),
+    },
+    "sponsors": {"name": (str, True)},
+    "dates": {
+        "what": (str, True),
+        "date": (dt.date, True),
+        "time": (str, False),
+        "zone": (str, False),
+        "note": (str, False),
+    },
+    "ranking": {
+        "rank": (int, True),
+        "team": (str, True),
+        "accuracy": (float, True),
+        "members": (list, True),
+        "code": (str, True),
+        "paper": (int, True),
+    },
+}
+TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", list: "a list",
+              dict: "a mapping", dt.date: "a date (YYYY-MM-DD)"}
+
+
+def check_entry(entry, schema, where):
+    """Return the entry's fields, or raise a DataError naming what is wrong."""
+    if not isinstance(entry, dict):
+        raise DataError(f"{where}: expected a mapping of fields, got {entry!r}")
+    unknown = sorted(set(entry) - set(schema))
+    if unknown:
+        raise DataError(
+            f"{where}: unknown field {', '.join(unknown)} "
+            f"(known fields: {', '.join(schema)})"
+        )
+    for name, (kind, required) in schema.items():
+        value = entry.get(name)
+        if value is None or value == "":
+            if required:
+                raise DataError(f"{where}: missing field '{name}'")
+            continue
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if kind is float:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
+            ok = False
+        if not ok and kind is str and isinstance(value, int) and ":" not in str(value):
+            # YAML reads an unquoted 13:45 as the number 825.
+            raise DataError(f"{where}: field '{name}' must be text; write times "
+                            f'in quotes, like "13:45"')
+        if not ok:
+            raise DataError(
+                f"{where}: field '{name}' must be {TYPE_NAMES[kind]}, got {value!r}"
+            )
+    return entry
+
+
+def read_list(path, schema):
+    """Read a data file that holds a list of entries; yield (where, entry)."""
+    data = read_yaml(path)
+    if not isinstance(data, list) or not data:
+        raise DataError(f"{path}: expected a non-empty list of entries")
+    for index, entry in enumerate(data, 1):
+        line = getattr(entry, "line", 0)
+        where = f"{path}:{line} (entry {index})" if line else f"{path} (entry {index})"
+        yield where, check_entry(entry, schema, where)
+
+
+def parse_time(day, text, zone, where, name):
+    try:
+        clock = dt.time.fromisoformat(text)
+    except ValueError:
+        raise DataError(f"{where}: field '{name}' must be a time like 13:45, got {text!r}") from None
+    return dt.datetime.combine(day, clock, tzinfo=zone)
+
+
+def parse_zone(text, where):
+    """An IANA name (Europe/Paris) or a fixed offset (+02:00, -11:00)."""
+    if text[:1] in "+-":
+        try:
+            offset = dt.datetime.strptime(text, "%z").utcoffset()
+        except ValueError:
+            raise DataError(f"{where}: zone must look like -11:00, got {text!r}") from None
+        return dt.timezone(offset, f"UTC{text[0]}{int(text[1:3])}")
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise DataError(f"{where}: unknown time zone {text!r}") from None
+
+
+def check_span(start, end, where):
+    if end <= start:
+        raise DataError(f"{where}: ends ({end:%H:%M}) before it starts ({start:%H:%M})")
+
+
+def load_workshop(data_dir):
+    """Read and validate every data file under data_dir into a Workshop."""
+    data_dir = Path(data_dir)
+    path = data_dir / "event.yaml"
+    raw = read_yaml(path)
+    where = f"{path}:{getattr(raw, 'line', 1)}"
+    check_entry(raw, SCHEMAS["event"], where)
+    zone = parse_zone(raw["timezone"], where)
+    event = Event(
+        **{k: raw[k] for k in ("name", "short_name", "iclr_title", "tagline", "attendance",
+                               "registration_url", "iclr_page_url", "poster_room_url",
+                               "proceedings_url", "proceedings_date", "super_event")},
+        start=parse_time(raw["date"], raw["start"], zone, where, "start"),
+        end=parse_time(raw["date"], raw["end"], zone, where, "end"),
+        timezone=zone,
+        contact=tuple(raw["contact"]),
+    )
+    check_span(event.start, event.end, where)
+    day = raw["date"]
+
+    speakers = {}
+    for where, entry in read_list(data_dir / "speakers.yaml", SCHEMAS["speakers"]):
+        if entry["id"] in speakers:
+            raise DataError(f"{where}: duplicate speaker id '{entry['id']}'")
+        speakers[entry["id"]] = Speaker(**entry)
+
+    schedule = []
+    for where, entry in read_list(data_dir / "schedule.yaml", SCHEMAS["schedule"]):
+        if entry["kind"] not in SLOT_KINDS:
+            raise DataError(f"{where}: kind must be one of {', '.join(SLOT_KINDS)}, "
+                            f"got {entry['kind']!r}")
+        speaker = None
+        if "speaker" in entry:
+            speaker = speakers.get(entry["speaker"])
+            if speaker is None:
+                raise DataError(f"{where}: unknown speaker '{entry['speaker']}' "
+                                f"(not an id in speakers.yaml)")
+        elif entry["kind"] == "keynote":
+            raise DataError(f"{where}: a keynote needs a 'speaker'")
+        title = entry.get("title") or (speaker and f"Keynote: {speaker.name}")
+        if not title:
+            raise DataError(f"{where}: missing field 'title'")
+        slot = Slot(
+            start=parse_time(day, entry["start"], zone, where, "start"),
+            end=parse_time(day, entry["end"], zone, where, "end"),
+            kind=entry["kind"], title=title,
+            description=entry.get("description", ""), speaker=speaker,
+        )
+        check_span(slot.start, slot.end, where)
+        if schedule and slot.start < schedule[-1].end:
+            raise DataError(f"{where}: starts at {slot.start:%H:%M}, before the "
+                            f"previous slot ends ({schedule[-1].end:%H:%M})")
+        schedule.append(slot)
+
+    papers = {}
+    for where, entry in read_list(data_dir / "papers.yaml", SCHEMAS["papers"]):
+        if entry["id"] in papers:
+            raise DataError(f"{where}: duplicate paper id {entry['id']}")
+        papers[entry["id"]] = Paper(**{**entry, "authors": tuple(entry["authors"])})
+
+    ranking = []
+    for where, entry in read_list(data_dir / "ranking.yaml", SCHEMAS["ranking"]):
+        if entry["paper"] not in papers:
+            raise DataError(f"{where}: unknown paper id {entry['paper']}")
+        ranking.append(Rank(**{**entry, "members": tuple(entry["members"]),
+                               "paper": papers[entry["paper"]]}))
+
+    dates = []
+    for where, entry in read_list(data_dir / "dates.yaml", SCHEMAS["dates"]):
+        deadline = None
+        if "time" in entry:
+            deadline_zone = parse_zone(entry.get("zone", raw["timezone"]), where)
+            deadline = parse_time(entry["date"], entry["time"], deadline_zone, where, "time")
+        dates.append(KeyDate(what=entry["what"], date=entry["date"], deadline=deadline,
+                             note=entry.get("note", "")))
+
+    return Workshop(
+        event=event,
+        speakers=tuple(speakers.values()),
+        schedule=tuple(schedule),
+        papers=tuple(papers.values()),
+        organisers=tuple(Person(**e) for _, e in read_list(data_dir / "organisers.yaml",
+                                                           SCHEMAS["organisers"])),
+        sponsors=tuple(Sponsor(**e) for _, e in read_list(data_dir / "sponsors.yaml",
+                                                          SCHEMAS["sponsors"])),
+        dates=tuple(dates),
+        ranking=tuple(ranking),
+        speakers_by_id=speakers,
+    )
+
+
+# --- Pelican wiring ------------------------------------------------------------
+
+
+def add_workshop_to_context(generator):
+    """Load the data once per build into the context every generator shares."""
+    if CONTEXT_KEY in generator.context:
+        return
+    settings = generator.settings
+    data_dir = Path(settings["PATH"]) / settings.get("WORKSHOP_DATA_PATH", "data")
+    try:
+        generator.context[CONTEXT_KEY] = load_workshop(data_dir)
+    except DataError as error:
+        # Pelican prints a traceback for exceptions; a data error is the
+        # organiser's to fix, so say where and stop without one.
+        logger.error("Workshop data: %s", error)
+        raise SystemExit(1) from None
+
+
+def register():
+    signals.generator_init.connect(add_workshop_to_context)
