@@ -17,7 +17,7 @@ DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["workshop_data", "feed_links", "neighbours"]
+PLUGINS = ["friendly_errors", "workshop_data", "feed_links", "neighbours"]
 
 # Content layout: announcements in news/, pages in pages/, data lists in data/.
 ARTICLE_PATHS = ["news"]
@@ -50,6 +50,9 @@ CATEGORIES_SAVE_AS = ""
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
 DEFAULT_CATEGORY = "News"
+# Pelican assigns DEFAULT_CATEGORY only while category pages are written, and
+# then crashes writing drafts; giving every post the category avoids that.
+DEFAULT_METADATA = {"category": DEFAULT_CATEGORY}
 USE_FOLDER_AS_CATEGORY = False
 DIRECT_TEMPLATES = ["index", "tags", "archives"]
 

@@ -26,14 +26,24 @@ class DataError(Exception):
 # --- Reading YAML with line numbers ----------------------------------------
 
 
+class Entry(dict):
+    """A YAML mapping that remembers its line and the line of each field."""
+
+    line = 0
+    field_lines: dict
+
+
 class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader whose mappings remember the line they start on."""
+    """A SafeLoader whose mappings are Entries."""
 
 
 def _construct_mapping(loader, node):
-    mapping = Entry(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    return mapping
+    entry = Entry(loader.construct_mapping(node, deep=True))
+    entry.line = node.start_mark.line + 1
+    entry.field_lines = {
+        key.value: key.start_mark.line + 1 for key, _ in node.value if key.tag
+    }
+    return entry
 
 
 _LineLoader.add_constructor(
@@ -41,8 +51,18 @@ _LineLoader.add_constructor(
 )
 
 
-class Entry(dict):
-    line = 0
+class Where:
+    """Where an entry is, for messages: where() is the entry's first line,
+    where("field") the line of that field."""
+
+    def __init__(self, path, entry, index=None):
+        self.path, self.entry, self.index = path, entry, index
+
+    def __call__(self, field=None):
+        lines = getattr(self.entry, "field_lines", {})
+        line = lines.get(field) or getattr(self.entry, "line", 0)
+        place = f"{self.path}:{line}" if line else str(self.path)
+        return f"{place} (entry {self.index})" if self.index else place
 
 
 def read_yaml(path):
@@ -245,166 +265,215 @@ SCHEMAS = {
         "paper": (int, True),
     },
 }
-TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", list: "a list",
-              dict: "a mapping", dt.date: "a date (YYYY-MM-DD)"}
+TYPE_NAMES = {
+    str: "text",
+    int: "a whole number",
+    float: "a number",
+    list: "a list",
+    dict: "a mapping",
+    dt.date: "a date (YYYY-MM-DD)",
+}
 
 
 def check_entry(entry, schema, where):
-    """Return the entry's fields, or raise a DataError naming what is wrong."""
+    """Return the entry, or raise a DataError naming what is wrong and where."""
     if not isinstance(entry, dict):
-        raise DataError(f"{where}: expected a mapping of fields, got {entry!r}")
+        raise DataError(f"{where()}: expected a mapping of fields, got {entry!r}")
     unknown = sorted(set(entry) - set(schema))
     if unknown:
         raise DataError(
-            f"{where}: unknown field {', '.join(unknown)} "
+            f"{where(unknown[0])}: unknown field {', '.join(unknown)} "
             f"(known fields: {', '.join(schema)})"
         )
     for name, (kind, required) in schema.items():
         value = entry.get(name)
         if value is None or value == "":
             if required:
-                raise DataError(f"{where}: missing field '{name}'")
+                raise DataError(f"{where()}: missing field '{name}'")
             continue
-        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-        if kind is float:
-            ok = isinstance(value, int | float) and not isinstance(value, bool)
-        if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
-            ok = False
-        if not ok and kind is str and isinstance(value, int) and ":" not in str(value):
-            # YAML reads an unquoted 13:45 as the number 825.
-            raise DataError(f"{where}: field '{name}' must be text; write times "
-                            f'in quotes, like "13:45"')
-        if not ok:
+        if isinstance(value, bool) or not isinstance(value, kind):
+            if kind is float and isinstance(value, int) and not isinstance(value, bool):
+                continue
+            if kind is str and isinstance(value, int):
+                # YAML 1.1 reads an unquoted 13:45 as the number 825.
+                raise DataError(
+                    f"{where(name)}: field '{name}' must be text; write numbers "
+                    f'and times in quotes, like "13:45"'
+                )
             raise DataError(
-                f"{where}: field '{name}' must be {TYPE_NAMES[kind]}, got {value!r}"
+                f"{where(name)}: field '{name}' must be {TYPE_NAMES[kind]}, "
+                f"got {value!r}"
             )
     return entry
 
 
 def read_list(path, schema):
-    """Read a data file that holds a list of entries; yield (where, entry)."""
+    """Read a data file holding a list of entries; yield (where, entry) pairs."""
     data = read_yaml(path)
     if not isinstance(data, list) or not data:
         raise DataError(f"{path}: expected a non-empty list of entries")
     for index, entry in enumerate(data, 1):
-        line = getattr(entry, "line", 0)
-        where = f"{path}:{line} (entry {index})" if line else f"{path} (entry {index})"
+        where = Where(path, entry, index)
         yield where, check_entry(entry, schema, where)
 
 
-def parse_time(day, text, zone, where, name):
+def parse_time(day, entry, name, zone, where):
     try:
-        clock = dt.time.fromisoformat(text)
+        clock = dt.time.fromisoformat(entry[name])
     except ValueError:
-        raise DataError(f"{where}: field '{name}' must be a time like 13:45, got {text!r}") from None
+        raise DataError(
+            f"{where(name)}: field '{name}' must be a time like 13:45, "
+            f"got {entry[name]!r}"
+        ) from None
     return dt.datetime.combine(day, clock, tzinfo=zone)
 
 
-def parse_zone(text, where):
+def parse_zone(entry, name, where):
     """An IANA name (Europe/Paris) or a fixed offset (+02:00, -11:00)."""
+    text = entry[name]
     if text[:1] in "+-":
         try:
             offset = dt.datetime.strptime(text, "%z").utcoffset()
         except ValueError:
-            raise DataError(f"{where}: zone must look like -11:00, got {text!r}") from None
+            raise DataError(
+                f"{where(name)}: zone must look like -11:00, got {text!r}"
+            ) from None
         return dt.timezone(offset, f"UTC{text[0]}{int(text[1:3])}")
     try:
         return ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
-        raise DataError(f"{where}: unknown time zone {text!r}") from None
+        raise DataError(f"{where(name)}: unknown time zone {text!r}") from None
 
 
 def check_span(start, end, where):
     if end <= start:
-        raise DataError(f"{where}: ends ({end:%H:%M}) before it starts ({start:%H:%M})")
+        raise DataError(
+            f"{where('end')}: ends ({end:%H:%M}) before it starts ({start:%H:%M})"
+        )
+
+
+EVENT_FIELDS = ("name", "short_name", "iclr_title", "tagline", "attendance",
+                "registration_url", "iclr_page_url", "poster_room_url",
+                "proceedings_url", "proceedings_date", "super_event")  # fmt: skip
+
+
+def load_event(path):
+    raw = read_yaml(path)
+    where = Where(path, raw)
+    check_entry(raw, SCHEMAS["event"], where)
+    zone = parse_zone(raw, "timezone", where)
+    event = Event(
+        **{name: raw[name] for name in EVENT_FIELDS},
+        start=parse_time(raw["date"], raw, "start", zone, where),
+        end=parse_time(raw["date"], raw, "end", zone, where),
+        timezone=zone,
+        contact=tuple(raw["contact"]),
+    )
+    check_span(event.start, event.end, where)
+    return event
+
+
+def load_schedule(path, event, speakers):
+    schedule = []
+    for where, entry in read_list(path, SCHEMAS["schedule"]):
+        if entry["kind"] not in SLOT_KINDS:
+            raise DataError(
+                f"{where('kind')}: kind must be one of {', '.join(SLOT_KINDS)}, "
+                f"got {entry['kind']!r}"
+            )
+        speaker = None
+        if "speaker" in entry:
+            speaker = speakers.get(entry["speaker"])
+            if speaker is None:
+                raise DataError(
+                    f"{where('speaker')}: unknown speaker '{entry['speaker']}' "
+                    f"(not an id in speakers.yaml)"
+                )
+        elif entry["kind"] == "keynote":
+            raise DataError(f"{where()}: a keynote needs a 'speaker'")
+        title = entry.get("title") or (speaker and f"Keynote: {speaker.name}")
+        if not title:
+            raise DataError(f"{where()}: missing field 'title'")
+        day, zone = event.start.date(), event.timezone
+        slot = Slot(
+            start=parse_time(day, entry, "start", zone, where),
+            end=parse_time(day, entry, "end", zone, where),
+            kind=entry["kind"],
+            title=title,
+            description=entry.get("description", ""),
+            speaker=speaker,
+        )
+        check_span(slot.start, slot.end, where)
+        if schedule and slot.start < schedule[-1].end:
+            raise DataError(
+                f"{where('start')}: starts at {slot.start:%H:%M}, before the "
+                f"previous slot ends ({schedule[-1].end:%H:%M})"
+            )
+        schedule.append(slot)
+    return tuple(schedule)
+
+
+def load_dates(path, event):
+    dates = []
+    for where, entry in read_list(path, SCHEMAS["dates"]):
+        deadline = None
+        if "time" in entry:
+            zone = (
+                parse_zone(entry, "zone", where) if "zone" in entry else event.timezone
+            )
+            deadline = parse_time(entry["date"], entry, "time", zone, where)
+        dates.append(
+            KeyDate(entry["what"], entry["date"], deadline, entry.get("note", ""))
+        )
+    return tuple(dates)
+
+
+def unique(path, schema, key, kind):
+    """Entries of a list file by their `key` field, refusing duplicates."""
+    entries = {}
+    for where, entry in read_list(path, schema):
+        if entry[key] in entries:
+            raise DataError(f"{where(key)}: duplicate {kind} {key} {entry[key]!r}")
+        entries[entry[key]] = entry
+    return entries
 
 
 def load_workshop(data_dir):
     """Read and validate every data file under data_dir into a Workshop."""
     data_dir = Path(data_dir)
-    path = data_dir / "event.yaml"
-    raw = read_yaml(path)
-    where = f"{path}:{getattr(raw, 'line', 1)}"
-    check_entry(raw, SCHEMAS["event"], where)
-    zone = parse_zone(raw["timezone"], where)
-    event = Event(
-        **{k: raw[k] for k in ("name", "short_name", "iclr_title", "tagline", "attendance",
-                               "registration_url", "iclr_page_url", "poster_room_url",
-                               "proceedings_url", "proceedings_date", "super_event")},
-        start=parse_time(raw["date"], raw["start"], zone, where, "start"),
-        end=parse_time(raw["date"], raw["end"], zone, where, "end"),
-        timezone=zone,
-        contact=tuple(raw["contact"]),
-    )
-    check_span(event.start, event.end, where)
-    day = raw["date"]
-
-    speakers = {}
-    for where, entry in read_list(data_dir / "speakers.yaml", SCHEMAS["speakers"]):
-        if entry["id"] in speakers:
-            raise DataError(f"{where}: duplicate speaker id '{entry['id']}'")
-        speakers[entry["id"]] = Speaker(**entry)
-
-    schedule = []
-    for where, entry in read_list(data_dir / "schedule.yaml", SCHEMAS["schedule"]):
-        if entry["kind"] not in SLOT_KINDS:
-            raise DataError(f"{where}: kind must be one of {', '.join(SLOT_KINDS)}, "
-                            f"got {entry['kind']!r}")
-        speaker = None
-        if "speaker" in entry:
-            speaker = speakers.get(entry["speaker"])
-            if speaker is None:
-                raise DataError(f"{where}: unknown speaker '{entry['speaker']}' "
-                                f"(not an id in speakers.yaml)")
-        elif entry["kind"] == "keynote":
-            raise DataError(f"{where}: a keynote needs a 'speaker'")
-        title = entry.get("title") or (speaker and f"Keynote: {speaker.name}")
-        if not title:
-            raise DataError(f"{where}: missing field 'title'")
-        slot = Slot(
-            start=parse_time(day, entry["start"], zone, where, "start"),
-            end=parse_time(day, entry["end"], zone, where, "end"),
-            kind=entry["kind"], title=title,
-            description=entry.get("description", ""), speaker=speaker,
-        )
-        check_span(slot.start, slot.end, where)
-        if schedule and slot.start < schedule[-1].end:
-            raise DataError(f"{where}: starts at {slot.start:%H:%M}, before the "
-                            f"previous slot ends ({schedule[-1].end:%H:%M})")
-        schedule.append(slot)
-
-    papers = {}
-    for where, entry in read_list(data_dir / "papers.yaml", SCHEMAS["papers"]):
-        if entry["id"] in papers:
-            raise DataError(f"{where}: duplicate paper id {entry['id']}")
-        papers[entry["id"]] = Paper(**{**entry, "authors": tuple(entry["authors"])})
-
+    event = load_event(data_dir / "event.yaml")
+    speakers = {
+        id_: Speaker(**entry)
+        for id_, entry in unique(
+            data_dir / "speakers.yaml", SCHEMAS["speakers"], "id", "speaker"
+        ).items()
+    }
+    papers = {
+        id_: Paper(**{**entry, "authors": tuple(entry["authors"])})
+        for id_, entry in unique(
+            data_dir / "papers.yaml", SCHEMAS["papers"], "id", "paper"
+        ).items()
+    }
     ranking = []
     for where, entry in read_list(data_dir / "ranking.yaml", SCHEMAS["ranking"]):
         if entry["paper"] not in papers:
-            raise DataError(f"{where}: unknown paper id {entry['paper']}")
-        ranking.append(Rank(**{**entry, "members": tuple(entry["members"]),
-                               "paper": papers[entry["paper"]]}))
+            raise DataError(f"{where('paper')}: unknown paper id {entry['paper']}")
+        members, paper = tuple(entry["members"]), papers[entry["paper"]]
+        ranking.append(Rank(**{**entry, "members": members, "paper": paper}))
 
-    dates = []
-    for where, entry in read_list(data_dir / "dates.yaml", SCHEMAS["dates"]):
-        deadline = None
-        if "time" in entry:
-            deadline_zone = parse_zone(entry.get("zone", raw["timezone"]), where)
-            deadline = parse_time(entry["date"], entry["time"], deadline_zone, where, "time")
-        dates.append(KeyDate(what=entry["what"], date=entry["date"], deadline=deadline,
-                             note=entry.get("note", "")))
+    def plain_list(name, model):
+        return tuple(
+            model(**e) for _, e in read_list(data_dir / name, SCHEMAS[name[:-5]])
+        )
 
     return Workshop(
         event=event,
         speakers=tuple(speakers.values()),
-        schedule=tuple(schedule),
+        schedule=load_schedule(data_dir / "schedule.yaml", event, speakers),
         papers=tuple(papers.values()),
-        organisers=tuple(Person(**e) for _, e in read_list(data_dir / "organisers.yaml",
-                                                           SCHEMAS["organisers"])),
-        sponsors=tuple(Sponsor(**e) for _, e in read_list(data_dir / "sponsors.yaml",
-                                                          SCHEMAS["sponsors"])),
-        dates=tuple(dates),
+        organisers=plain_list("organisers.yaml", Person),
+        sponsors=plain_list("sponsors.yaml", Sponsor),
+        dates=load_dates(data_dir / "dates.yaml", event),
         ranking=tuple(ranking),
         speakers_by_id=speakers,
     )
@@ -419,6 +488,8 @@ def add_workshop_to_context(generator):
         return
     settings = generator.settings
     data_dir = Path(settings["PATH"]) / settings.get("WORKSHOP_DATA_PATH", "data")
+    if data_dir.is_relative_to(Path.cwd()):
+        data_dir = data_dir.relative_to(Path.cwd())  # shorter messages
     try:
         generator.context[CONTEXT_KEY] = load_workshop(data_dir)
     except DataError as error:

@@ -1,0 +1,3 @@
+from .friendly_errors import register
+
+__all__ = ["register"]
