@@ -1,0 +1,48 @@
+from feed_links.feed_links import absolutise_feed, make_links_absolute
+from feedgenerator import Atom1Feed
+
+BASE = "https://example.org/news/2021/post/"
+
+
+def test_relative_links_and_images_become_absolute():
+    html = (
+        '<p>See <a href="/schedule/">the schedule</a>, <a href="../other/">this</a>'
+        ' and <a href="#part">a part</a>.</p>'
+        '<img src="img.png" srcset="a.png 1x, /b.png 2x" alt="">'
+    )
+    out = make_links_absolute(html, BASE)
+    assert 'href="https://example.org/schedule/"' in out
+    assert 'href="https://example.org/news/2021/other/"' in out
+    assert 'href="https://example.org/news/2021/post/#part"' in out
+    assert 'src="https://example.org/news/2021/post/img.png"' in out
+    assert (
+        'srcset="https://example.org/news/2021/post/a.png 1x, '
+        'https://example.org/b.png 2x"'
+    ) in out
+
+
+def test_absolute_links_text_and_entities_are_kept():
+    html = 'Tom &amp; Jerry <a href="https://iclr.cc/">ICLR</a> <a href="mailto:a">m</a>'
+    out = make_links_absolute(html, BASE)
+    assert out.startswith("Tom &amp; Jerry ")
+    assert 'href="https://iclr.cc/"' in out and 'href="mailto:a"' in out
+
+
+def test_development_feed_items_get_absolute_links_and_ids():
+    import datetime as dt
+
+    feed = Atom1Feed(title="t", link="/", description="d")
+    feed.add_item(
+        title="x",
+        link="/news/2021/x/",
+        description=None,
+        content='<a href="/papers/">papers</a>',
+        unique_id="tag:None,2021-01-01:/news/2021/x/",
+        pubdate=dt.datetime(2021, 1, 1, tzinfo=dt.UTC),
+    )
+    absolutise_feed({"SITEURL": "", "FEED_DOMAIN": "http://127.0.0.1:8000"}, feed)
+    item = feed.items[0]
+    assert feed.feed["link"] == "http://127.0.0.1:8000/"
+    assert item["link"] == "http://127.0.0.1:8000/news/2021/x/"
+    assert item["unique_id"].startswith("tag:127.0.0.1,2021-01-01:")
+    assert 'href="http://127.0.0.1:8000/papers/"' in item["content"]
