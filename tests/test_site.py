@@ -231,3 +231,16 @@ def test_404_page(site):
     page = soup(site, "404.html")
     assert text(page.h1) == "Page not found"
     assert page.find("meta", {"name": "robots"})["content"] == "noindex"
+
+
+def test_social_card_is_our_own_image_at_the_open_graph_size(site):
+    from PIL import Image
+
+    head = soup(site, "").head
+    url = head.find("meta", property="og:image")["content"]
+    path = site / re.sub(r"^(https://haet2021\.github\.io)?/", "", url)
+    with Image.open(path) as card:
+        assert card.size == (1200, 630)
+    assert head.find("meta", attrs={"name": "twitter:card"})["content"] == (
+        "summary_large_image"
+    )
