@@ -17,7 +17,15 @@ DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["friendly_errors", "workshop_data", "feed_links", "neighbours"]
+PLUGINS = [
+    "friendly_errors",
+    "content_guard",
+    "workshop_data",
+    "feed_links",
+    "neighbours",
+    "event_meta",
+    "sitemap",
+]
 
 # Content layout: announcements in news/, pages in pages/, data lists in data/.
 ARTICLE_PATHS = ["news"]
@@ -82,6 +90,10 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
+# Titles and summaries are plain text: escaped when read (content_guard), so
+# that `<` and `&` show as typed and no markup gets through.
+CONTENT_GUARD_PLAIN_TEXT_FIELDS = ["title", "summary"]
+FORMATTED_FIELDS = []
 TYPOGRIFY = True
 # widont's non-breaking spaces make long titles overflow narrow screens.
 TYPOGRIFY_OMIT_FILTERS = ["widont"]
@@ -97,7 +109,38 @@ PAGE_ORDER_BY = "basename"
 # Escape everything that reaches a template unless the theme marks it safe
 # (Pelican's default is off); the theme comments each `|safe`.
 JINJA_ENVIRONMENT = {"autoescape": True}
-TEMPLATE_PAGES = {"404.html": "404.html"}
+TEMPLATE_PAGES = {
+    "404.html": "404.html",
+    "robots.txt": "robots.txt",
+    "_headers": "_headers",
+}
+# Only the site's own files may load: no third-party scripts, styles, fonts or
+# frames. Sent as <meta> in every page and, for hosts that read it (Netlify,
+# Cloudflare Pages), in _headers with what <meta> cannot carry.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY + "; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+# pelican-sitemap: every published page and post; drafts and hidden content are
+# left out by the plugin itself.
+SITEMAP = {
+    "format": "xml",
+    "exclude": [r"^404\.html$", r"^_headers$", r"^robots\.txt$"],
+}
 THEME_COLOR = "#0b5fa5"
+# The browser's toolbar colour in a dark colour scheme: the page background.
+THEME_COLOR_DARK = "#12161b"
 SOCIAL_IMAGE = "images/social-card.png"
 JINJA_GLOBALS = {"utc": datetime.UTC}
+
+# Calendar files for "Add to calendar" (plugins/event_meta/README.md).
+EVENT_META_CALENDAR_PATH = "calendar/haet2021.ics"
+EVENT_META_SCHEDULE_CALENDAR_PATH = "calendar/haet2021-schedule.ics"
+# A post dated in the future stays a draft until a build runs on or after its
+# date (the deployment workflow rebuilds daily), so news can be prepared early.
+WITH_FUTURE_DATES = False

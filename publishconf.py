@@ -11,3 +11,4 @@ SITEURL = "https://haet2021.github.io"
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
+FRIENDLY_ERRORS_FATAL = "warnings"  # any warning fails a production build

@@ -25,9 +25,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build_site(output, settings="pelicanconf.py", content="content", *extra):
+def build_site(
+    output, settings="pelicanconf.py", content="content", *extra, fatal="warnings"
+):
     """Build with Pelican in a subprocess (Pelican keeps global state between
-    in-process builds) and return the finished process; warnings are fatal."""
+    in-process builds) and return the finished process. Warnings are fatal
+    unless `fatal` says otherwise (None: as the settings say)."""
     return subprocess.run(
         [
             sys.executable,
@@ -38,8 +41,7 @@ def build_site(output, settings="pelicanconf.py", content="content", *extra):
             str(settings),
             "-o",
             str(output),
-            "--fatal",
-            "warnings",
+            *(["--fatal", fatal] if fatal else []),
             *extra,
         ],
         cwd=ROOT,

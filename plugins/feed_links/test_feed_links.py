@@ -1,5 +1,6 @@
-from feed_links.feed_links import absolutise_feed, make_links_absolute
 from feedgenerator import Atom1Feed
+
+from feed_links.feed_links import absolutise_feed, make_links_absolute
 
 BASE = "https://example.org/news/2021/post/"
 
@@ -22,7 +23,9 @@ def test_relative_links_and_images_become_absolute():
 
 
 def test_absolute_links_text_and_entities_are_kept():
-    html = 'Tom &amp; Jerry <a href="https://iclr.cc/">ICLR</a> <a href="mailto:a">m</a>'
+    html = (
+        'Tom &amp; Jerry <a href="https://iclr.cc/">ICLR</a> <a href="mailto:a">m</a>'
+    )
     out = make_links_absolute(html, BASE)
     assert out.startswith("Tom &amp; Jerry ")
     assert 'href="https://iclr.cc/"' in out and 'href="mailto:a"' in out

@@ -3,6 +3,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from workshop_data.workshop_data import DataError, load_workshop
 
 DATA = Path(__file__).resolve().parents[2] / "content" / "data"

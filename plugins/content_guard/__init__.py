@@ -1,0 +1,3 @@
+from .content_guard import register
+
+__all__ = ["register"]

@@ -1,0 +1,3 @@
+from .event_meta import register
+
+__all__ = ["register"]

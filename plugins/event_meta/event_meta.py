@@ -1,0 +1,360 @@
+"""Describe the workshop to calendars and search engines, from the workshop data.
+
+Everything here is derived from the `workshop` object that the workshop_data
+plugin loads from content/data/, so next year's data changes it all:
+
+- two iCalendar files, written at build time: the whole workshop (one event)
+  and every schedule slot (one event each), in UTC with stable UIDs;
+- schema.org JSON-LD for the templates: `event_jsonld` (the workshop as an
+  Event, its slots as sub-events) and `papers_jsonld` (the accepted papers as
+  ScholarlyArticles), plus a `jsonld` filter that serialises either safely
+  inside <script type="application/ld+json">.
+"""
+
+import datetime as dt
+import functools
+import json
+import logging
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+from markupsafe import Markup
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SETTINGS = {
+    # Where the calendar files go, relative to the output; "" writes none.
+    "EVENT_META_CALENDAR_PATH": "calendar/workshop.ics",
+    "EVENT_META_SCHEDULE_CALENDAR_PATH": "calendar/schedule.ics",
+    # The domain in calendar UIDs; "" takes SITEURL's, or else FEED_DOMAIN's.
+    "EVENT_META_UID_DOMAIN": "",
+}
+
+SCHEMA_ORG = "https://schema.org"
+# event.yaml's `attendance` and the schema.org mode each one means.
+ATTENDANCE_MODES = {
+    "virtual": "OnlineEventAttendanceMode",
+    "hybrid": "MixedEventAttendanceMode",
+    "in person": "OfflineEventAttendanceMode",
+}
+# Characters that could end the <script> element or open a comment in it.
+# JSON allows any character as a \u escape, so the data keeps its meaning.
+HTML_UNSAFE_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+
+
+class ConfigError(Exception):
+    """Settings or data this plugin cannot work with; the message says which."""
+
+
+# --- Facts shared by the calendar and the JSON-LD ------------------------------
+
+
+def event_title(event):
+    """The workshop's full name: "Hardware Aware Efficient Training (HAET 2021)"."""
+    return f"{event.name} ({event.short_name})"
+
+
+def event_summary(event):
+    return f"{event.iclr_title} ({event.tagline})"
+
+
+def slot_room(slot, event):
+    """Where a slot happens: the poster session in its own room, the rest on
+    the conference's workshop page."""
+    return event.poster_room_url if slot.kind == "posters" else event.iclr_page_url
+
+
+def slot_description(slot):
+    """What a slot is, in plain text: the talk and its speaker, then the
+    slot's own description."""
+    lines = []
+    if speaker := slot.speaker:
+        lines.append(f"Talk: {speaker.talk}")
+        lines.append(f"Speaker: {speaker.name} ({speaker.affiliation})")
+    if slot.description:
+        lines.append(slot.description)
+    return "\n".join(lines)
+
+
+def site_url(settings):
+    """The site's absolute URL: SITEURL, or in development (where SITEURL is
+    empty) FEED_DOMAIN, the dev server. "" when neither is set."""
+    return (settings.get("SITEURL") or settings.get("FEED_DOMAIN") or "").rstrip("/")
+
+
+def uid_domain(settings):
+    domain = settings.get("EVENT_META_UID_DOMAIN")
+    domain = domain or urlsplit(site_url(settings)).hostname
+    if not domain:
+        raise ConfigError(
+            "calendar UIDs need a domain: "
+            "set SITEURL, FEED_DOMAIN or EVENT_META_UID_DOMAIN"
+        )
+    return domain
+
+
+def build_time():
+    """Now, or SOURCE_DATE_EPOCH for reproducible builds (reproducible-builds.org)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+# --- iCalendar -------------------------------------------------------------------
+
+
+def _uid(kind, start, domain):
+    """Stable across builds: the same slot always gets the same UID, so a
+    re-imported calendar updates its events instead of adding copies."""
+    return f"{kind}-{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}@{domain}"
+
+
+def _calendar(name, uid, event, entries):
+    return Calendar.new(
+        prodid=f"-//{event.short_name}//Pelican event_meta//EN",
+        name=name,
+        description=event_summary(event),
+        url=event.iclr_page_url,
+        method="PUBLISH",
+        uid=uid,
+        subcomponents=entries,
+    )
+
+
+def workshop_calendar(workshop, settings, stamp):
+    """An iCalendar with one event: the whole workshop."""
+    event = workshop.event
+    domain = uid_domain(settings)
+    lines = [
+        event_summary(event),
+        f"Talks, panel and live stream: {event.iclr_page_url}",
+        f"Poster session: {event.poster_room_url}",
+    ]
+    if site_url(settings):
+        lines.append(f"Programme: {site_url(settings)}/")
+    entry = CalendarEvent.new(
+        uid=_uid("workshop", event.start, domain),
+        stamp=stamp,
+        start=event.utc_start,
+        end=event.utc_end,
+        summary=event_title(event),
+        description="\n".join(lines),
+        url=event.iclr_page_url,
+        location=event.iclr_page_url,
+    )
+    return _calendar(event_title(event), f"workshop@{domain}", event, [entry])
+
+
+def schedule_calendar(workshop, settings, stamp):
+    """An iCalendar with one event per schedule slot."""
+    event = workshop.event
+    domain = uid_domain(settings)
+    entries = []
+    for slot in workshop.schedule:
+        room = slot_room(slot, event)
+        parts = [slot_description(slot), f"Online: {room}"]
+        entries.append(
+            CalendarEvent.new(
+                uid=_uid("slot", slot.start, domain),
+                stamp=stamp,
+                start=slot.utc_start,
+                end=slot.utc_end,
+                summary=f"{event.short_name} · {slot.title}",
+                description="\n\n".join(part for part in parts if part),
+                url=event.iclr_page_url,
+                location=room,
+            )
+        )
+    name = f"{event.short_name} programme"
+    return _calendar(name, f"schedule@{domain}", event, entries)
+
+
+# --- schema.org JSON-LD ------------------------------------------------------------
+
+
+def _person(name, affiliation="", url=""):
+    person = {"@type": "Person", "name": name}
+    if affiliation:
+        person["affiliation"] = {"@type": "Organization", "name": affiliation}
+    if url:
+        person["url"] = url
+    return person
+
+
+def _attendance_mode(event):
+    mode = ATTENDANCE_MODES.get(event.attendance.lower().replace("-", " "))
+    if mode is None:
+        raise ConfigError(
+            f"event.yaml: attendance must be one of {', '.join(ATTENDANCE_MODES)}, "
+            f"got {event.attendance!r}"
+        )
+    return f"{SCHEMA_ORG}/{mode}"
+
+
+def _event(name, start, end, room, mode):
+    """The fields every Event has here, whole workshop or single slot."""
+    return {
+        "@type": "Event",
+        "name": name,
+        "startDate": start.isoformat(),
+        "endDate": end.isoformat(),
+        "eventAttendanceMode": mode,
+        "eventStatus": f"{SCHEMA_ORG}/EventScheduled",
+        "location": {"@type": "VirtualLocation", "url": room},
+    }
+
+
+def event_schema(workshop, base_url="", image_url=""):
+    """The workshop as a schema.org Event, with Google's required fields (name,
+    startDate, location) and the recommended ones the data has; no `offers`, as
+    the data has no price. base_url and image_url are absolute, or "" to omit."""
+    event = workshop.event
+    mode = _attendance_mode(event)
+    speakers = {s.id: _person(s.name, s.affiliation, s.url) for s in workshop.speakers}
+    data = {
+        "@context": SCHEMA_ORG,
+        **_event(event_title(event), event.start, event.end, event.iclr_page_url, mode),
+        "description": event_summary(event),
+    }
+    if base_url:
+        data["url"] = f"{base_url}/"
+    if image_url:
+        data["image"] = [image_url]
+    data["organizer"] = [
+        _person(person.name, person.affiliation, person.url)
+        for person in workshop.organisers
+    ]
+    data["performer"] = list(speakers.values())
+    data["sponsor"] = [
+        {"@type": "Organization", "name": sponsor.name} for sponsor in workshop.sponsors
+    ]
+    data["superEvent"] = {"@type": "Event", **event.super_event}
+    data["subEvent"] = []
+    for slot in workshop.schedule:
+        room = slot_room(slot, event)
+        sub_event = _event(slot.title, slot.start, slot.end, room, mode)
+        if description := slot_description(slot):
+            sub_event["description"] = description
+        if slot.speaker:
+            sub_event["performer"] = speakers[slot.speaker.id]
+        data["subEvent"].append(sub_event)
+    return data
+
+
+def papers_schema(workshop):
+    """The accepted papers, in order, as a schema.org ItemList of ScholarlyArticles."""
+    items = []
+    for position, paper in enumerate(workshop.papers, 1):
+        article = {
+            "@type": "ScholarlyArticle",
+            "name": paper.title,
+            "headline": paper.title,
+            "author": [_person(author) for author in paper.authors],
+        }
+        if paper.award:
+            article["award"] = paper.award
+        items.append({"@type": "ListItem", "position": position, "item": article})
+    return {
+        "@context": SCHEMA_ORG,
+        "@type": "ItemList",
+        "name": f"Papers accepted at {workshop.event.short_name}",
+        "numberOfItems": len(items),
+        "itemListElement": items,
+    }
+
+
+def jsonld(data):
+    """Serialise data as JSON to put between <script> tags, as markup.
+
+    Escaping `<`, `>` and `&` as \\u escapes means no value (a title holding
+    "</script>" or "<!--") can end the script element early; the JSON means the
+    same. Returned as Markup so autoescaping leaves it alone: HTML entities are
+    not decoded inside <script>, so escaping it as HTML would break the JSON.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escape in HTML_UNSAFE_IN_SCRIPT.items():
+        text = text.replace(character, escape)
+    return Markup(text)  # noqa: S704 (every character that could end <script> is escaped)
+
+
+# --- Pelican wiring ------------------------------------------------------------------
+
+
+def _stop_on_config_error(method):
+    """Log a ConfigError as one clear line and stop, without a traceback."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except ConfigError as error:
+            logger.error("event_meta: %s", error)
+            raise SystemExit(1) from None
+
+    return wrapper
+
+
+class EventMetaGenerator:
+    """Puts the JSON-LD in the shared context before any page is written, and
+    writes the calendar files with the rest of the output, before `finalized`."""
+
+    def __init__(self, context, settings, path, theme, output_path, **kwargs):
+        self.context = context
+        self.settings = settings
+        self.output_path = Path(output_path)
+
+    def _workshop(self):
+        try:
+            return self.context["workshop"]
+        except KeyError:
+            raise ConfigError(
+                "no workshop data: add workshop_data to PLUGINS, before event_meta"
+            ) from None
+
+    @_stop_on_config_error
+    def generate_context(self):
+        workshop = self._workshop()
+        base_url = site_url(self.settings)
+        image = self.settings.get("SOCIAL_IMAGE")
+        image_url = f"{base_url}/{image}" if base_url and image else ""
+        self.context["event_jsonld"] = event_schema(workshop, base_url, image_url)
+        self.context["papers_jsonld"] = papers_schema(workshop)
+
+    @_stop_on_config_error
+    def generate_output(self, writer):
+        workshop = self._workshop()
+        stamp = build_time()
+        for setting, build in (
+            ("EVENT_META_CALENDAR_PATH", workshop_calendar),
+            ("EVENT_META_SCHEDULE_CALENDAR_PATH", schedule_calendar),
+        ):
+            if not self.settings.get(setting):
+                continue
+            path = self.output_path / self.settings[setting]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(build(workshop, self.settings, stamp).to_ical())
+            logger.info("Writing %s", path)
+
+
+def add_default_settings(pelican):
+    for name, value in DEFAULT_SETTINGS.items():
+        pelican.settings.setdefault(name, value)
+
+
+def add_jsonld_filter(generator):
+    generator.env.filters["jsonld"] = jsonld
+
+
+def get_generators(pelican):
+    return EventMetaGenerator
+
+
+def register():
+    signals.initialized.connect(add_default_settings)
+    signals.generator_init.connect(add_jsonld_filter)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,168 @@
+"""What organisers get wrong: each mistake gives one clear message naming the
+file (and line), never a traceback. A development build carries on and shows
+the rest of the site; a production build stops."""
+
+import feedparser
+import pytest
+from conftest import build_site, copy_project, soup
+
+GOOD_POST = "Title: {title}\nDate: 2021-05-01 10:00\nSummary: {summary}\n\nSome text.\n"
+
+# name: (file under content/news, its bytes, what the message must say)
+BAD_POSTS = {
+    "invalid date": (
+        "2021-05-01-bad-date.md",
+        b"Title: Bad date\nDate: 2021-13-45\n\nText.\n",
+        "news/2021-05-01-bad-date.md:2: '2021-13-45' is not a valid date",
+    ),
+    "no title": (
+        "2021-05-01-untitled.md",
+        b"Date: 2021-05-01\n\nText.\n",
+        "news/2021-05-01-untitled.md: could not find information about 'title'",
+    ),
+    "unknown status": (
+        "2021-05-01-status.md",
+        b"Title: Status\nDate: 2021-05-01\nStatus: publised\n\nText.\n",
+        "Unknown status 'publised' for file",
+    ),
+    "empty file": (
+        "2021-05-01-empty.md",
+        b"",
+        "news/2021-05-01-empty.md: could not find information about 'title'",
+    ),
+    "not UTF-8": (
+        "2021-05-01-latin.md",
+        "Title: Caf\xe9\nDate: 2021-05-01\n\nOl\xe9.\n".encode("latin-1"),
+        "news/2021-05-01-latin.md:1: not UTF-8 text (byte 0xe9)",
+    ),
+    "same slug as another post": (
+        "2021-05-01-schedule-again.md",
+        b"Title: Schedule again\nDate: 2021-04-14\nSlug: schedule\n\nText.\n",
+        "news/2021-05-01-schedule-again.md: its address /news/2021/schedule/ is "
+        "already used by news/2021-04-13-schedule.md",
+    ),
+}
+
+
+def build_with(tmp_path, settings, name, data):
+    """Build as `pelican content -s SETTINGS` would: strict only if it says so."""
+    project = copy_project(tmp_path / "site")
+    (project / "content/news" / name).write_bytes(data)
+    output = tmp_path / "out"
+    result = build_site(output, project / settings, project / "content", fatal=None)
+    return result, result.stdout + result.stderr, output
+
+
+@pytest.mark.parametrize("case", BAD_POSTS)
+def test_development_build_reports_and_carries_on(tmp_path, case):
+    name, data, message = BAD_POSTS[case]
+    result, log, output = build_with(tmp_path, "pelicanconf.py", name, data)
+    assert result.returncode == 0
+    assert message in log, log
+    assert "Traceback" not in log
+    assert (output / "index.html").exists() and (
+        output / "schedule/index.html"
+    ).exists()
+
+
+@pytest.mark.parametrize("case", BAD_POSTS)
+def test_production_build_stops(tmp_path, case):
+    name, data, message = BAD_POSTS[case]
+    result, log, output = build_with(tmp_path, "publishconf.py", name, data)
+    assert result.returncode != 0
+    assert "Build stopped by: " in log, log
+    assert name in log[log.index("Build stopped by: ") :], log
+    assert "Traceback" not in log
+
+
+def test_production_build_stops_even_when_quiet(tmp_path):
+    name, data, message = BAD_POSTS["invalid date"]
+    result, log, output = build_with(tmp_path, "publishconf.py", name, data)
+    project = tmp_path / "site"
+    quiet = build_site(
+        tmp_path / "q",
+        project / "publishconf.py",
+        project / "content",
+        "-q",
+        fatal=None,
+    )
+    assert quiet.returncode != 0
+    assert message in quiet.stdout + quiet.stderr
+
+
+def test_a_clashing_post_is_left_out_and_the_first_kept(tmp_path):
+    name, data, _ = BAD_POSTS["same slug as another post"]
+    project = copy_project(tmp_path / "site")
+    (project / "content/news" / name).write_bytes(data)
+    build_site(
+        tmp_path / "out", project / "pelicanconf.py", project / "content", fatal=None
+    )
+    page = soup(tmp_path / "out", "news/2021/schedule/")
+    assert "Schedule again" not in page.h1.get_text()
+
+
+HOSTILE = 'Tom & Jerry <script>alert(1)</script> "onmouseover=alert(2) <3'
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    """A post whose title, summary and tag are hostile, built for production."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
+    project = copy_project(tmp_path / "site")
+    post = GOOD_POST.format(title=HOSTILE, summary=HOSTILE)
+    tags = f"Slug: hostile\nTags: {HOSTILE}\nSummary:"
+    (project / "content/news/2021-05-01-hostile.md").write_text(
+        post.replace("Summary:", tags)
+    )
+    result = build_site(
+        tmp_path / "out", project / "publishconf.py", project / "content"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return tmp_path / "out"
+
+
+def visible(node):
+    return " ".join(node.get_text().split())
+
+
+@pytest.mark.parametrize(
+    "page", ["news/2021/hostile/", "news/", "news/archive/", "", "news/tag/"]
+)
+def test_hostile_metadata_arrives_as_text(hostile_site, page):
+    html = soup(hostile_site, page)
+    # No element or attribute came from the metadata...
+    assert not [s for s in html.find_all("script") if "alert" in s.get_text()]
+    assert not html.find_all(attrs={"onmouseover": True})
+    # ...and what a visitor reads is what the organiser typed (quotes curled).
+    typed = HOSTILE.replace('"', "\u201c")
+    assert typed in visible(html) or page == "news/tag/"
+
+
+def test_hostile_title_in_head_and_feeds(hostile_site):
+    head = soup(hostile_site, "news/2021/hostile/").head
+    assert "<script>alert(1)</script>" in head.title.string
+    assert (
+        "<script>alert(1)</script>" in head.find("meta", property="og:title")["content"]
+    )
+    for feed_path in ("feeds/all.atom.xml", "feeds/all.rss.xml"):
+        feed = feedparser.parse((hostile_site / feed_path).read_bytes())
+        assert not feed.bozo
+        [entry] = [e for e in feed.entries if e.link.endswith("/hostile/")]
+        assert "<script>alert(1)</script>" in entry.title
+
+
+def test_future_post_waits_for_its_date(tmp_path):
+    project = copy_project(tmp_path / "site")
+    (project / "content/news/2099-01-01-future.md").write_text(
+        GOOD_POST.format(title="From the future", summary="Later.").replace(
+            "2021-05-01", "2099-01-01"
+        )
+    )
+    result = build_site(
+        tmp_path / "out", project / "publishconf.py", project / "content"
+    )
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out"
+    assert not list((out / "news").glob("2099/*"))
+    assert "From the future" not in (out / "feeds/all.atom.xml").read_text()
+    assert "From the future" not in (out / "news/index.html").read_text()
