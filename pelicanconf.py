@@ -114,15 +114,26 @@ TEMPLATE_PAGES = {
     "robots.txt": "robots.txt",
     "_headers": "_headers",
 }
-# Only the site's own files may load: no third-party scripts, styles, fonts or
-# frames. Sent as <meta> in every page and, for hosts that read it (Netlify,
-# Cloudflare Pages), in _headers with what <meta> cannot carry.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-    "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+
+
+def content_security_policy(*extra_script_sources):
+    """Only the site's own files may load: no third-party scripts, styles, fonts
+    or frames. Sent as <meta> in every page, and in _headers (with what <meta>
+    cannot carry) for hosts that read it."""
+    scripts = " ".join(("'self'", *extra_script_sources))
+    return (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+        f"script-src {scripts}; object-src 'none'; base-uri 'self'; form-action 'self'"
+    )
+
+
+# `invoke livereload` injects one inline script into every page it serves; in
+# development exactly that script is allowed, by its hash (livereload 2.7.1;
+# tests/test_livereload.py checks the hash still matches).
+CONTENT_SECURITY_POLICY = content_security_policy(
+    "'sha256-MclZcNa5vMtp/wzxRW6+KS3i8mRUf6thpmjT3pkIT5I='"
 )
 SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY + "; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }

@@ -2,9 +2,12 @@
 pelican-quickstart's tasks.py where they overlap."""
 
 import datetime as dt
+import html
+import re
 import shlex
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -77,21 +80,50 @@ def serve(c):
     )
 
 
-@task
-def livereload(c):
+PROBLEM_LINE = re.compile(r"\b(WARNING|ERROR|CRITICAL) +(.+?)(?: {2,}\S+\.py:\d+)?$")
+ERROR_BANNER = (
+    '<div class="build-error" role="alert"><p><strong>The last build failed.</strong>'
+    " You are looking at the previous build; fix this and save again:</p>"
+    "<pre>{problems}</pre></div>"
+)
+
+
+def problems_in(log):
+    """The problems a Pelican log reports, one per line, without decoration."""
+    return [f"{m[1]}: {m[2].strip()}" for m in map(PROBLEM_LINE.search,
+            log.splitlines()) if m]  # fmt: skip
+
+
+def show_build_error(output, problems):
+    """Put a banner with the problems at the top of every page of the last good
+    build, so the organiser sees them in the browser (development only)."""
+    banner = ERROR_BANNER.format(problems=html.escape("\n".join(problems)))
+    for page in Path(output).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        text = re.sub(r'<div class="build-error".*?</div>', "", text, flags=re.S)
+        text = re.sub(r"<body[^>]*>", lambda body: body[0] + banner, text, count=1)
+        page.write_text(text, encoding="utf-8")
+
+
+@task(help={"port": "Port to serve on (default: 8000)."})
+def livereload(c, port=CONFIG["port"]):
     """Serve at http://127.0.0.1:8000, rebuilding and reloading on every change."""
     from livereload import Server
 
     def rebuild_site():
-        # A broken edit must not stop the server: report it and keep serving
-        # the last good build until the organiser fixes the file.
-        result = pelican(c, "-s", CONFIG["settings_base"], "--fatal", "errors")
+        # A broken edit must not stop the server: keep serving the last good
+        # build, with the problems shown at the top of every page.
+        with c.cd(str(ROOT)):
+            result = c.run(
+                shlex.join([sys.executable, "-m", "pelican", CONFIG["content"],
+                            "-s", CONFIG["settings_base"], "--fatal", "errors"]),
+                warn=True, env={"COLUMNS": "200"},
+            )  # fmt: skip
         if result.failed:
-            print(
-                "\nBuild failed: the message above names the file to fix. "
-                "Still serving the last good build.\n",
-                file=sys.stderr,
-            )
+            show_build_error(ROOT / CONFIG["output"],
+                             problems_in(result.stdout + result.stderr))  # fmt: skip
+            print("\nBuild failed: the message above names the file to fix. "
+                  "Still serving the last good build.\n", file=sys.stderr)  # fmt: skip
 
     rebuild_site()
     server = Server()
@@ -101,8 +133,10 @@ def livereload(c):
         f"{SETTINGS['THEME']}/**/*",
         "plugins/**/*.py",
     ):
-        server.watch(pattern, rebuild_site)
-    server.serve(host=CONFIG["host"], port=CONFIG["port"], root=CONFIG["output"])
+        server.watch(str(ROOT / pattern), rebuild_site)
+    server.serve(
+        host=CONFIG["host"], port=int(port), root=str(ROOT / CONFIG["output"])
+    )
 
 
 @task
@@ -113,17 +147,28 @@ def preview(c):
     )
 
 
-@task
-def check(c):
-    """Build with production settings into a temporary folder and check it."""
-    import tempfile
+def build_for_production(c, output):
+    """Build with publishconf.py into `output`; every warning fails the build
+    (FRIENDLY_ERRORS_FATAL) and the checker plugin is strict there."""
+    _exit_on_failure(pelican(c, "-s", CONFIG["settings_publish"], "-o", str(output)))
 
+
+def check_external_links(c, output):
+    """Check the built site's external links (cached; never during a build)."""
+    command = [sys.executable, "-m", "sitecheck.external", str(output),
+               "--settings", CONFIG["settings_publish"]]  # fmt: skip
+    with c.cd(str(ROOT)):
+        _exit_on_failure(c.run(shlex.join(command), env={"PYTHONPATH": "plugins"},
+                               warn=True))  # fmt: skip
+
+
+@task(help={"external": "Also check links to other sites (needs the network)."})
+def check(c, external=False):
+    """Build with production settings into a temporary folder and check it."""
     with tempfile.TemporaryDirectory(prefix="haet-check-") as output:
-        _exit_on_failure(
-            pelican(
-                c, "-s", CONFIG["settings_publish"], "-o", output, "--fatal", "warnings"
-            )
-        )
+        build_for_production(c, output)
+        if external:
+            check_external_links(c, output)
     print("Site checks passed.")
 
 
@@ -155,21 +200,29 @@ def new(c, title):
     print(f"Wrote {path}")
 
 
-@task
-def publish(c):
-    """Build with production settings, check, and deploy to gh-pages."""
-    import tempfile
-
+@task(
+    help={
+        "external": "Check links to other sites first (default: yes).",
+        "remote": "Git remote to push the gh-pages branch to (default: origin).",
+        "branch": "Branch that holds the published site (default: gh-pages).",
+        "rsync": "Also copy the site to this rsync target, e.g. host:/var/www/haet.",
+    }
+)
+def publish(c, external=True, remote="origin", branch="gh-pages", rsync=None):
+    """Build and check in a temporary folder; deploy only if all passes."""
     with tempfile.TemporaryDirectory(prefix="haet-publish-") as output:
-        _exit_on_failure(
-            pelican(
-                c, "-s", CONFIG["settings_publish"], "-o", output, "--fatal", "warnings"
-            )
-        )
-        _exit_on_failure(
-            c.run(
-                shlex.join(["ghp-import", "-n", "-m", "Publish the site", output]),
-                warn=True,
-            )
-        )
-    print("Published to the gh-pages branch; push it to deploy.")
+        build_for_production(c, output)
+        if external:
+            check_external_links(c, output)
+        # Only a site that passed every check gets here: the deployment changes
+        # in one commit (and one rsync), never with a half-built site.
+        command = [sys.executable, "-m", "ghp_import", "--no-jekyll", "--push",
+                   "--remote", remote, "--branch", branch,
+                   "--message", "Publish the site", output]  # fmt: skip
+        with c.cd(str(ROOT)):
+            if c.run(shlex.join(command), warn=True).failed:
+                raise SystemExit(f"Publishing to {remote}/{branch} failed (see above).")
+        if rsync:
+            command = ["rsync", "-rlz", "--checksum", "--delete", f"{output}/", rsync]
+            _exit_on_failure(c.run(shlex.join(command), warn=True))
+    print(f"Published to {remote}/{branch}" + (f" and {rsync}" if rsync else "") + ".")

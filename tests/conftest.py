@@ -109,6 +109,13 @@ def html_pages(site):
     return sorted(site.rglob("*.html"))
 
 
+def page_url(site, page, base=""):
+    """The clean URL under `base` of the built file `page` (a path in `site`):
+    news/index.html -> {base}/news/, 404.html -> {base}/404.html."""
+    path = page.relative_to(site).as_posix()
+    return f"{base}/{path.removesuffix('index.html')}"
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass

@@ -100,9 +100,13 @@ def uid_domain(settings):
 def build_time():
     """Now, or SOURCE_DATE_EPOCH for reproducible builds (reproducible-builds.org)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if not epoch:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if not epoch.isdigit():
+        raise ConfigError(
+            f"SOURCE_DATE_EPOCH must be seconds since 1970, got {epoch!r}"
+        )
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
 
 
 # --- iCalendar -------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // Adds the visitor's own time to each element marked data-localtime="START" or
-// "START/END" (ISO 8601 with offset), e.g. "Your time: 04:45–05:00 PDT", with
-// the visitor's date where it is not the date the page states. The page already
-// gives every time in the event's zone and in UTC: this only adds to it.
+// "START/END" (ISO 8601, with offset): "Your time: 04:45–05:00 PDT", and their
+// date where it is not the one the page states. The page already gives every
+// time in the event's zone and in UTC; this only adds to it.
 (() => {
   "use strict";
   const zones = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" });
@@ -28,14 +28,15 @@
     }
     const text = document.createElement("small");
     text.className = "localtime";
-    // Word joiners and a no-break space keep "04:45–05:00 PDT" on one line.
+    // Word joiners and no-break spaces keep "04:45–05:00 PDT" and
+    // "(ends Sat 8 May)" each on one line.
     text.textContent =
       "Your time: " +
       clock(start) +
-      (end ? "\u2060–\u2060" + clock(end) : "") +
+      (end ? "\u2060\u2013\u2060" + clock(end) : "") +
       "\u00a0" +
       zoneName(start) +
-      (days.length ? " (" + days.join(", ") + ")" : "");
+      (days.length ? " (" + days.join(", ").replace(/ /g, "\u00a0") + ")" : "");
     el.append(document.createElement("br"), text);
   }
 })();

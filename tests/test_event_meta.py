@@ -1,0 +1,82 @@
+"""What the event_meta plugin puts in the built site, checked against the pages
+themselves: the JSON-LD and the calendar files must say what the schedule and
+papers pages say, in the development and the production build."""
+
+import datetime as dt
+import json
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import soup
+from icalendar import Calendar
+
+
+@pytest.fixture(scope="module", params=["dev_site", "prod_site"])
+def site(request):
+    return request.getfixturevalue(request.param)
+
+
+def json_ld(site, page):
+    (script,) = soup(site, page).select('script[type="application/ld+json"]')
+    return json.loads(script.string)
+
+
+def schedule_instants(site, column):
+    """The schedule page's slot starts in one column (0: CEST, 1: UTC)."""
+    rows = soup(site, "schedule/").select("table.schedule tbody tr")
+    return [row.find_all("td")[column].find("time")["datetime"] for row in rows]
+
+
+def calendar_link(site, page, text):
+    (link,) = [a for a in soup(site, page).select("main a") if text in a.get_text()]
+    return link["href"]
+
+
+def read_calendar(site, href):
+    """The file a link points to, in the build (links are absolute in production)."""
+    return Calendar.from_ical((site / urlsplit(href).path.lstrip("/")).read_bytes())
+
+
+def test_home_page_event_starts_with_the_first_slot(site):
+    event = json_ld(site, "")
+    starts = schedule_instants(site, 0)
+    assert event["@type"] == "Event"
+    assert event["startDate"] == starts[0] == "2021-05-07T13:45:00+02:00"
+    assert [sub["startDate"] for sub in event["subEvent"]] == starts
+    assert event["location"]["url"] == "https://iclr.cc/virtual/2021/workshop/2136"
+    assert event["url"].startswith("http") and event["image"][0].startswith("http")
+
+
+def test_papers_page_describes_each_listed_paper(site):
+    papers = json_ld(site, "papers/")
+    rows = soup(site, "papers/").select("table.papers tbody tr")
+    titles = [row.find("strong").get_text() for row in rows]
+    assert papers["numberOfItems"] == len(rows) == 20
+    assert [item["item"]["name"] for item in papers["itemListElement"]] == titles
+
+
+def test_only_home_and_papers_carry_json_ld(dev_site):
+    for page in ("aims/", "schedule/", "keynotes/", "news/"):
+        assert not soup(dev_site, page).select('script[type="application/ld+json"]')
+
+
+@pytest.mark.parametrize("page", ["", "schedule/"])
+def test_add_to_calendar_links_open_the_right_calendars(site, page):
+    whole = read_calendar(site, calendar_link(site, page, "Add the workshop"))
+    sessions = read_calendar(site, calendar_link(site, page, "sessions"))
+    (workshop,) = whole.walk("VEVENT")
+    assert workshop.start == dt.datetime(2021, 5, 7, 11, 45, tzinfo=dt.UTC)
+    assert [e.start.isoformat() for e in sessions.walk("VEVENT")] == (
+        schedule_instants(site, 1)
+    )
+
+
+def test_production_uids_and_urls_use_the_published_domain(prod_site):
+    href = calendar_link(prod_site, "schedule/", "sessions")
+    assert href == "https://haet2021.github.io/calendar/haet2021-schedule.ics"
+    uids = [e["UID"] for e in read_calendar(prod_site, href).walk("VEVENT")]
+    assert uids[0] == "slot-20210507T114500Z@haet2021.github.io"
+    event = json_ld(prod_site, "")
+    assert event["url"] == "https://haet2021.github.io/"
+    assert event["image"] == ["https://haet2021.github.io/images/social-card.png"]
+    assert (prod_site / "images/social-card.png").is_file()
