@@ -134,9 +134,7 @@ def livereload(c, port=CONFIG["port"]):
         "plugins/**/*.py",
     ):
         server.watch(str(ROOT / pattern), rebuild_site)
-    server.serve(
-        host=CONFIG["host"], port=int(port), root=str(ROOT / CONFIG["output"])
-    )
+    server.serve(host=CONFIG["host"], port=int(port), root=str(ROOT / CONFIG["output"]))
 
 
 @task
