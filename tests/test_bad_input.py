@@ -4,7 +4,7 @@ the rest of the site; a production build stops."""
 
 import feedparser
 import pytest
-from conftest import build_site, copy_project, soup
+from sitetools import build_site, copy_project, soup
 
 GOOD_POST = "Title: {title}\nDate: 2021-05-01 10:00\nSummary: {summary}\n\nSome text.\n"
 

@@ -8,7 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import html_pages, page_url
+from sitetools import html_pages, page_url
 
 pytestmark = pytest.mark.browser
 

@@ -2,7 +2,7 @@
 and the line to fix, never a traceback."""
 
 import pytest
-from conftest import build_site, copy_project
+from sitetools import build_site, copy_project
 
 # file, text to replace, its replacement, which line of the replacement the
 # message must point at, and what the message must say.

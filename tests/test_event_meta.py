@@ -7,8 +7,8 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import soup
 from icalendar import Calendar
+from sitetools import soup
 
 
 @pytest.fixture(scope="module", params=["dev_site", "prod_site"])

@@ -6,7 +6,7 @@ import contextlib
 import re
 
 import pytest
-from conftest import ROOT, html_pages, soup
+from sitetools import ROOT, html_pages, soup
 
 SCRIPT = ROOT / "themes/haet/static/js/localtime.js"
 PAGES_WITH_TIMES = ("", "schedule/", "call-for-papers/")

@@ -8,7 +8,7 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_site, copy_project, html_pages, soup
+from sitetools import build_site, copy_project, html_pages, soup
 
 # The news table of the facts file: one announcement per row, on that date.
 NEWS_DATES = [

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
+from sitetools import copy_project
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Organiser",

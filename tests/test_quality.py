@@ -14,8 +14,8 @@ import subprocess
 from collections import Counter
 
 import pytest
-from conftest import ROOT, html_pages, page_url, soup
 from page_weight import BUDGET, page_weight
+from sitetools import ROOT, html_pages, page_url, soup
 
 SITE_URL = "https://haet2021.github.io"
 NPM_TOOLS = ROOT / ".cache" / "npm" / "quality" / "node_modules"

@@ -3,7 +3,7 @@ inline script or event handler, no insecure resource, no tab-napping."""
 
 import re
 
-from conftest import html_pages, soup
+from sitetools import html_pages, soup
 
 STRICT_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

@@ -5,7 +5,7 @@ import re
 
 import pytest
 import yaml
-from conftest import ROOT, html_pages, soup
+from sitetools import ROOT, html_pages, soup
 
 DATA = ROOT / "content" / "data"
 PAGES = {

@@ -4,7 +4,7 @@ a production build of main with the official Pages actions."""
 import re
 
 import yaml
-from conftest import ROOT
+from sitetools import ROOT
 
 
 def workflow():
