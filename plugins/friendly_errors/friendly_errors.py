@@ -125,6 +125,11 @@ def install(pelican):
     if logging.getLogger().level == logging.DEBUG:
         return  # developers debugging want the tracebacks
     root = logging.getLogger()
+    if not root.handlers:
+        # `--log-handler plain` leaves output to Python's last-resort handler,
+        # which falls silent once any handler (ours) exists: make it explicit.
+        root.addHandler(logging.StreamHandler())
+        root.handlers[-1].setLevel(logging.lastResort.level)
     for handler in [*root.handlers, PROBLEM_KEEPER]:
         if FRIENDLY_FILTER not in handler.filters:
             handler.addFilter(FRIENDLY_FILTER)

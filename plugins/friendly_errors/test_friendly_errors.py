@@ -88,3 +88,25 @@ def test_lower_levels_pass_untouched():
     info = record(logging.INFO, "x")
     assert FriendlyFilter().filter(info)
     assert info.getMessage() == "x"
+
+
+def test_plain_log_handler_still_shows_problems(tmp_path):
+    """`pelican --log-handler plain` prints through Python's last-resort
+    handler; installing the plugin must not silence it."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news/bad.md").write_text("Title: Bad\nDate: 2021-13-45\n\nText.\n")
+    settings = tmp_path / "conf.py"
+    settings.write_text(
+        f"PLUGIN_PATHS = [{str(root / 'plugins')!r}]\nPLUGINS = ['friendly_errors']\n"
+        "TIMEZONE = 'UTC'\nTHEME = 'simple'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", str(tmp_path), "-s", str(settings),
+         "-o", str(tmp_path / "out"), "--log-handler", "plain"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert "news/bad.md:2: '2021-13-45' is not a valid date" in result.stderr

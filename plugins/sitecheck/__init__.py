@@ -1,0 +1,8 @@
+"""sitecheck: check every built page's links, fragments, ids and images.
+
+See README.md. The external link check is `python -m sitecheck.external`.
+"""
+
+from .plugin import register
+
+__all__ = ["register"]

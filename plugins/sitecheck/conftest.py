@@ -1,0 +1,32 @@
+"""Fixtures for sitecheck's tests: small output trees written on the spot."""
+
+import pytest
+from PIL import Image
+
+from sitecheck._testing import SITEURL
+from sitecheck.settings import Config
+
+
+@pytest.fixture
+def config():
+    return Config.from_settings({"SITEURL": SITEURL, "CACHE_PATH": "unused"})
+
+
+@pytest.fixture
+def output(tmp_path):
+    """write(path, text | (width, height[, format])) adds a page or an image."""
+    root = tmp_path / "output"
+
+    def write(path, content, **save_options):
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            target.write_text(content, encoding="utf-8")
+        else:
+            width, height = content
+            Image.new("RGB", (width, height), "teal").save(target, **save_options)
+        return target
+
+    write.root = root
+    root.mkdir()
+    return write

@@ -1,0 +1,287 @@
+"""Check a built site on disk: internal links and fragments, duplicate ids,
+images, insecure URLs. No network: external URLs are only collected."""
+
+import difflib
+import fnmatch
+import os
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urljoin, urlsplit
+
+from lxml import etree
+
+from .images import ImageError, check_image, kb, read_image
+from .page import parse_page
+from .report import THEME, findings, issue
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a URL leads: an external URL, or a path in the output."""
+
+    external: str | None = None  # absolute URL outside the site
+    path: str | None = None  # output-relative path the URL asks for
+    file: str | None = None  # the file that serves it; None if there is none
+    fragment: str = ""
+    insecure: bool = False  # http:// where https:// is expected
+
+
+SKIP = Target()  # mailto:, tel:, data:, javascript: ...
+
+
+class Site:
+    """The output directory: its files, and its pages parsed once each."""
+
+    def __init__(self, output_dir, config):
+        self.root = os.fspath(output_dir)
+        self.config = config
+        self.files, self.dirs = set(), set()
+        for directory, subdirectories, file_names in os.walk(self.root):
+            relative = os.path.relpath(directory, self.root).replace(os.sep, "/")
+            prefix = "" if relative == "." else relative + "/"
+            self.dirs.update(prefix + name for name in subdirectories)
+            self.files.update(prefix + name for name in file_names)
+        self.origins = []  # (scheme, host, path) of each address of the site
+        for url in config.site_urls:
+            parts = urlsplit(url)
+            self.origins.append(
+                (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"))
+            )
+        self.pages = {}
+        self._suggestions = {}
+        self._located = {}
+        self._public_urls = None
+
+    def parse(self, page):
+        """The Page at output path `page`, parsed on first use."""
+        if page not in self.pages:
+            with open(os.path.join(self.root, page), "rb") as file:
+                self.pages[page] = parse_page(file.read())
+        return self.pages[page]
+
+    def locate(self, page, url, base=None):
+        """Resolve `url` found on output page `page` (with its <base href>)."""
+        url = url.strip()
+        if base is None and (url.startswith("/") or "://" in url[:8]):
+            # The same everywhere (the theme's links are on every page): once.
+            if url not in self._located:
+                self._located[url] = self._resolve(page, url, base)
+            return self._located[url]
+        return self._resolve(page, url, base)
+
+    def _resolve(self, page, url, base):
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # e.g. "http://[oops/": the external check says so
+            return Target(external=url)
+        scheme = parts.scheme.lower()
+        if scheme not in ("", "http", "https"):
+            return SKIP
+        insecure = scheme == "http"
+        if parts.netloc:
+            origin = self._origin(parts)
+            if origin is None:
+                return Target(external=url, insecure=insecure)
+            insecure = insecure and origin[0] != "http"
+            path = "/" + parts.path[len(origin[2]) :].lstrip("/")
+        elif parts.path.startswith("/"):
+            path = parts.path
+            base_path = self.config.base_path
+            if base_path and not (path + "/").startswith(base_path + "/"):
+                return Target(path=unquote(path).lstrip("/"))  # outside the site
+            path = path[len(base_path) :] or "/"
+        else:
+            path = urljoin(self._base(page, base), parts.path)
+        relative = unquote(path).lstrip("/")
+        return Target(
+            path=relative,
+            file=self._file(relative),
+            fragment=unquote(parts.fragment),
+            insecure=insecure,
+        )
+
+    def _origin(self, parts):
+        host, path = parts.netloc.lower(), parts.path + "/"
+        for origin in self.origins:
+            if host == origin[1] and path.startswith(origin[2] + "/"):
+                return origin
+        return None
+
+    def _base(self, page, base):
+        if base:
+            target = self.locate(page, base)
+            if target.path is not None:
+                return "/" + target.path
+        return "/" + page
+
+    def _file(self, path):
+        """The output file a server sends for `path`: clean URLs and .html too."""
+        if path == "" or path.endswith("/"):
+            path += "index.html"
+        elif path in self.dirs:
+            path += "/index.html"
+        elif path not in self.files and path + ".html" in self.files:
+            path += ".html"
+        return path if path in self.files else None
+
+    def suggest(self, path):
+        """The fix for a link to a missing path: the closest existing URL."""
+        for marker in ("{filename}", "{static}", "{attach}"):
+            if marker in path:
+                # Pelican left the link as written: its target is not in content/.
+                target = path.split(marker, 1)[1]
+                return f"no file content{target} exists: fix the path after {marker}"
+        if path not in self._suggestions:
+            if self._public_urls is None:
+                self._public_urls = [
+                    name.removesuffix("index.html") for name in self.files
+                ]
+            close = difflib.get_close_matches(path, self._public_urls, n=1, cutoff=0.7)
+            self._suggestions[path] = (
+                f"link to {self.config.base_path}/{close[0]}"
+                if close
+                else "link to a file that exists (in content: a {filename} or"
+                " {static} link to the source file)"
+            )
+        return self._suggestions[path]
+
+    def check_page(self, page_path, page):
+        """Every Issue of one parsed page."""
+        for id_, lines in page.duplicate_ids.items():
+            yield issue(
+                "duplicate-id",
+                f'id="{id_}"',
+                lines[1],
+                id=id_,
+                count=len(lines),
+                lines=", ".join(map(str, lines)),
+            )
+        for ref in page.refs:
+            yield from self._check_ref(page_path, page, ref)
+        image_bytes = {}
+        for img in page.images:
+            yield from check_image(
+                img,
+                lambda url: self._image(page_path, page, url, image_bytes),
+                self.config,
+            )
+        total, budget = sum(image_bytes.values()), self.config.page_images_max_bytes
+        if total > budget:
+            yield issue(
+                "page-images-heavy",
+                "the page's images",
+                None,
+                size=kb(total),
+                budget=kb(budget),
+            )
+
+    def http_allowed(self, url):
+        return any(
+            re.search(pattern, url) for pattern in self.config.http_links_allowed
+        )
+
+    def _check_ref(self, page_path, page, ref):
+        if not ref.url.strip():
+            if ref.resource:  # an empty href links to the page itself: fine
+                yield issue("empty-url", ref.element, ref.line)
+            return
+        target = self.locate(page_path, ref.url, page.base)
+        if target.insecure and (ref.resource or not self.http_allowed(ref.url)):
+            code = "mixed-content" if ref.resource else "insecure-link"
+            yield issue(code, ref.element, ref.line)
+        if target.path is None:
+            return
+        if target.file is None:
+            yield issue(
+                "broken-link",
+                ref.element,
+                ref.line,
+                path=target.path,
+                suggestion=self.suggest(target.path),
+            )
+            return
+        fragment = target.fragment
+        if (
+            not fragment
+            or fragment == "top"  # scrolls to the top without an id
+            or fragment.startswith(":~:")  # a text fragment
+            or not target.file.endswith((".html", ".htm"))
+        ):
+            return
+        ids = self.parse(target.file).ids
+        if fragment not in ids:
+            close = difflib.get_close_matches(fragment, ids, n=1, cutoff=0.6)
+            suggestion = (
+                f"link to #{close[0]}"
+                if close
+                else f'add id="{fragment}" to the target, or fix the link'
+            )
+            yield issue(
+                "missing-fragment",
+                ref.element,
+                ref.line,
+                fragment=fragment,
+                file=target.file,
+                suggestion=suggestion,
+            )
+
+    def _image(self, page_path, page, url, image_bytes):
+        """As check_image's locate(url); adds the file's size to image_bytes."""
+        target = self.locate(page_path, url, page.base)
+        if target.insecure:
+            return None, ("mixed-content", {})
+        if target.path is None:
+            return None, None
+        if target.file is None:
+            fields = {"path": target.path, "suggestion": self.suggest(target.path)}
+            return None, ("img-missing", fields)
+        try:
+            file = read_image(os.path.join(self.root, target.file))
+        except ImageError as error:
+            return None, ("img-unreadable", {"file": target.file, "reason": error})
+        image_bytes.setdefault(target.file, file.bytes)
+        return file, None
+
+
+def check_site(output_dir, config, sources=None, contents=None):
+    """Check the pages of `sources` ({output path: content file or THEME}; None:
+    every HTML file in the output). `contents` ({page: function returning the
+    content's HTML}) tells the content's own elements from the theme's around
+    them. Return (findings, pages checked)."""
+    site = Site(output_dir, config)
+    if sources is None:
+        sources = dict.fromkeys(site.files, THEME)
+    pages = sorted(
+        name
+        for name in sources
+        if name.endswith((".html", ".htm"))
+        and name in site.files
+        and not any(fnmatch.fnmatch(name, p) for p in config.ignore_pages)
+    )
+    found = []
+    for page_path in pages:
+        try:
+            issues = list(site.check_page(page_path, site.parse(page_path)))
+        except (OSError, etree.LxmlError, ValueError) as error:
+            issues = [issue("unreadable-page", "the page", None, reason=error)]
+        source, content = sources[page_path], (contents or {}).get(page_path)
+        lines = _content_lines(site, page_path, content) if issues and content else None
+        for item in issues:
+            outside = lines and item.line and item.line not in lines
+            found += findings(
+                page_path, THEME if outside else source, [item], config.levels
+            )
+    return found, pages
+
+
+def _content_lines(site, page_path, content):
+    """The lines of the page that hold the content's HTML; None if not found
+    (a theme that filters the content): then all findings go to the content."""
+    with open(os.path.join(site.root, page_path), encoding="utf-8") as file:
+        text = file.read()
+    html = content()
+    start = text.find(html) if html.strip() else -1
+    if start < 0:
+        return None
+    first = text.count("\n", 0, start) + 1
+    return range(first, first + html.count("\n") + 1)

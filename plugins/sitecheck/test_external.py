@@ -1,0 +1,203 @@
+"""The external link check against servers of its own on 127.0.0.x."""
+
+import collections
+import dataclasses
+import http.server
+import threading
+import time
+
+import pytest
+
+from sitecheck._testing import html, serve
+from sitecheck.external import check_external, main, retry_after
+
+
+class Behaviours(http.server.BaseHTTPRequestHandler):
+    """Each path behaves like a kind of real server; requests are counted."""
+
+    protocol_version = "HTTP/1.1"
+    hits = collections.Counter()  # (method, path) -> requests
+    times = collections.defaultdict(list)  # path -> arrival times
+    lock = threading.Lock()
+
+    def do_HEAD(self):
+        self.answer()
+
+    def do_GET(self):
+        self.answer()
+
+    def answer(self):
+        path = self.path
+        with self.lock:
+            self.hits[self.command, path] += 1
+            self.times[path].append(time.monotonic())
+            seen = len(self.times[path])
+        if path == "/ok":
+            self.reply(200)
+        elif path.startswith("/chain/"):
+            step = int(path.rsplit("/", 1)[1])
+            self.reply(301, Location=f"/chain/{step + 1}") if step < 3 else self.reply(
+                200
+            )
+        elif path == "/loop/a":
+            self.reply(302, Location="/loop/b")
+        elif path == "/loop/b":
+            self.reply(307, Location="/loop/a")
+        elif path == "/busy":
+            self.reply(429, **{"Retry-After": "1"}) if seen == 1 else self.reply(200)
+        elif path == "/slow":
+            time.sleep(1.0)
+            self.reply(200)
+        elif path == "/flaky":
+            self.reply(503 if seen == 1 else 200)
+        elif path == "/no-head":
+            self.reply(405 if self.command == "HEAD" else 200)
+        elif path == "/denied":
+            self.reply(403)
+        else:
+            self.reply(404)
+
+    def reply(self, status, **headers):
+        try:
+            self.send_response(status)
+            for name, value in {**headers, "Content-Length": "0"}.items():
+                self.send_header(name, value)
+            self.end_headers()
+        except OSError:
+            pass  # the checker gave up (timeout)
+
+    def log_message(self, *args):
+        pass
+
+
+PATHS = [
+    "/ok",
+    "/missing",
+    "/chain/1",
+    "/loop/a",
+    "/busy",
+    "/slow",
+    "/flaky",
+    "/no-head",
+    "/denied",
+]
+
+
+@pytest.fixture
+def fast_config(config, tmp_path):
+    return dataclasses.replace(
+        config,
+        external_timeout=0.3,
+        external_retries=1,
+        external_backoff=0.05,
+        external_retry_after_max=5,
+        external_cache_path=str(tmp_path / "cache.json"),
+        external_report_path=str(tmp_path / "external.json"),
+    )
+
+
+def test_external_checks_and_cache(output, fast_config, tmp_path):
+    Behaviours.hits.clear()
+    Behaviours.times.clear()
+    with serve(Behaviours) as base:
+        links = "".join(f'<a href="{base}{path}#frag">{path}</a>\n' for path in PATHS)
+        output("index.html", html(links))
+        output("about/index.html", html(f'<a href="{base}/ok">same URL</a>'))
+        found, stats = check_external(output.root, fast_config)
+        first_hits = Behaviours.hits.copy()
+
+        by_path = {f.element.split(base)[1].split("#")[0]: f for f in found}
+        assert {path: (f.level, f.code) for path, f in by_path.items()} == {
+            "/missing": ("error", "external-broken"),
+            "/chain/1": ("warning", "external-moved"),
+            "/loop/a": ("error", "external-redirect-loop"),
+            "/slow": ("warning", "external-no-answer"),
+            "/denied": ("warning", "external-denied"),
+        }
+        assert by_path["/chain/1"].fix == f"link to {base}/chain/3"
+        assert by_path["/loop/a"].message == (
+            f"redirect loop: {base}/loop/a -> {base}/loop/b -> {base}/loop/a"
+        )
+        assert by_path["/slow"].message == "no answer: timed out"
+        assert (stats["urls"], stats["pages_checked"]) == (9, 2)
+        # HEAD first, GET where HEAD is refused; one retry for 503 and timeouts.
+        assert first_hits["HEAD", "/no-head"] == first_hits["GET", "/no-head"] == 1
+        assert first_hits["HEAD", "/flaky"] == 2
+        assert first_hits["HEAD", "/slow"] == 2
+        busy_wait = Behaviours.times["/busy"][1] - Behaviours.times["/busy"][0]
+        assert 0.9 < busy_wait < 2
+
+        # A second run asks again only for what failed or warned of a failure.
+        settings = tmp_path / "settings.py"
+        settings.write_text(
+            "\n".join(
+                f"SITECHECK_{name.upper()} = {value!r}"
+                for name, value in dataclasses.asdict(fast_config).items()
+                if name.startswith("external_")
+            )
+        )
+        Behaviours.hits.clear()
+        assert main([str(output.root), "--settings", str(settings)]) == 1
+        asked_again = {path for _, path in Behaviours.hits}
+        assert asked_again == {"/missing", "/loop/a", "/loop/b", "/slow", "/denied"}
+
+
+def test_concurrency_is_bounded_overall_and_per_host(output, config):
+    in_flight = collections.Counter()
+    peaks = collections.Counter()
+    lock = threading.Lock()
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self):
+            host = self.headers["Host"].split(":")[0]
+            with lock:
+                in_flight[host] += 1
+                in_flight["all"] += 1
+                peaks[host] = max(peaks[host], in_flight[host])
+                peaks["all"] = max(peaks["all"], in_flight["all"])
+            time.sleep(0.1)
+            with lock:
+                in_flight[host] -= 1
+                in_flight["all"] -= 1
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    with serve(Slow, "127.0.0.1") as one, serve(Slow, "127.0.0.2") as two:
+        urls = [f"{one}/{i}" for i in range(8)] + [f"{two}/{i}" for i in range(2)]
+        links = "".join(f'<a href="{url}">x</a>' for url in urls)
+        output("index.html", html(links))
+        bounded = dataclasses.replace(
+            config,
+            external_concurrency=4,
+            external_per_host=3,
+            external_cache_path=None,
+        )
+        found, stats = check_external(output.root, bounded)
+    assert (found, stats["requests"]) == ([], 10)
+    assert (peaks["127.0.0.1"], peaks["127.0.0.2"], peaks["all"]) == (3, 2, 4)
+
+
+def test_network_failure_is_a_warning(output, config, caplog):
+    # Nothing listens on port 9 of 127.0.0.1: connections are refused at once.
+    output(
+        "index.html",
+        html(
+            '<a href="http://127.0.0.1:9/a">a</a><a href="http://127.0.0.1:9/b">b</a>'
+        ),
+    )
+    quick = dataclasses.replace(config, external_backoff=0, external_cache_path=None)
+    found, _ = check_external(output.root, quick)
+    assert {(f.level, f.code) for f in found} == {("warning", "external-no-answer")}
+    assert "no external URL answered" in caplog.text
+
+
+def test_exclude_patterns_and_retry_after_dates(output, config):
+    output("index.html", html('<a href="https://github.com/x">x</a>'))
+    skipping = dataclasses.replace(config, external_exclude=(r"^https://github\.com/",))
+    assert check_external(output.root, skipping)[1]["requests"] == 0
+    assert retry_after("120", 1.0) == 120
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1.0) == 0
+    assert retry_after("soon", 1.0) == 1.0
