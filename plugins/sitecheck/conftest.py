@@ -8,8 +8,11 @@ from sitecheck.settings import Config
 
 
 @pytest.fixture
-def config():
-    return Config.from_settings({"SITEURL": SITEURL, "CACHE_PATH": "unused"})
+def config(tmp_path):
+    """Defaults, with reports and caches in the test's own folder."""
+    return Config.from_settings(
+        {"SITEURL": SITEURL, "CACHE_PATH": str(tmp_path / "cache")}
+    )
 
 
 @pytest.fixture
