@@ -2,6 +2,9 @@
 file (and line), never a traceback. A development build carries on and shows
 the rest of the site; a production build stops."""
 
+import json
+import re
+
 import feedparser
 import pytest
 from sitetools import build_site, copy_project, soup
@@ -123,7 +126,8 @@ HOSTILE = 'Tom & Jerry <script>alert(1)</script> "onmouseover=alert(2) <3'
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    """A post whose title, summary and tag are hostile, built for production."""
+    """Hostile text in a post's title, summary and tag, in a page's title and
+    menu entry, and in a talk and a paper title of the data; built for production."""
     tmp_path = tmp_path_factory.mktemp("hostile")
     project = copy_project(tmp_path / "site")
     post = GOOD_POST.format(title=HOSTILE, summary=HOSTILE)
@@ -131,6 +135,18 @@ def hostile_site(tmp_path_factory):
     (project / "content/news/2021-05-01-hostile.md").write_text(
         post.replace("Summary:", tags)
     )
+    (project / "content/pages/90-hostile.md").write_text(
+        f"Title: {HOSTILE}\nNav_title: {HOSTILE}\nSlug: hostile\n\nText.\n"
+    )
+    data = project / "content/data"
+    for name, old in (("speakers.yaml", "  talk: Stochastic Computing for Machine "
+                       "Learning towards an Intelligent Edge"),
+                      ("papers.yaml", '  title: "GradMax: Gradient Maximizing Neural '
+                       'Network Growth"')):  # fmt: skip
+        text = (data / name).read_text()
+        assert old in text
+        field = old.split(":")[0]
+        (data / name).write_text(text.replace(old, f"{field}: {json.dumps(HOSTILE)}"))
     result = build_site(
         tmp_path / "out", project / "publishconf.py", project / "content"
     )
@@ -143,16 +159,44 @@ def visible(node):
 
 
 @pytest.mark.parametrize(
-    "page", ["news/2021/hostile/", "news/", "news/archive/", "", "news/tag/"]
-)
+    "page",
+    ["news/2021/hostile/", "news/", "news/archive/", "", "news/tag/", "hostile/",
+     "keynotes/", "schedule/", "papers/"],
+)  # fmt: skip
 def test_hostile_metadata_arrives_as_text(hostile_site, page):
     html = soup(hostile_site, page)
     # No element or attribute came from the metadata...
-    assert not [s for s in html.find_all("script") if "alert" in s.get_text()]
+    scripts = html.find_all("script", type=lambda kind: kind != "application/ld+json")
+    assert not [s for s in scripts if "alert" in s.get_text()]
     assert not html.find_all(attrs={"onmouseover": True})
     # ...and what a visitor reads is what the organiser typed (quotes curled).
-    typed = HOSTILE.replace('"', "\u201c")
-    assert typed in visible(html) or page == "news/tag/"
+    typed = HOSTILE.replace('"', "\u201c")  # typogrify curls the quote
+    assert typed in visible(html) or HOSTILE in visible(html) or page == "news/tag/"
+
+
+def strings(value):
+    """Every string inside parsed JSON."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict | list):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from strings(item)
+
+
+def test_hostile_data_in_json_ld_and_calendars(hostile_site):
+    from icalendar import Calendar
+
+    for page in ("", "papers/"):
+        [block] = soup(hostile_site, page).find_all(
+            "script", type="application/ld+json"
+        )
+        assert "<" not in block.string  # nothing can close the script element
+        assert any(HOSTILE in text for text in strings(json.loads(block.string))), page
+    schedule = Calendar.from_ical(
+        (hostile_site / "calendar/haet2021-schedule.ics").read_bytes()
+    )
+    descriptions = [str(e["DESCRIPTION"]) for e in schedule.walk("VEVENT")]
+    assert any(f"Talk: {HOSTILE}" in d for d in descriptions)
 
 
 def test_hostile_title_in_head_and_feeds(hostile_site):
@@ -183,3 +227,23 @@ def test_future_post_waits_for_its_date(tmp_path):
     assert not list((out / "news").glob("2099/*"))
     assert "From the future" not in (out / "feeds/all.atom.xml").read_text()
     assert "From the future" not in (out / "news/index.html").read_text()
+
+
+def test_drafts_and_hidden_posts_stay_out_of_lists_feeds_and_sitemap(tmp_path):
+    project = copy_project(tmp_path / "site")
+    for status in ("draft", "hidden"):
+        post = GOOD_POST.format(title=f"Not listed {status}", summary="No.")
+        (project / f"content/news/2021-05-01-{status}.md").write_text(
+            post.replace("Summary:", f"Status: {status}\nSummary:")
+        )
+    result = build_site(
+        tmp_path / "out", project / "publishconf.py", project / "content"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = tmp_path / "out"
+    assert (out / "news/2021/not-listed-hidden/index.html").exists()
+    listed = [out / "news/index.html", out / "news/archive/index.html",
+              out / "feeds/all.atom.xml", out / "feeds/all.rss.xml",
+              out / "sitemap.xml", out / "index.html"]  # fmt: skip
+    for path in listed:
+        assert not re.search(r"not[- ]listed", path.read_text(), re.I), path

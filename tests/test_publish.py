@@ -50,9 +50,11 @@ def deployed(project):
     return head.stdout.strip(), set(files.stdout.split())
 
 
-def publish(project):
+def publish(project, *options):
     invoke = Path(sys.executable).parent / "invoke"
-    return run([str(invoke), "publish", "--no-external"], project, check=False)
+    return run(
+        [str(invoke), "publish", "--no-external", *options], project, check=False
+    )
 
 
 def test_publish_deploys_a_good_site_and_keeps_it_when_the_next_is_broken(project):
@@ -72,3 +74,14 @@ def test_publish_deploys_a_good_site_and_keeps_it_when_the_next_is_broken(projec
     assert broken.returncode != 0
     assert "news/2021-05-02-broken.md:2" in output and "Traceback" not in output
     assert deployed(project) == (commit, files)  # exactly as it was
+
+
+def test_publish_can_also_copy_the_site_with_rsync(project, tmp_path):
+    served = tmp_path / "www"
+    served.mkdir()
+    (served / "stale.html").write_text("from an older site")
+    result = publish(project, "--rsync", f"{served}/")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (served / "papers/index.html").exists()
+    assert not (served / "stale.html").exists()  # the copy mirrors the build
+    assert deployed(project)[0] is not None  # and gh-pages was published too
