@@ -30,20 +30,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from page_weight import BUDGET, page_weight  # noqa: E402
+from sitetools import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 LIGHTHOUSE = "lighthouse@12.2.3"
 NPM_PREFIX = ROOT / ".cache" / "npm" / "lighthouse"
 LIGHTHOUSE_CLI = NPM_PREFIX / "node_modules" / "lighthouse" / "cli" / "index.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS]
 SITE_URL = "https://haet2021.github.io"
 PAGES = {
     "home": "",
