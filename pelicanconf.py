@@ -20,6 +20,7 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "friendly_errors",
+    "build_cache",  # keeps Pelican's content cache correct; URLs once a build
     "content_guard",
     "workshop_data",
     "feed_links",
@@ -101,8 +102,13 @@ TYPOGRIFY = True
 TYPOGRIFY_OMIT_FILTERS = ["widont"]
 
 
+# The content cache is off for builds and on for `invoke livereload`'s rebuilds;
+# plugins/build_cache keeps it correct. Compare contents, not modification
+# times (a file copied over another can keep its time); no gzip: loads faster.
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+CHECK_MODIFIED_METHOD = "sha256"
+GZIP_CACHE = False
 DELETE_OUTPUT_DIRECTORY = False
 # The navigation lists Home, News, then every published page in file-name order
 # (content/pages/10-aims.md, 20-...); a page's `Nav_title` shortens its entry.

@@ -26,6 +26,9 @@ CONFIG = {
     "host": "127.0.0.1",
     "port": 8000,
 }
+# Development rebuilds reuse what did not change: Pelican's content cache, kept
+# correct by plugins/build_cache, and sitecheck's pages that passed.
+CACHED_BUILD = ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true"]
 
 
 def pelican(c, *args):
@@ -116,7 +119,8 @@ def livereload(c, port=CONFIG["port"]):
         with c.cd(str(ROOT)):
             result = c.run(
                 shlex.join([sys.executable, "-m", "pelican", CONFIG["content"],
-                            "-s", CONFIG["settings_base"], "--fatal", "errors"]),
+                            "-s", CONFIG["settings_base"], "--fatal", "errors",
+                            *CACHED_BUILD]),
                 warn=True, env={"COLUMNS": "200"},
             )  # fmt: skip
         if result.failed:
@@ -168,6 +172,20 @@ def check(c, external=False):
         if external:
             check_external_links(c, output)
     print("Site checks passed.")
+
+
+@task(
+    help={
+        "sizes": "Numbers of announcements, comma-separated (default: 1000,5000).",
+        "runs": "Builds of each kind per size; medians are shown (default: 3).",
+    }
+)
+def bench(c, sizes="1000,5000", runs=3):
+    """Time our build against bare Pelican, and a livereload rebuild."""
+    command = [sys.executable, "benchmarks/build.py", "--sizes",
+               *sizes.replace(",", " ").split(), "--runs", str(runs)]  # fmt: skip
+    with c.cd(str(ROOT)):
+        _exit_on_failure(c.run(shlex.join(command), warn=True))
 
 
 @task(help={"title": "The announcement's title, in quotes."})

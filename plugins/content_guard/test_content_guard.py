@@ -1,7 +1,12 @@
+import copy
 import logging
+from html import escape
 from types import SimpleNamespace
 
-from content_guard.content_guard import dedupe
+from pelican.readers import MarkdownReader
+from pelican.settings import DEFAULT_CONFIG
+
+from content_guard.content_guard import PlainTextMetadataReader, dedupe
 
 
 def item(path, save_as):
@@ -38,3 +43,38 @@ def test_a_hidden_post_cannot_take_a_published_address():
     )
     dedupe(generator, ("articles", "hidden_articles", "drafts"))
     assert generator.hidden_articles == []
+
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {},
+    },
+    "output_format": "html5",
+}
+# What Python-Markdown keeps between documents if not reset: footnotes,
+# reference links, abbreviations, heading ids, metadata.
+FILES = {
+    "a.md": "Title: A <b>\nTags: x, y\n\n# Intro\n\nAn HTML note[^1] and [a][r].\n\n"
+    "[^1]: First.\n[r]: /a/\n*[HTML]: Hyper Text Markup Language\n",
+    "b.md": "Title: B\n\n# Intro\n\n# Intro\n\nMore HTML[^1], [a][r].\n\n[^1]: Two.\n",
+    "c.md": "Title: C\nSummary: No body.\n",
+}
+
+
+def test_one_reader_reads_every_file_as_a_fresh_one_would(tmp_path):
+    settings = {
+        **copy.deepcopy(DEFAULT_CONFIG),
+        "MARKDOWN": MARKDOWN,
+        "CONTENT_GUARD_PLAIN_TEXT_FIELDS": ["title"],
+    }
+    for name, text in FILES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    reader = PlainTextMetadataReader(settings)
+    for name in [*FILES, *reversed(FILES)]:
+        content, metadata = reader.read(str(tmp_path / name))
+        fresh = MarkdownReader(copy.deepcopy(settings)).read(str(tmp_path / name))
+        assert content == fresh[0]
+        assert metadata == {**fresh[1], "title": escape(fresh[1]["title"])}
+    assert metadata["title"] == "A &lt;b&gt;"

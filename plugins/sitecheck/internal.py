@@ -5,11 +5,12 @@ import difflib
 import fnmatch
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
+from .cache import Checked, digest
 from .images import ImageError, check_image, kb, read_image
 from .page import parse_page
 from .report import THEME, findings, issue
@@ -27,6 +28,14 @@ class Target:
 
 
 SKIP = Target()  # mailto:, tel:, data:, javascript: ...
+
+
+@dataclass(slots=True)
+class Reads:
+    """What one page's checks read besides the page, for the page cache."""
+
+    fragments: list = field(default_factory=list)  # (file, fragment, found)
+    images: list = field(default_factory=list)  # (file, digest)
 
 
 class Site:
@@ -47,17 +56,81 @@ class Site:
             self.origins.append(
                 (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"))
             )
-        self.pages = {}
+        self.ids = {}  # page -> its ids: the fragment index
+        self._parsed = {}  # pages parsed for their ids before their own check
         self._suggestions = {}
         self._located = {}
         self._public_urls = None
+        self.cache = None  # a PageCache: reuse the last check of unchanged pages
+        self._digests = {}  # page or image -> digest of its bytes, with a cache
 
     def parse(self, page):
-        """The Page at output path `page`, parsed on first use."""
-        if page not in self.pages:
-            with open(os.path.join(self.root, page), "rb") as file:
-                self.pages[page] = parse_page(file.read())
-        return self.pages[page]
+        """The Page at output path `page`. A page parsed early, for its ids,
+        waits for its own check; then only its ids are kept."""
+        if page in self._parsed:
+            return self._parsed.pop(page)
+        parsed = parse_page(self._read(page))
+        self.ids[page] = parsed.ids
+        return parsed
+
+    def page_ids(self, page):
+        """The ids of output page `page`: the targets of its #fragment links."""
+        if page not in self.ids:
+            data = self._read(page)
+            previous = self._previous(page)
+            if previous is not None:
+                self.ids[page] = previous.ids
+            else:
+                self._parsed[page] = parsed = parse_page(data)
+                self.ids[page] = parsed.ids
+        return self.ids[page]
+
+    def _read(self, page):
+        with open(os.path.join(self.root, page), "rb") as file:
+            data = file.read()
+        if self.cache is not None:
+            self._digests[page] = digest(data)
+        return data
+
+    def _previous(self, page):
+        """The last check of `page` if it passed and its bytes are the same."""
+        previous = self.cache.previous.get(page) if self.cache else None
+        if previous is not None and previous.digest == self._digests.get(page):
+            return previous
+        return None
+
+    def reusable(self, page):
+        """The last check of `page`, if nothing it read has changed since."""
+        if not self.cache or page not in self.cache.previous:
+            return None
+        try:
+            self.page_ids(page)
+            previous = self._previous(page)
+            if previous is None or any(
+                (fragment in self.page_ids(file)) != found
+                for file, fragment, found in previous.fragments
+            ):
+                return None
+            if any(self._file_digest(file) != old for file, old in previous.images):
+                return None
+        except (OSError, etree.LxmlError, ValueError):
+            return None  # checking it again reports the problem
+        return previous
+
+    def checked(self, page, reads):
+        """What the cache keeps of `page`, which passed its checks."""
+        return Checked(
+            self._digests[page],
+            frozenset(self.ids[page]),
+            tuple(reads.fragments),
+            tuple(reads.images),
+        )
+
+    def _file_digest(self, file):
+        if file not in self._digests:
+            with open(os.path.join(self.root, file), "rb") as data:
+                self._digests[file] = digest(data.read())
+        return self._digests[file]
 
     def locate(self, page, url, base=None):
         """Resolve `url` found on output page `page` (with its <base href>)."""
@@ -145,8 +218,9 @@ class Site:
             )
         return self._suggestions[path]
 
-    def check_page(self, page_path, page):
-        """Every Issue of one parsed page."""
+    def check_page(self, page_path, page, reads=None):
+        """Every Issue of one parsed page; what the checks read besides the
+        page is added to `reads` (a Reads), if given."""
         for id_, lines in page.duplicate_ids.items():
             yield issue(
                 "duplicate-id",
@@ -157,12 +231,12 @@ class Site:
                 lines=", ".join(map(str, lines)),
             )
         for ref in page.refs:
-            yield from self._check_ref(page_path, page, ref)
+            yield from self._check_ref(page_path, page, ref, reads)
         image_bytes = {}
         for img in page.images:
             yield from check_image(
                 img,
-                lambda url: self._image(page_path, page, url, image_bytes),
+                lambda url: self._image(page_path, page, url, image_bytes, reads),
                 self.config,
             )
         total, budget = sum(image_bytes.values()), self.config.page_images_max_bytes
@@ -180,7 +254,7 @@ class Site:
             re.search(pattern, url) for pattern in self.config.http_links_allowed
         )
 
-    def _check_ref(self, page_path, page, ref):
+    def _check_ref(self, page_path, page, ref, reads):
         if not ref.url.strip():
             if ref.resource:  # an empty href links to the page itself: fine
                 yield issue("empty-url", ref.element, ref.line)
@@ -208,7 +282,9 @@ class Site:
             or not target.file.endswith((".html", ".htm"))
         ):
             return
-        ids = self.parse(target.file).ids
+        ids = self.page_ids(target.file)
+        if reads is not None:
+            reads.fragments.append((target.file, fragment, fragment in ids))
         if fragment not in ids:
             close = difflib.get_close_matches(fragment, ids, n=1, cutoff=0.6)
             suggestion = (
@@ -225,7 +301,7 @@ class Site:
                 suggestion=suggestion,
             )
 
-    def _image(self, page_path, page, url, image_bytes):
+    def _image(self, page_path, page, url, image_bytes, reads):
         """As check_image's locate(url); adds the file's size to image_bytes."""
         target = self.locate(page_path, url, page.base)
         if target.insecure:
@@ -240,15 +316,22 @@ class Site:
         except ImageError as error:
             return None, ("img-unreadable", {"file": target.file, "reason": error})
         image_bytes.setdefault(target.file, file.bytes)
+        if reads is not None:
+            reads.images.append((target.file, self._file_digest(target.file)))
         return file, None
 
 
-def check_site(output_dir, config, sources=None, contents=None):
+def check_site(output_dir, config, sources=None, contents=None, cache=None):
     """Check the pages of `sources` ({output path: content file or THEME}; None:
     every HTML file in the output). `contents` ({page: function returning the
     content's HTML}) tells the content's own elements from the theme's around
-    them. Return (findings, pages checked)."""
+    them. With `cache` (a PageCache), pages unchanged since they last passed
+    are not checked again, and the pages that pass are added to it. Return
+    (findings, pages checked)."""
     site = Site(output_dir, config)
+    if cache is not None:
+        cache.load(config, site.files, site.dirs)
+        site.cache = cache
     if sources is None:
         sources = dict.fromkeys(site.files, THEME)
     pages = sorted(
@@ -260,10 +343,18 @@ def check_site(output_dir, config, sources=None, contents=None):
     )
     found = []
     for page_path in pages:
+        passed = site.reusable(page_path)
+        if passed is not None:
+            cache.passed[page_path] = passed
+            cache.reused += 1
+            continue
+        reads = Reads() if cache is not None else None
         try:
-            issues = list(site.check_page(page_path, site.parse(page_path)))
+            issues = list(site.check_page(page_path, site.parse(page_path), reads))
         except (OSError, etree.LxmlError, ValueError) as error:
             issues = [issue("unreadable-page", "the page", None, reason=error)]
+        if reads is not None and not issues:
+            cache.passed[page_path] = site.checked(page_path, reads)
         source, content = sources[page_path], (contents or {}).get(page_path)
         lines = _content_lines(site, page_path, content) if issues and content else None
         for item in issues:

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from pelican import signals
 
+from .cache import PageCache
 from .images import fill_image_sizes
 from .internal import check_site
 from .report import THEME, count, log_lines, report_lines, write_json
@@ -110,12 +111,16 @@ def check_output(pelican):
             contents[page] = functools.partial(content.get_content, siteurl)
     fill_seconds, _fill_seconds[0] = _fill_seconds[0], 0.0
     reset()
-    found, pages = check_site(output, config, sources, contents)
+    cache = _page_cache(pelican.settings, config)
+    found, pages = check_site(output, config, sources, contents, cache)
+    if cache and pelican.settings.get("CACHE_CONTENT"):
+        cache.save()
     fatal = log_lines(logger, report_lines(found))
     errors, warnings = count(found)
     seconds = time.perf_counter() - start
+    reused = f" ({cache.reused} unchanged since they passed)" if cache else ""
     summary = (
-        f"sitecheck: {len(pages)} pages checked in {seconds:.2f} s:"
+        f"sitecheck: {len(pages)} pages checked in {seconds:.2f} s{reused}:"
         f" {errors} errors, {warnings} warnings"
     )
     if config.report_path:
@@ -126,6 +131,7 @@ def check_output(pelican):
             pages_sources,
             output=os.path.abspath(output),
             pages_checked=len(pages),
+            pages_reused=cache.reused if cache else 0,
             seconds=round(seconds, 3),
             fill_seconds=round(fill_seconds, 3),
         )
@@ -141,6 +147,14 @@ def check_output(pelican):
             "Build stopped by: sitecheck (%s): fix the findings above", reason
         )
         raise SystemExit(1)
+
+
+def _page_cache(settings, config):
+    """With Pelican's content cache on (development rebuilds), pages unchanged
+    since they last passed are not checked again (cache.py says how)."""
+    if settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE"):
+        return PageCache(config.pages_cache_path, settings.get("LOAD_CONTENT_CACHE"))
+    return None
 
 
 def _display(source, project):

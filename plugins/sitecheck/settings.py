@@ -40,6 +40,9 @@ class Config:
     levels: dict = field(default_factory=dict)
     # JSON report of the last build; None: CACHE_PATH/sitecheck-report.json.
     report_path: str | None = None
+    # The pages that passed the last check, when Pelican's content cache is on;
+    # None: CACHE_PATH/sitecheck-pages.pickle.
+    pages_cache_path: str | None = None
     external_concurrency: int = 32
     external_per_host: int = 8
     external_timeout: float = 10.0
@@ -75,6 +78,7 @@ class Config:
         cache = settings.get("CACHE_PATH") or "cache"
         for key, file_name in (
             ("report_path", "sitecheck-report.json"),
+            ("pages_cache_path", "sitecheck-pages.pickle"),
             ("external_cache_path", "sitecheck-external-cache.json"),
             ("external_report_path", "sitecheck-external-report.json"),
         ):
