@@ -31,12 +31,12 @@ CONFIG = {
 CACHED_BUILD = ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true"]
 
 
-def pelican(c, *args):
+def pelican(c, *args, env=None):
     """Run Pelican in its own process, so that a failed build ends with a clear
     message and no global state carries over to the next one."""
     command = [sys.executable, "-m", "pelican", CONFIG["content"], *args]
     with c.cd(str(ROOT)):
-        return c.run(shlex.join(command), pty=False, warn=True)
+        return c.run(shlex.join(command), pty=False, warn=True, env=env or {})
 
 
 def _exit_on_failure(result):
@@ -116,13 +116,8 @@ def livereload(c, port=CONFIG["port"]):
     def rebuild_site():
         # A broken edit must not stop the server: keep serving the last good
         # build, with the problems shown at the top of every page.
-        with c.cd(str(ROOT)):
-            result = c.run(
-                shlex.join([sys.executable, "-m", "pelican", CONFIG["content"],
-                            "-s", CONFIG["settings_base"], "--fatal", "errors",
-                            *CACHED_BUILD]),
-                warn=True, env={"COLUMNS": "200"},
-            )  # fmt: skip
+        result = pelican(c, "-s", CONFIG["settings_base"], "--fatal", "errors",
+                         *CACHED_BUILD, env={"COLUMNS": "200"})  # fmt: skip
         if result.failed:
             show_build_error(ROOT / CONFIG["output"],
                              problems_in(result.stdout + result.stderr))  # fmt: skip

@@ -6,7 +6,7 @@ per build (and again on every rebuild, so edits show up under livereload).
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -194,7 +194,6 @@ class Workshop:
     sponsors: tuple[Sponsor, ...]
     dates: tuple[KeyDate, ...]
     ranking: tuple[Rank, ...]
-    speakers_by_id: dict = field(default_factory=dict, repr=False)
 
 
 # --- Validation --------------------------------------------------------------
@@ -475,7 +474,6 @@ def load_workshop(data_dir):
         sponsors=plain_list("sponsors.yaml", Sponsor),
         dates=load_dates(data_dir / "dates.yaml", event),
         ranking=tuple(ranking),
-        speakers_by_id=speakers,
     )
 
 
