@@ -2,13 +2,18 @@
 
 1. Build a synthetic site of 1,000 announcements (simple theme, typogrify on,
    five paragraphs, {filename} links and an image each) with and without the
-   plugin, in subprocesses, alternately; print the median wall times and the
-   overhead. Target: at most 15 %.
+   plugin, in subprocesses, in rounds of three builds: without, with, and
+   without again (a control: the noise of this machine), each round in another
+   order. Print the median over the rounds of the per-round ratios, wall and
+   CPU. Target: the plugin adds at most 15 %. With --instructions, also count
+   the instructions of both builds under valgrind, a figure the machine's
+   noise does not move.
 2. Check 500 distinct external URLs served on 127.0.0.1-127.0.0.10 (50 per
    host) that answer after 100 ms; then again with the cache; then 500 URLs on
    one host, where the per-host bound sets the pace. Target: under 5 s.
 
-    .venv/bin/python benchmarks/checker.py [--articles 1000] [--runs 5] [--urls 500]
+    .venv/bin/python benchmarks/checker.py [--articles 1000] [--runs 9] [--urls 500]
+                                           [--instructions]
 
 Figures are also written to benchmarks/results/checker.json.
 """
@@ -18,6 +23,7 @@ import http.server
 import json
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -109,49 +115,105 @@ def build(root, name):
     return time.perf_counter() - start, _children_cpu() - cpu_start
 
 
+def count_instructions(root):
+    """Instructions each build executes, counted by valgrind (callgrind): the
+    same every time, whatever else the machine is doing. The two builds run
+    side by side, each about 50 times slower than normal."""
+    runs = {
+        name: subprocess.Popen(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={name}.callgrind",
+                sys.executable,
+                "-m",
+                "pelican",
+                "-s",
+                f"{name}.py",
+                "-o",
+                f"out-{name}-valgrind",
+                "--log-handler",
+                "plain",
+            ],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for name in ("without", "with")
+    }
+    counts = {}
+    for name, run in runs.items():
+        _, log = run.communicate()
+        if run.returncode:
+            sys.exit(f"valgrind build {name} failed:\n{log[-2000:]}")
+        counts[name] = int(log.rsplit("Collected :", 1)[1].split()[0])
+    return {
+        "without": counts["without"],
+        "with": counts["with"],
+        "overhead_percent": round(100 * (counts["with"] / counts["without"] - 1), 1),
+    }
+
+
 def _children_cpu():
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
-def benchmark_build(articles, runs):
+# "control" is the build without the plugin again, in its own folder: how far
+# two identical builds differ on this machine, the noise the overhead stands in.
+BUILDS = ("without", "with", "control")
+
+
+def benchmark_build(articles, runs, instructions=False):
     with tempfile.TemporaryDirectory(prefix="sitecheck-bench-") as folder:
         root = Path(folder)
         write_site(root, articles)
-        times = {"without": [], "with": []}
-        for name in times:
+        (root / "control.py").write_text((root / "without.py").read_text())
+        times = {name: [] for name in BUILDS}
+        for name in BUILDS:
             build(root, name)  # warm-up: disk cache, imports; not counted
-        for _ in range(runs):
-            for name, values in times.items():
-                values.append(build(root, name))
+        for run in range(runs):
+            # Each round starts with another build, so no build always runs
+            # first (or right after the heaviest one).
+            for name in BUILDS[run % 3 :] + BUILDS[: run % 3]:
+                times[name].append(build(root, name))
         report = json.loads((root / "report.json").read_text())
+        counted = count_instructions(root) if instructions else None
     figures = {
         "articles": articles,
         "pages_checked": report["pages_checked"],
         "findings": len(report["findings"]),
         "runs": runs,
     }
-    # The machine is shared and noisy: medians and minimums of wall and CPU
-    # time, and the plugin's own time as measured inside the build.
+    # The machine is shared and noisy: a ratio per round (builds seconds apart)
+    # and its median over the rounds, for wall and CPU time.
     for measure, index in (("wall", 0), ("cpu", 1)):
-        for statistic in (statistics.median, min):
-            without, with_plugin = (
-                statistic(run[index] for run in values) for values in times.values()
+        for name in ("with", "control"):
+            ratios = sorted(
+                mine[index] / base[index]
+                for mine, base in zip(times[name], times["without"], strict=True)
             )
-            key = f"{measure}_{statistic.__name__}"
-            figures[key] = {
-                "without_s": round(without, 2),
-                "with_s": round(with_plugin, 2),
-                "overhead_percent": round(100 * (with_plugin - without) / without, 1),
+            figures[f"{measure}_{name}"] = {
+                "median_percent": round(100 * (statistics.median(ratios) - 1), 1),
+                "range_percent": [
+                    round(100 * (r - 1), 1) for r in ratios[:: len(ratios) - 1]
+                ],
             }
+        figures[f"{measure}_median_s"] = {
+            name: round(statistics.median(run[index] for run in values), 2)
+            for name, values in times.items()
+        }
     plugin_s = report["seconds"] + report["fill_seconds"]
     figures["plugin"] = {
         "check_s": report["seconds"],
         "fill_image_sizes_s": report["fill_seconds"],
         "share_of_build_percent": round(
-            100 * plugin_s / figures["wall_median"]["without_s"], 1
+            100 * plugin_s / figures["wall_median_s"]["without"], 1
         ),
     }
+    if counted:
+        figures["instructions"] = counted
     figures["wall_times_s"] = {
         name: [round(wall, 2) for wall, _ in values] for name, values in times.items()
     }
@@ -208,32 +270,40 @@ def check_urls(hosts, urls, folder):
     }
 
 
-ROWS = {
-    "wall_median": "wall, median",
-    "wall_min": "wall, best",
-    "cpu_median": "CPU, median",
-    "cpu_min": "CPU, best",
-}
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--urls", type=int, default=500)
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count both builds' instructions under valgrind (minutes)",
+    )
     args = parser.parse_args()
+    if args.instructions and not shutil.which("valgrind"):
+        sys.exit("--instructions needs valgrind: apt-get install valgrind")
 
-    build_figures = benchmark_build(args.articles, args.runs)
+    build_figures = benchmark_build(args.articles, args.runs, args.instructions)
     print(
         f"Build of {build_figures['articles']} announcements"
         f" ({build_figures['pages_checked']} pages checked,"
         f" {build_figures['findings']} findings), {args.runs} runs each:"
     )
-    for key, label in ROWS.items():
-        row = build_figures[key]
+    for measure in ("wall", "cpu"):
+        medians = build_figures[f"{measure}_median_s"]
+        overhead, control = (
+            build_figures[f"{measure}_{n}"] for n in ("with", "control")
+        )
         print(
-            f"  {label}: {row['without_s']} s without sitecheck, {row['with_s']} s"
-            f" with it: {row['overhead_percent']:+} % (target <= 15 %)"
+            f"  {measure} time, median: {medians['without']} s without sitecheck,"
+            f" {medians['with']} s with it.\n"
+            f"    with / without, per round: median {overhead['median_percent']:+} %"
+            f" (range {overhead['range_percent'][0]:+} to"
+            f" {overhead['range_percent'][1]:+} %; target <= 15 %)\n"
+            f"    control (the same build again) / without: median"
+            f" {control['median_percent']:+} % (range {control['range_percent'][0]:+}"
+            f" to {control['range_percent'][1]:+} %): the machine's noise"
         )
     plugin = build_figures["plugin"]
     print(
@@ -241,6 +311,12 @@ def main():
         f" {plugin['fill_image_sizes_s']} s = {plugin['share_of_build_percent']} % of"
         " the median build without it"
     )
+    if counted := build_figures.get("instructions"):
+        print(
+            f"  instructions (valgrind): {counted['without']:,} without sitecheck,"
+            f" {counted['with']:,} with it: {counted['overhead_percent']:+} %"
+            " (target <= 15 %)"
+        )
     with tempfile.TemporaryDirectory(prefix="sitecheck-bench-") as folder:
         external = [check_urls(10, args.urls, folder), check_urls(1, args.urls, folder)]
     for figures in external:

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 # Pelican writes UTF-8; say so, so pages without <meta charset> parse the same.
-_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, no_network=True)
+_PARSER = etree.HTMLParser(
+    encoding="utf-8", remove_comments=True, no_network=True, collect_ids=False
+)
 # <link rel> values the browser loads (so http:// is mixed content) or never fetches.
 RESOURCE_RELS = {
     "stylesheet",
@@ -23,6 +25,9 @@ IMAGE_METAS = {"og:image", "og:image:url", "og:image:secure_url", "twitter:image
 # Elements whose src (and video's poster) the browser loads.
 SRC_RESOURCES = {"script", "iframe", "embed", "video", "audio", "source", "track"}
 IGNORE_ATTRIBUTE = "data-sitecheck-ignore"
+# Selected by libxml2, not in Python: most of a page's elements are neither.
+_WITH_ID = etree.XPath("//*[@id]")
+_CHECKED_TAGS = ("a", "img", "link", "source", "area", "meta", "base", *SRC_RESOURCES)
 _SRCSET_URL = re.compile(r"[\s,]*(\S*)")
 
 
@@ -31,9 +36,15 @@ class Ref:
     """A URL in an attribute: a link the visitor follows, or a resource loaded."""
 
     url: str
-    element: str
+    tag: str
+    attribute: str
     line: int
     resource: bool
+
+    @property
+    def element(self):
+        # Described only for a finding: most refs have none.
+        return describe(self.tag, self.attribute, self.url)
 
 
 @dataclass(slots=True)
@@ -89,16 +100,17 @@ def parse_page(data):
     if root is None:
         return page
     id_lines = {}
-    for element in root.iter(etree.Element):
+    for element in _WITH_ID(root):
+        id_ = element.get("id")
+        if id_ in id_lines:
+            page.duplicate_ids.setdefault(id_, [id_lines[id_]]).append(
+                element.sourceline
+            )
+        else:
+            id_lines[id_] = element.sourceline
+    for element in root.iter(*_CHECKED_TAGS):
         tag = element.tag
         get = element.get
-        if (id_ := get("id")) is not None:
-            if id_ in id_lines:
-                page.duplicate_ids.setdefault(id_, [id_lines[id_]]).append(
-                    element.sourceline
-                )
-            else:
-                id_lines[id_] = element.sourceline
         if get(IGNORE_ATTRIBUTE) is not None:
             continue
         if tag == "a":
@@ -131,8 +143,7 @@ def parse_page(data):
 def _ref(page, element, attribute, resource):
     url = element.get(attribute)
     if url is not None:
-        element_text = describe(element.tag, attribute, url)
-        page.refs.append(Ref(url, element_text, element.sourceline, resource))
+        page.refs.append(Ref(url, element.tag, attribute, element.sourceline, resource))
 
 
 def _picture(element):
