@@ -93,21 +93,17 @@ def write_site(root, articles):
         )
 
 
+def pelican_command(name, output):
+    """The build of settings `name`.py into folder `output`, as a command."""
+    return [sys.executable, "-m", "pelican", "-s", f"{name}.py", "-o", output,
+            "--log-handler", "plain"]  # fmt: skip
+
+
 def build(root, name):
     """(wall seconds, CPU seconds) of one build in a subprocess."""
     start, cpu_start = time.perf_counter(), _children_cpu()
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican",
-            "-s",
-            f"{name}.py",
-            "-o",
-            f"out-{name}",
-            "--log-handler",
-            "plain",
-        ],
+        pelican_command(name, f"out-{name}"),
         cwd=root,
         check=True,
         capture_output=True,
@@ -125,21 +121,13 @@ def count_instructions(root):
                 "valgrind",
                 "--tool=callgrind",
                 f"--callgrind-out-file={name}.callgrind",
-                sys.executable,
-                "-m",
-                "pelican",
-                "-s",
-                f"{name}.py",
-                "-o",
-                f"out-{name}-valgrind",
-                "--log-handler",
-                "plain",
+                *pelican_command(name, f"out-{name}-valgrind"),
             ],
             cwd=root,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for name in ("without", "with")
     }
     counts = {}
@@ -197,7 +185,7 @@ def benchmark_build(articles, runs, instructions=False):
             figures[f"{measure}_{name}"] = {
                 "median_percent": round(100 * (statistics.median(ratios) - 1), 1),
                 "range_percent": [
-                    round(100 * (r - 1), 1) for r in ratios[:: len(ratios) - 1]
+                    round(100 * (r - 1), 1) for r in (ratios[0], ratios[-1])
                 ],
             }
         figures[f"{measure}_median_s"] = {
