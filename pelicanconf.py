@@ -68,6 +68,8 @@ USE_FOLDER_AS_CATEGORY = False
 DIRECT_TEMPLATES = ["index", "tags", "archives"]
 
 DEFAULT_PAGINATION = 10
+# A last page never holds a single announcement: it joins the page before.
+DEFAULT_ORPHANS = 1
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
@@ -154,7 +156,13 @@ SITEMAP = {
 THEME_COLOR = "#0b5fa5"
 # The browser's toolbar colour in a dark colour scheme: the page background.
 THEME_COLOR_DARK = "#12161b"
+# Drawn by the build from content/data/event.yaml (plugins/event_meta).
 SOCIAL_IMAGE = "images/social-card.png"
+EVENT_META_TOUCH_ICON_PATH = "apple-touch-icon.png"
+# The build's "today" (YYYY-MM-DD) decides the workshop's phase on the home
+# page; unset, it is the real date in TIMEZONE. The environment variable
+# SITE_TODAY overrides it, for previews and tests (plugins/workshop_data).
+SITE_TODAY = None
 JINJA_GLOBALS = {"utc": datetime.UTC}
 
 # Calendar files for "Add to calendar" (plugins/event_meta/README.md).

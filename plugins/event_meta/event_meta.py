@@ -12,7 +12,6 @@ plugin loads from content/data/, so next year's data changes it all:
 """
 
 import datetime as dt
-import functools
 import json
 import logging
 import os
@@ -24,6 +23,8 @@ from icalendar import Event as CalendarEvent
 from markupsafe import Markup
 from pelican import signals
 
+from . import images
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_SETTINGS = {
@@ -32,6 +33,8 @@ DEFAULT_SETTINGS = {
     "EVENT_META_SCHEDULE_CALENDAR_PATH": "calendar/schedule.ics",
     # The domain in calendar UIDs; "" takes SITEURL's, or else FEED_DOMAIN's.
     "EVENT_META_UID_DOMAIN": "",
+    # The 180×180 icon phones put on a home screen; "" draws none.
+    "EVENT_META_TOUCH_ICON_PATH": "apple-touch-icon.png",
 }
 
 SCHEMA_ORG = "https://schema.org"
@@ -41,13 +44,19 @@ ATTENDANCE_MODES = {
     "hybrid": "MixedEventAttendanceMode",
     "in person": "OfflineEventAttendanceMode",
 }
+# Slots that are no session to attend: no calendar event, no online room.
+PAUSES = ("break",)
 # Characters that could end the <script> element or open a comment in it.
 # JSON allows any character as a \u escape, so the data keeps its meaning.
 HTML_UNSAFE_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
 class ConfigError(Exception):
-    """Settings or data this plugin cannot work with; the message says which."""
+    """Settings or data this plugin cannot work with: what, where, the fix."""
+
+    def __init__(self, message, fix, source="pelicanconf.py"):
+        self.message, self.fix, self.source = message, fix, source
+        super().__init__(f"{source}: {message}; fix: {fix}")
 
 
 # --- Facts shared by the calendar and the JSON-LD ------------------------------
@@ -91,8 +100,8 @@ def uid_domain(settings):
     domain = domain or urlsplit(site_url(settings)).hostname
     if not domain:
         raise ConfigError(
-            "calendar UIDs need a domain: "
-            "set SITEURL, FEED_DOMAIN or EVENT_META_UID_DOMAIN"
+            "calendar UIDs need a domain",
+            "set SITEURL, FEED_DOMAIN or EVENT_META_UID_DOMAIN",
         )
     return domain
 
@@ -104,7 +113,9 @@ def build_time():
         return dt.datetime.now(dt.UTC).replace(microsecond=0)
     if not epoch.isdigit():
         raise ConfigError(
-            f"SOURCE_DATE_EPOCH must be seconds since 1970, got {epoch!r}"
+            f"SOURCE_DATE_EPOCH must be seconds since 1970, got {epoch!r}",
+            "set SOURCE_DATE_EPOCH to a whole number, e.g. $(date +%s)",
+            "SOURCE_DATE_EPOCH",
         )
     return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
 
@@ -119,6 +130,8 @@ def _uid(kind, start, domain):
 
 
 def _calendar(name, uid, event, entries):
+    """A calendar named like the site (SITENAME), so it reads the same in a
+    calendar application as in the browser's tab."""
     return Calendar.new(
         prodid=f"-//{event.short_name}//Pelican event_meta//EN",
         name=name,
@@ -151,15 +164,18 @@ def workshop_calendar(workshop, settings, stamp):
         url=event.iclr_page_url,
         location=event.iclr_page_url,
     )
-    return _calendar(event_title(event), f"workshop@{domain}", event, [entry])
+    name = settings.get("SITENAME") or event.short_name
+    return _calendar(name, f"workshop@{domain}", event, [entry])
 
 
 def schedule_calendar(workshop, settings, stamp):
-    """An iCalendar with one event per schedule slot."""
+    """An iCalendar with one event per session; breaks are no session."""
     event = workshop.event
     domain = uid_domain(settings)
     entries = []
     for slot in workshop.schedule:
+        if slot.kind in PAUSES:
+            continue
         room = slot_room(slot, event)
         parts = [slot_description(slot), f"Online: {room}"]
         entries.append(
@@ -174,7 +190,7 @@ def schedule_calendar(workshop, settings, stamp):
                 location=room,
             )
         )
-    name = f"{event.short_name} programme"
+    name = f"{settings.get('SITENAME') or event.short_name}: programme"
     return _calendar(name, f"schedule@{domain}", event, entries)
 
 
@@ -191,11 +207,13 @@ def _person(name, affiliation="", url=""):
 
 
 def _attendance_mode(event):
-    mode = ATTENDANCE_MODES.get(event.attendance.lower().replace("-", " "))
+    mode = ATTENDANCE_MODES.get(event.attendance)
     if mode is None:
         raise ConfigError(
-            f"event.yaml: attendance must be one of {', '.join(ATTENDANCE_MODES)}, "
-            f"got {event.attendance!r}"
+            f"attendance must be one of {', '.join(ATTENDANCE_MODES)}, "
+            f"got {event.attendance!r}",
+            f"write one of: {', '.join(ATTENDANCE_MODES)}",
+            "content/data/event.yaml",
         )
     return f"{SCHEMA_ORG}/{mode}"
 
@@ -289,23 +307,19 @@ def jsonld(data):
 # --- Pelican wiring ------------------------------------------------------------------
 
 
-def _stop_on_config_error(method):
-    """Log a ConfigError as one clear line and stop, without a traceback."""
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except ConfigError as error:
-            logger.error("event_meta: %s", error)
-            raise SystemExit(1) from None
-
-    return wrapper
+def _report(error):
+    """Log a ConfigError as a finding (the findings plugin's structure)."""
+    text = f"{error.source}: {error.message}; fix: {error.fix}"
+    finding = {"source": error.source, "line": None}
+    finding |= {"message": error.message, "fix": error.fix}
+    logger.error("%s", text, extra={"finding": finding})
 
 
 class EventMetaGenerator:
-    """Puts the JSON-LD in the shared context before any page is written, and
-    writes the calendar files with the rest of the output, before `finalized`."""
+    """Puts the JSON-LD and the social image in the shared context before any
+    page is written, and writes the calendar files and the images with the
+    rest of the output, before `finalized`. A ConfigError is logged as a
+    finding, then stops the build (an ordinary exception)."""
 
     def __init__(self, context, settings, path, theme, output_path, **kwargs):
         self.context = context
@@ -317,20 +331,36 @@ class EventMetaGenerator:
             return self.context["workshop"]
         except KeyError:
             raise ConfigError(
-                "no workshop data: add workshop_data to PLUGINS, before event_meta"
+                "no workshop data",
+                "add workshop_data to PLUGINS, before event_meta",
             ) from None
 
-    @_stop_on_config_error
     def generate_context(self):
-        workshop = self._workshop()
+        try:
+            workshop = self._workshop()
+        except ConfigError as error:
+            _report(error)
+            raise
         base_url = site_url(self.settings)
         image = self.settings.get("SOCIAL_IMAGE")
         image_url = f"{base_url}/{image}" if base_url and image else ""
         self.context["event_jsonld"] = event_schema(workshop, base_url, image_url)
         self.context["papers_jsonld"] = papers_schema(workshop)
+        if image:
+            width, height = images.CARD_SIZE
+            alt = f"{event_title(workshop.event)}: {workshop.event.tagline}"
+            self.context["social_image"] = {
+                "path": image, "width": width, "height": height, "alt": alt,
+            }  # fmt: skip
 
-    @_stop_on_config_error
     def generate_output(self, writer):
+        try:
+            self._write()
+        except ConfigError as error:
+            _report(error)
+            raise
+
+    def _write(self):
         workshop = self._workshop()
         stamp = build_time()
         for setting, build in (
@@ -343,6 +373,14 @@ class EventMetaGenerator:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(build(workshop, self.settings, stamp).to_ical())
             logger.info("Writing %s", path)
+        for setting, draw in (
+            ("SOCIAL_IMAGE", images.social_card),
+            ("EVENT_META_TOUCH_ICON_PATH", images.touch_icon),
+        ):
+            if self.settings.get(setting):
+                path = self.output_path / self.settings[setting]
+                images.save_png(draw(workshop.event), path)
+                logger.info("Writing %s", path)
 
 
 def add_default_settings(pelican):

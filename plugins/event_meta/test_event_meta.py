@@ -286,12 +286,12 @@ def test_dtstamp_honours_source_date_epoch(workshop, tmp_path, monkeypatch):
 
 def test_a_bad_source_date_epoch_is_a_clear_error(workshop, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
-    with pytest.raises(SystemExit):
+    with pytest.raises(ConfigError):
         make_generator(workshop, tmp_path).generate_output(writer=None)
 
 
 def test_without_workshop_data_the_build_stops_with_one_line(tmp_path, caplog):
     generator = make_generator(None, tmp_path)
-    with caplog.at_level(logging.ERROR), pytest.raises(SystemExit):
+    with caplog.at_level(logging.ERROR), pytest.raises(ConfigError):
         generator.generate_context()
     assert "add workshop_data to PLUGINS" in caplog.text

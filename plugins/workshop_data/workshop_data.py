@@ -1,12 +1,20 @@
 """Load the workshop's YAML data lists, validate them, and hand them to templates.
 
-Every generator shares one context dict per build, so the data is loaded once
-per build (and again on every rebuild, so edits show up under livereload).
+One schema: the dataclasses below. Each field's YAML form (type, whether it is
+required, its allowed values) is derived from the field's annotation, default
+and metadata, so a field is declared once. Every generator shares one context
+dict per build, so the data is loaded once per build (and again on every
+rebuild, so edits show up under livereload).
 """
 
+import dataclasses
 import datetime as dt
 import logging
-from dataclasses import dataclass
+import os
+import re
+import types
+import typing
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,10 +25,21 @@ logger = logging.getLogger(__name__)
 
 CONTEXT_KEY = "workshop"
 SLOT_KINDS = ("opening", "keynote", "break", "posters", "panel", "closing")
+PAPER_TRACKS = ("workshop", "challenge")
+ATTENDANCE = ("virtual", "hybrid", "in person")
+DATE_KINDS = ("submission", "notification", "camera-ready")
+# The workshop's phases, in order: submissions open, then the weeks before the
+# day, the day itself, and afterwards.
+PHASES = ("open", "upcoming", "live", "over")
 
 
 class DataError(Exception):
-    """Bad data: the message names the file and the line."""
+    """Bad data: where it is (file and line), what is wrong, what to write."""
+
+    def __init__(self, source, line, message, fix):
+        self.source, self.line, self.message, self.fix = str(source), line, message, fix
+        place = f"{self.source}:{line}" if line else self.source
+        super().__init__(f"{place}: {message}; fix: {fix}")
 
 
 # --- Reading YAML with line numbers ----------------------------------------
@@ -50,57 +69,98 @@ _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
 )
 
+# A value that opens a quote and does not close it on its own line.
+UNCLOSED_QUOTE = re.compile(
+    r"""^\s*(?:-\s+)?[\w-]+:\s+(?:"(?:[^"\\]|\\.)*|'(?:[^']|'')*)$"""
+)
 
-class Where:
-    """Where an entry is, for messages: where() is the entry's first line,
-    where("field") the line of that field."""
 
-    def __init__(self, path, entry, index=None):
-        self.path, self.entry, self.index = path, entry, index
-
-    def __call__(self, field=None):
-        lines = getattr(self.entry, "field_lines", {})
-        line = lines.get(field) or getattr(self.entry, "line", 0)
-        place = f"{self.path}:{line}" if line else str(self.path)
-        return f"{place} (entry {self.index})" if self.index else place
+def unclosed_quote_line(text, before):
+    """The first line (1-based) up to line `before` whose value opens a quote
+    it does not close: YAML reads on to the next quote, often many lines
+    below, and reports the error there."""
+    for number, line in enumerate(text.splitlines()[:before], 1):
+        if UNCLOSED_QUOTE.match(line):
+            return number
+    return None
 
 
 def read_yaml(path):
-    """Parse one data file; syntax errors become a DataError with the line."""
+    """Parse one data file; syntax errors become a DataError at the line of
+    the mistake."""
     try:
         text = path.read_text(encoding="utf-8")
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader)
     except FileNotFoundError:
-        raise DataError(f"{path}: missing data file") from None
+        raise DataError(
+            path, None, "missing data file", f"create {path.name} (see its README)"
+        ) from None
     except UnicodeDecodeError as error:
-        raise DataError(f"{path}: not UTF-8 text ({error.reason})") from None
+        raise DataError(
+            path, None, f"not UTF-8 text ({error.reason})", "save the file as UTF-8"
+        ) from None
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise DataError(f"{where}: YAML syntax error: {error.problem}") from None
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        quote = unclosed_quote_line(text, line or len(text.splitlines()))
+        if quote:
+            raise DataError(
+                path,
+                quote,
+                "YAML syntax error: a quote opens on this line and is not closed",
+                "end the value with the same quote mark on this line",
+            ) from None
+        raise DataError(
+            path,
+            line,
+            f"YAML syntax error: {error.problem}",
+            "check the indentation and the colons of this line and the one above",
+        ) from None
 
 
-# --- The data model ----------------------------------------------------------
+# --- The data model: one declaration per field ----------------------------------
+
+
+def data(yaml_type=None, choices=(), plain=False, derived=False, **options):
+    """A dataclass field with what its YAML form needs: the type written in the
+    file when it differs from the model's (a time "13:45" for a datetime), the
+    allowed values, `plain` for text kept as typed (ids, addresses, times),
+    `derived` for fields the loader computes and the file may not set."""
+    meta = {"yaml": yaml_type, "choices": choices, "plain": plain, "derived": derived}
+    return field(metadata=meta, **options)
 
 
 @dataclass(frozen=True)
 class Speaker:
-    id: str
-    name: str
-    affiliation: str
-    talk: str
-    summary: str
-    url: str = ""
+    id: str = data(plain=True)
+    name: str = data()
+    affiliation: str = data()
+    talk: str = data()
+    summary: str = data()
+    url: str = data(plain=True, default="")
+
+    @property
+    def initials(self):
+        """For the monogram: "Warren Gross" -> "WG"."""
+        return "".join(
+            word[0] for word in self.name.split()[:1] + self.name.split()[-1:]
+        )
 
 
 @dataclass(frozen=True)
 class Slot:
-    start: dt.datetime
-    end: dt.datetime
-    kind: str
-    title: str
-    description: str = ""
-    speaker: Speaker | None = None
+    start: dt.datetime = data(str, plain=True)
+    end: dt.datetime = data(str, plain=True)
+    kind: str = data(choices=SLOT_KINDS)
+    title: str = data(default="")
+    description: str = data(default="")
+    speaker: Speaker | None = data(str, plain=True, default=None)
+
+    @property
+    def anchor(self):
+        """The slot's id on the schedule page: slot-1345."""
+        return f"slot-{self.start:%H%M}"
 
     @property
     def utc_start(self):
@@ -113,61 +173,72 @@ class Slot:
 
 @dataclass(frozen=True)
 class Paper:
-    id: int
-    title: str
-    authors: tuple[str, ...]
-    track: str
-    award: str = ""
-    video: str = ""
+    id: int = data()
+    title: str = data()
+    authors: tuple[str, ...] = data()
+    track: str = data(choices=PAPER_TRACKS)
+    award: str = data(default="")
+    video: str = data(plain=True, default="")
 
 
 @dataclass(frozen=True)
 class Person:
-    name: str
-    affiliation: str
-    url: str = ""
+    name: str = data()
+    affiliation: str = data()
+    url: str = data(plain=True, default="")
+
+    @property
+    def initials(self):
+        return Speaker.initials.fget(self)
 
 
 @dataclass(frozen=True)
 class Sponsor:
-    name: str
+    name: str = data()
+    url: str = data(plain=True, default="")
 
 
 @dataclass(frozen=True)
 class KeyDate:
-    what: str
-    date: dt.date
-    deadline: dt.datetime | None = None  # when a time (and zone) is given
-    note: str = ""
+    what: str = data()
+    date: dt.date = data()
+    kind: str = data(choices=DATE_KINDS, default="")
+    time: str = data(plain=True, default="")
+    zone: str = data(plain=True, default="")
+    note: str = data(default="")
+    # When a time (and zone) is given: the deadline as an aware datetime.
+    deadline: dt.datetime | None = data(derived=True, default=None)
 
 
 @dataclass(frozen=True)
 class Rank:
-    rank: int
-    team: str
-    accuracy: float
-    members: tuple[str, ...]
-    code: str
-    paper: Paper
+    rank: int = data()
+    team: str = data()
+    accuracy: float = data()
+    members: tuple[str, ...] = data()
+    code: str = data(plain=True)
+    paper: Paper = data(int)
 
 
 @dataclass(frozen=True)
 class Event:
-    name: str
-    short_name: str
-    iclr_title: str
-    tagline: str
-    start: dt.datetime
-    end: dt.datetime
-    timezone: ZoneInfo
-    attendance: str
-    registration_url: str
-    iclr_page_url: str
-    poster_room_url: str
-    proceedings_url: str
-    proceedings_date: dt.date
-    contact: tuple[str, ...]
-    super_event: dict
+    name: str = data()
+    short_name: str = data()
+    iclr_title: str = data()
+    tagline: str = data()
+    date: dt.date = data()
+    start: dt.datetime = data(str, plain=True)
+    end: dt.datetime = data(str, plain=True)
+    timezone: ZoneInfo = data(str, plain=True)
+    attendance: str = data(choices=ATTENDANCE)
+    registration_url: str = data(plain=True)
+    iclr_page_url: str = data(plain=True)
+    poster_room_url: str = data(plain=True)
+    submission_url: str = data(plain=True)
+    proceedings_url: str = data(plain=True)
+    proceedings_date: dt.date = data()
+    contact: tuple[str, ...] = data(plain=True)
+    super_event: dict = data(plain=True)
 
     @property
     def zone_label(self):
@@ -194,76 +265,84 @@ class Workshop:
     sponsors: tuple[Sponsor, ...]
     dates: tuple[KeyDate, ...]
     ranking: tuple[Rank, ...]
+    today: dt.date
+
+    def slot_of(self, speaker):
+        """The schedule slot where `speaker` speaks, or None."""
+        return next((s for s in self.schedule if s.speaker == speaker), None)
+
+    @property
+    def keynotes(self):
+        return tuple(slot for slot in self.schedule if slot.kind == "keynote")
+
+    @property
+    def submissions_close(self):
+        """The last submission deadline's date, or None."""
+        dates = [d.date for d in self.dates if d.kind == "submission"]
+        return max(dates, default=None)
+
+    @property
+    def phase(self):
+        """open, upcoming, live or over, from `today` and the data's dates."""
+        day = self.event.date
+        if self.today > day:
+            return "over"
+        if self.today == day:
+            return "live"
+        closes = self.submissions_close
+        return "open" if closes and self.today <= closes else "upcoming"
+
+    @property
+    def past(self):
+        """True once the workshop's day has passed: pages speak of it in the past."""
+        return self.phase == "over"
+
+    @property
+    def proceedings_out(self):
+        return self.today >= self.event.proceedings_date
+
+    @property
+    def videos(self):
+        return tuple(paper for paper in self.papers if paper.video)
 
 
-# --- Validation --------------------------------------------------------------
+# --- The schema, derived from the dataclasses ----------------------------------
 
-# field: (type, required). Unknown fields are errors, to catch typos.
-SCHEMAS = {
-    "event": {
-        "name": (str, True),
-        "short_name": (str, True),
-        "iclr_title": (str, True),
-        "tagline": (str, True),
-        "date": (dt.date, True),
-        "start": (str, True),
-        "end": (str, True),
-        "timezone": (str, True),
-        "attendance": (str, True),
-        "registration_url": (str, True),
-        "iclr_page_url": (str, True),
-        "poster_room_url": (str, True),
-        "proceedings_url": (str, True),
-        "proceedings_date": (dt.date, True),
-        "contact": (list, True),
-        "super_event": (dict, True),
-    },
-    "speakers": {
-        "id": (str, True),
-        "name": (str, True),
-        "affiliation": (str, True),
-        "talk": (str, True),
-        "summary": (str, True),
-        "url": (str, False),
-    },
-    "schedule": {
-        "start": (str, True),
-        "end": (str, True),
-        "kind": (str, True),
-        "title": (str, False),
-        "description": (str, False),
-        "speaker": (str, False),
-    },
-    "papers": {
-        "id": (int, True),
-        "title": (str, True),
-        "authors": (list, True),
-        "track": (str, True),
-        "award": (str, False),
-        "video": (str, False),
-    },
-    "organisers": {
-        "name": (str, True),
-        "affiliation": (str, True),
-        "url": (str, False),
-    },
-    "sponsors": {"name": (str, True)},
-    "dates": {
-        "what": (str, True),
-        "date": (dt.date, True),
-        "time": (str, False),
-        "zone": (str, False),
-        "note": (str, False),
-    },
-    "ranking": {
-        "rank": (int, True),
-        "team": (str, True),
-        "accuracy": (float, True),
-        "members": (list, True),
-        "code": (str, True),
-        "paper": (int, True),
-    },
-}
+
+@dataclass(frozen=True)
+class Rule:
+    kind: type
+    required: bool
+    choices: tuple = ()
+    plain: bool = False
+
+
+def _yaml_type(hint):
+    """The YAML type of a model annotation: tuple[str, ...] is a list."""
+    if isinstance(hint, types.UnionType):
+        hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+    origin = typing.get_origin(hint) or hint
+    return list if origin is tuple else origin
+
+
+@typing.no_type_check
+def schema(model):
+    """{field: Rule} for one dataclass: what its YAML entries may hold."""
+    hints = typing.get_type_hints(model)
+    rules = {}
+    for item in dataclasses.fields(model):
+        meta = item.metadata
+        if meta.get("derived"):
+            continue
+        required = (
+            item.default is dataclasses.MISSING
+            and item.default_factory is dataclasses.MISSING
+        )
+        kind = meta.get("yaml") or _yaml_type(hints[item.name])
+        rules[item.name] = Rule(kind, required, meta["choices"], meta["plain"])
+    return rules
+
+
 TYPE_NAMES = {
     str: "text",
     int: "a whole number",
@@ -274,99 +353,157 @@ TYPE_NAMES = {
 }
 
 
-def check_entry(entry, schema, where):
-    """Return the entry, or raise a DataError naming what is wrong and where."""
+def typographic(text):
+    """Curly apostrophes, as the prose gets from typogrify: Noah's -> Noah’s."""
+    return re.sub(r"(?<=\w)'", "\u2019", text)
+
+
+def _typeset(value):
+    if isinstance(value, str):
+        return typographic(value)
+    if isinstance(value, list):
+        return [_typeset(item) for item in value]
+    return value
+
+
+class Where:
+    """Where an entry is: line() is the entry's first line, line("field") the
+    line of that field; `source` is the file."""
+
+    def __init__(self, path, entry):
+        self.source, self.entry = path, entry
+
+    def line(self, name=None):
+        lines = getattr(self.entry, "field_lines", {})
+        return lines.get(name) or getattr(self.entry, "line", 0) or None
+
+    def error(self, message, fix, name=None):
+        return DataError(self.source, self.line(name), message, fix)
+
+
+def check_entry(entry, model, where):
+    """Return the entry's fields checked against the model's schema (text
+    typeset), or raise a DataError naming what is wrong and where."""
+    rules = schema(model)
     if not isinstance(entry, dict):
-        raise DataError(f"{where()}: expected a mapping of fields, got {entry!r}")
-    unknown = sorted(set(entry) - set(schema))
-    if unknown:
-        raise DataError(
-            f"{where(unknown[0])}: unknown field {', '.join(unknown)} "
-            f"(known fields: {', '.join(schema)})"
+        raise where.error(
+            f"expected a mapping of fields, got {entry!r}",
+            f"write the fields as `name: value` lines ({', '.join(rules)})",
         )
-    for name, (kind, required) in schema.items():
+    unknown = sorted(set(entry) - set(rules))
+    if unknown:
+        raise where.error(
+            f"unknown field {', '.join(unknown)} (known fields: {', '.join(rules)})",
+            "use one of the known field names",
+            unknown[0],
+        )
+    checked = {}
+    for name, rule in rules.items():
         value = entry.get(name)
         if value is None or value == "":
-            if required:
-                raise DataError(f"{where()}: missing field '{name}'")
-            continue
-        if isinstance(value, bool) or not isinstance(value, kind):
-            if kind is float and isinstance(value, int) and not isinstance(value, bool):
-                continue
-            if kind is str and isinstance(value, int):
-                # YAML 1.1 reads an unquoted 13:45 as the number 825.
-                raise DataError(
-                    f"{where(name)}: field '{name}' must be text; write numbers "
-                    f'and times in quotes, like "13:45"'
+            if rule.required:
+                raise where.error(
+                    f"missing field '{name}'", f"add a line `{name}: ...` to the entry"
                 )
-            raise DataError(
-                f"{where(name)}: field '{name}' must be {TYPE_NAMES[kind]}, "
-                f"got {value!r}"
+            continue
+        if isinstance(value, bool) or not isinstance(value, rule.kind):
+            if rule.kind is float and isinstance(value, int):
+                checked[name] = value
+                continue
+            if rule.kind is str and isinstance(value, int):
+                # YAML 1.1 reads an unquoted 13:45 as the number 825.
+                raise where.error(
+                    f"field '{name}' must be text",
+                    'write numbers and times in quotes, like "13:45"',
+                    name,
+                )
+            raise where.error(
+                f"field '{name}' must be {TYPE_NAMES[rule.kind]}, got {value!r}",
+                f"write {TYPE_NAMES[rule.kind]}",
+                name,
             )
-    return entry
+        if rule.choices and value not in rule.choices:
+            raise where.error(
+                f"{name} must be one of {', '.join(rule.choices)}, got {value!r}",
+                f"write one of: {', '.join(rule.choices)}",
+                name,
+            )
+        checked[name] = value if rule.plain else _typeset(value)
+    return checked
 
 
-def read_list(path, schema):
-    """Read a data file holding a list of entries; yield (where, entry) pairs."""
-    data = read_yaml(path)
-    if not isinstance(data, list) or not data:
-        raise DataError(f"{path}: expected a non-empty list of entries")
-    for index, entry in enumerate(data, 1):
-        where = Where(path, entry, index)
-        yield where, check_entry(entry, schema, where)
-
-
-def parse_time(day, entry, name, zone, where):
-    try:
-        clock = dt.time.fromisoformat(entry[name])
-    except ValueError:
+def read_list(path, model):
+    """Read a data file holding a list of entries; yield (where, fields) pairs."""
+    entries = read_yaml(path)
+    if not isinstance(entries, list) or not entries:
         raise DataError(
-            f"{where(name)}: field '{name}' must be a time like 13:45, "
-            f"got {entry[name]!r}"
+            path,
+            None,
+            "expected a non-empty list of entries",
+            "start each entry with `- ` followed by its first field",
+        )
+    for entry in entries:
+        where = Where(path, entry)
+        yield where, check_entry(entry, model, where)
+
+
+def parse_time(day, text, name, zone, where):
+    try:
+        clock = dt.time.fromisoformat(text)
+    except ValueError:
+        raise where.error(
+            f"field '{name}' must be a time like 13:45, got {text!r}",
+            'write the time as "HH:MM", in quotes',
+            name,
         ) from None
     return dt.datetime.combine(day, clock, tzinfo=zone)
 
 
-def parse_zone(entry, name, where):
+def parse_zone(text, name, where):
     """An IANA name (Europe/Paris) or a fixed offset (+02:00, -11:00)."""
-    text = entry[name]
     if text[:1] in "+-":
         try:
             offset = dt.datetime.strptime(text, "%z").utcoffset()
         except ValueError:
-            raise DataError(
-                f"{where(name)}: zone must look like -11:00, got {text!r}"
+            raise where.error(
+                f"zone must look like -11:00, got {text!r}",
+                'write the offset from UTC as "+HH:MM" or "-HH:MM"',
+                name,
             ) from None
         return dt.timezone(offset, f"UTC{text[0]}{int(text[1:3])}")
     try:
         return ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
-        raise DataError(f"{where(name)}: unknown time zone {text!r}") from None
+        raise where.error(
+            f"unknown time zone {text!r}",
+            "write an IANA zone name such as Europe/Paris",
+            name,
+        ) from None
 
 
 def check_span(start, end, where):
     if end <= start:
-        raise DataError(
-            f"{where('end')}: ends ({end:%H:%M}) before it starts ({start:%H:%M})"
+        raise where.error(
+            f"ends ({end:%H:%M}) before it starts ({start:%H:%M})",
+            "make `end` later than `start`",
+            "end",
         )
-
-
-EVENT_FIELDS = ("name", "short_name", "iclr_title", "tagline", "attendance",
-                "registration_url", "iclr_page_url", "poster_room_url",
-                "proceedings_url", "proceedings_date", "super_event")  # fmt: skip
 
 
 def load_event(path):
     raw = read_yaml(path)
     where = Where(path, raw)
-    check_entry(raw, SCHEMAS["event"], where)
-    zone = parse_zone(raw, "timezone", where)
+    fields = check_entry(raw, Event, where)
+    zone = parse_zone(fields["timezone"], "timezone", where)
+    day = fields["date"]
     event = Event(
-        **{name: raw[name] for name in EVENT_FIELDS},
-        start=parse_time(raw["date"], raw, "start", zone, where),
-        end=parse_time(raw["date"], raw, "end", zone, where),
-        timezone=zone,
-        contact=tuple(raw["contact"]),
+        **{
+            **fields,
+            "start": parse_time(day, fields["start"], "start", zone, where),
+            "end": parse_time(day, fields["end"], "end", zone, where),
+            "timezone": zone,
+            "contact": tuple(fields["contact"]),
+        }
     )
     check_span(event.start, event.end, where)
     return event
@@ -374,96 +511,113 @@ def load_event(path):
 
 def load_schedule(path, event, speakers):
     schedule = []
-    for where, entry in read_list(path, SCHEMAS["schedule"]):
-        if entry["kind"] not in SLOT_KINDS:
-            raise DataError(
-                f"{where('kind')}: kind must be one of {', '.join(SLOT_KINDS)}, "
-                f"got {entry['kind']!r}"
-            )
+    for where, entry in read_list(path, Slot):
         speaker = None
         if "speaker" in entry:
             speaker = speakers.get(entry["speaker"])
             if speaker is None:
-                raise DataError(
-                    f"{where('speaker')}: unknown speaker '{entry['speaker']}' "
-                    f"(not an id in speakers.yaml)"
+                raise where.error(
+                    f"unknown speaker '{entry['speaker']}' "
+                    "(not an id in speakers.yaml)",
+                    f"use one of the ids: {', '.join(speakers)}",
+                    "speaker",
                 )
         elif entry["kind"] == "keynote":
-            raise DataError(f"{where()}: a keynote needs a 'speaker'")
+            raise where.error(
+                "a keynote needs a 'speaker'",
+                "add `speaker: ID` (an id in speakers.yaml)",
+            )
         title = entry.get("title") or (speaker and f"Keynote: {speaker.name}")
         if not title:
-            raise DataError(f"{where()}: missing field 'title'")
-        day, zone = event.start.date(), event.timezone
+            raise where.error("missing field 'title'", "add a line `title: ...`")
+        day, zone = event.date, event.timezone
         slot = Slot(
-            start=parse_time(day, entry, "start", zone, where),
-            end=parse_time(day, entry, "end", zone, where),
-            kind=entry["kind"],
-            title=title,
-            description=entry.get("description", ""),
-            speaker=speaker,
+            **{
+                **entry,
+                "start": parse_time(day, entry["start"], "start", zone, where),
+                "end": parse_time(day, entry["end"], "end", zone, where),
+                "title": title,
+                "speaker": speaker,
+            }
         )
         check_span(slot.start, slot.end, where)
         if schedule and slot.start < schedule[-1].end:
-            raise DataError(
-                f"{where('start')}: starts at {slot.start:%H:%M}, before the "
-                f"previous slot ends ({schedule[-1].end:%H:%M})"
+            raise where.error(
+                f"starts at {slot.start:%H:%M}, before the previous slot ends "
+                f"({schedule[-1].end:%H:%M})",
+                "make it start at or after the previous slot's end",
+                "start",
             )
         schedule.append(slot)
     return tuple(schedule)
 
 
 def load_dates(path, event):
+    """The key dates in date order, the workshop's own day added from
+    event.yaml (so the two cannot disagree)."""
     dates = []
-    for where, entry in read_list(path, SCHEMAS["dates"]):
+    for where, entry in read_list(path, KeyDate):
         deadline = None
         if "time" in entry:
             zone = (
-                parse_zone(entry, "zone", where) if "zone" in entry else event.timezone
+                parse_zone(entry["zone"], "zone", where)
+                if "zone" in entry
+                else event.timezone
             )
-            deadline = parse_time(entry["date"], entry, "time", zone, where)
-        dates.append(
-            KeyDate(entry["what"], entry["date"], deadline, entry.get("note", ""))
-        )
-    return tuple(dates)
+            deadline = parse_time(entry["date"], entry["time"], "time", zone, where)
+        if entry["what"].lower() == "workshop" or entry["date"] == event.date:
+            raise where.error(
+                "the workshop's own date comes from event.yaml",
+                "remove this entry; change `date:` in event.yaml instead",
+                "what",
+            )
+        dates.append(KeyDate(**entry, deadline=deadline))
+    dates.append(KeyDate(what="Workshop", date=event.date))
+    return tuple(sorted(dates, key=lambda d: d.date))
 
 
-def unique(path, schema, key, kind):
+def unique(path, model, key, kind):
     """Entries of a list file by their `key` field, refusing duplicates."""
     entries = {}
-    for where, entry in read_list(path, schema):
+    for where, entry in read_list(path, model):
         if entry[key] in entries:
-            raise DataError(f"{where(key)}: duplicate {kind} {key} {entry[key]!r}")
+            raise where.error(
+                f"duplicate {kind} {key} {entry[key]!r}",
+                f"give each {kind} its own {key}",
+                key,
+            )
         entries[entry[key]] = entry
     return entries
 
 
-def load_workshop(data_dir):
-    """Read and validate every data file under data_dir into a Workshop."""
+def load_workshop(data_dir, today=None):
+    """Read and validate every data file under data_dir into a Workshop;
+    `today` (a date, default the real one) decides the workshop's phase."""
     data_dir = Path(data_dir)
     event = load_event(data_dir / "event.yaml")
     speakers = {
         id_: Speaker(**entry)
         for id_, entry in unique(
-            data_dir / "speakers.yaml", SCHEMAS["speakers"], "id", "speaker"
+            data_dir / "speakers.yaml", Speaker, "id", "speaker"
         ).items()
     }
     papers = {
         id_: Paper(**{**entry, "authors": tuple(entry["authors"])})
-        for id_, entry in unique(
-            data_dir / "papers.yaml", SCHEMAS["papers"], "id", "paper"
-        ).items()
+        for id_, entry in unique(data_dir / "papers.yaml", Paper, "id", "paper").items()
     }
     ranking = []
-    for where, entry in read_list(data_dir / "ranking.yaml", SCHEMAS["ranking"]):
+    for where, entry in read_list(data_dir / "ranking.yaml", Rank):
         if entry["paper"] not in papers:
-            raise DataError(f"{where('paper')}: unknown paper id {entry['paper']}")
+            raise where.error(
+                f"unknown paper id {entry['paper']}",
+                "use the id of a paper in papers.yaml",
+                "paper",
+            )
         members, paper = tuple(entry["members"]), papers[entry["paper"]]
         ranking.append(Rank(**{**entry, "members": members, "paper": paper}))
 
     def plain_list(name, model):
-        return tuple(
-            model(**e) for _, e in read_list(data_dir / name, SCHEMAS[name[:-5]])
-        )
+        return tuple(model(**e) for _, e in read_list(data_dir / name, model))
 
     return Workshop(
         event=event,
@@ -474,14 +628,57 @@ def load_workshop(data_dir):
         sponsors=plain_list("sponsors.yaml", Sponsor),
         dates=load_dates(data_dir / "dates.yaml", event),
         ranking=tuple(ranking),
+        today=today or dt.date.today(),
     )
 
 
-# --- Pelican wiring ------------------------------------------------------------
+# --- The build's "today" ------------------------------------------------------------
+
+
+def site_today(settings, environ=os.environ):
+    """SITE_TODAY from the environment or the settings (YYYY-MM-DD), else the
+    real date in the site's TIMEZONE."""
+    text = environ.get("SITE_TODAY") or settings.get("SITE_TODAY")
+    if not text:
+        zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+        return dt.datetime.now(zone).date()
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        raise DataError(
+            "SITE_TODAY",
+            None,
+            f"not a date: {text!r}",
+            "write the date as YYYY-MM-DD, e.g. SITE_TODAY=2021-05-07",
+        ) from None
+
+
+# --- Pelican wiring ------------------------------------------------------------------
+
+
+def log_finding(error):
+    """Record a DataError with the structure the findings plugin collects."""
+    text = f"{error.source}:{error.line}" if error.line else error.source
+    logger.error(
+        "%s: %s; fix: %s",
+        text,
+        error.message,
+        error.fix,
+        extra={
+            "finding": {
+                "source": error.source,
+                "line": error.line,
+                "message": error.message,
+                "fix": error.fix,
+            }
+        },
+    )
 
 
 def add_workshop_to_context(generator):
-    """Load the data once per build into the context every generator shares."""
+    """Load the data once per build into the context every generator shares.
+    Bad data is logged as a finding, then stops the build with a DataError
+    (an ordinary exception: `pelican -r` reports it and waits for the fix)."""
     if CONTEXT_KEY in generator.context:
         return
     settings = generator.settings
@@ -489,12 +686,11 @@ def add_workshop_to_context(generator):
     if data_dir.is_relative_to(Path.cwd()):
         data_dir = data_dir.relative_to(Path.cwd())  # shorter messages
     try:
-        generator.context[CONTEXT_KEY] = load_workshop(data_dir)
+        workshop = load_workshop(data_dir, site_today(settings))
     except DataError as error:
-        # Pelican prints a traceback for exceptions; a data error is the
-        # organiser's to fix, so say where and stop without one.
-        logger.error("Workshop data: %s", error)
-        raise SystemExit(1) from None
+        log_finding(error)
+        raise
+    generator.context[CONTEXT_KEY] = workshop
 
 
 def register():

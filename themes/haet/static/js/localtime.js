@@ -1,7 +1,8 @@
-// Adds the visitor's own time to each element marked data-localtime="START" or
-// "START/END" (ISO 8601, with offset): "Your time: 04:45–05:00 PDT", and their
-// date where it is not the one the page states. The page already gives every
-// time in the event's zone and in UTC; this only adds to it.
+// Puts the visitor's own time first in each element marked
+// data-localtime="START" or "START/END" (ISO 8601, with offset): "04:45–05:00
+// PDT", with their day where it is not the one the page states. The page's
+// own times (the workshop's zone and UTC) stay, second. A slot under way now
+// is marked "live now".
 (() => {
   "use strict";
   const zones = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" });
@@ -13,6 +14,8 @@
     d.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short" });
   const zoneName = (d) =>
     zones.formatToParts(d).find((part) => part.type === "timeZoneName").value;
+  const now = Date.now();
+  let previousDay = "";
 
   for (const el of document.querySelectorAll("[data-localtime]")) {
     const [startText, endText] = el.dataset.localtime.split("/");
@@ -26,17 +29,24 @@
     if (end && dayKey(new Date(end - 1)) !== dayKey(start)) {
       days.push("ends " + dayName(end));
     }
-    const text = document.createElement("small");
-    text.className = "localtime";
-    // Word joiners and no-break spaces keep "04:45–05:00 PDT" and
-    // "(ends Sat 8 May)" each on one line.
-    text.textContent =
-      "Your time: " +
+    const local = document.createElement("strong");
+    local.className = "localtime";
+    // No-break spaces and word joiners keep "04:45–05:00 PDT" and each day
+    // marker on one line; the line may break between them.
+    local.textContent =
       clock(start) +
       (end ? "\u2060\u2013\u2060" + clock(end) : "") +
       "\u00a0" +
       zoneName(start) +
       (days.length ? " (" + days.join(", ").replace(/ /g, "\u00a0") + ")" : "");
-    el.append(document.createElement("br"), text);
+    el.prepend(local, " ");
+    el.classList.add("has-local");
+    // In a table, a row that starts a new day of the visitor's says so.
+    const row = el.closest("tr");
+    if (row) {
+      if (previousDay && dayKey(start) !== previousDay) row.classList.add("new-day");
+      previousDay = dayKey(start);
+      if (end && start <= now && now < end) row.classList.add("now");
+    }
   }
 })();
