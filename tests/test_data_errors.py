@@ -54,7 +54,7 @@ CASES = {
         '- start: "19:00"\n',
         "- start: 19:00\n",
         0,
-        'must be text; write numbers and times in quotes, like "13:45"',
+        'must be text; fix: write numbers and times in quotes, like "13:45"',
     ),
     "misspelt field": (
         "speakers.yaml",
@@ -69,6 +69,29 @@ CASES = {
         "timezone: Europe/Pariss\n",
         0,
         "unknown time zone 'Europe/Pariss'",
+    ),
+    "unknown track": (
+        "papers.yaml",
+        "  track: challenge\n",
+        "  track: competition\n",
+        0,
+        "track must be one of workshop, challenge, got 'competition'",
+    ),
+    # YAML reads on to the next quote, lines below; the message points at the
+    # line where the quote opens.
+    "unclosed quote": (
+        "papers.yaml",
+        '  title: "GradMax: Gradient Maximizing Neural Network Growth"\n',
+        '  title: "GradMax: Gradient Maximizing Neural Network Growth\n',
+        0,
+        "a quote opens on this line and is not closed",
+    ),
+    "workshop date twice": (
+        "dates.yaml",
+        "- what: Acceptance notification\n",
+        "- what: Workshop\n  date: 2021-05-08\n- what: Acceptance notification\n",
+        0,
+        "the workshop's own date comes from event.yaml",
     ),
     "yaml syntax": (
         "sponsors.yaml",
@@ -99,4 +122,5 @@ def test_bad_data_stops_the_build_naming_file_and_line(tmp_path, case):
     assert f"content/data/{name}:{line}" in output, output
     assert message in output, output
     assert "Traceback" not in output
+    assert "; fix: " in output
     assert not (tmp_path / "out" / "index.html").exists()

@@ -44,6 +44,9 @@ SLOTS_UTC = [
     ("18:00", "18:30"),
     ("18:30", "19:00"),
 ]
+# The two breaks (13:30-14:00 and 16:30-17:00 UTC) are no session to attend.
+BREAKS_UTC = [("13:30", "14:00"), ("16:30", "17:00")]
+SESSIONS_UTC = [slot for slot in SLOTS_UTC if slot not in BREAKS_UTC]
 
 
 def utc(clock):
@@ -85,18 +88,19 @@ def test_workshop_calendar_has_one_event_with_every_field(workshop):
 def test_schedule_calendar_has_every_slot_at_its_utc_time(workshop):
     raw, calendar = parse_back(schedule_calendar(workshop, {"SITEURL": SITE}, STAMP))
     events = calendar.walk("VEVENT")
-    assert len(events) == 12
+    assert len(events) == 10
     assert [(e.start, e.end) for e in events] == [
-        (utc(start), utc(end)) for start, end in SLOTS_UTC
+        (utc(start), utc(end)) for start, end in SESSIONS_UTC
     ]
     # Written in UTC ("Z"), with no TZID or VTIMEZONE for a reader to get wrong.
     assert re.findall(rb"^DTSTART:(\d{8}T\d{4})00Z\r$", raw, re.MULTILINE) == [
-        f"20210507T{start.replace(':', '')}".encode() for start, _ in SLOTS_UTC
+        f"20210507T{start.replace(':', '')}".encode() for start, _ in SESSIONS_UTC
     ]
     assert b"TZID" not in raw and b"VTIMEZONE" not in raw
     assert all(e.DTSTAMP == STAMP for e in events)
     assert events[0]["UID"] == "slot-20210507T114500Z@haet2021.github.io"
-    assert len({e["UID"] for e in events}) == 12
+    assert len({e["UID"] for e in events}) == 10
+    assert not [e for e in events if "Break" in e["SUMMARY"]]
     assert all(e["URL"] == ICLR_PAGE for e in events)
     assert events[0]["SUMMARY"] == "HAET 2021 · Opening"
     assert "introduction of the speakers" in events[0]["DESCRIPTION"]
@@ -267,7 +271,7 @@ def test_generator_writes_both_calendars_where_the_settings_say(workshop, tmp_pa
     assert generator.context["papers_jsonld"]["numberOfItems"] == 20
     whole = Calendar.from_ical((tmp_path / "cal/all.ics").read_bytes())
     schedule = Calendar.from_ical((tmp_path / "calendar/schedule.ics").read_bytes())
-    assert len(whole.walk("VEVENT")) == 1 and len(schedule.walk("VEVENT")) == 12
+    assert len(whole.walk("VEVENT")) == 1 and len(schedule.walk("VEVENT")) == 10
 
 
 def test_an_empty_path_writes_no_calendar(workshop, tmp_path):
@@ -295,3 +299,34 @@ def test_without_workshop_data_the_build_stops_with_one_line(tmp_path, caplog):
     with caplog.at_level(logging.ERROR), pytest.raises(ConfigError):
         generator.generate_context()
     assert "add workshop_data to PLUGINS" in caplog.text
+
+
+def test_calendars_are_named_like_the_site(workshop):
+    settings = {"SITEURL": SITE, "SITENAME": "HAET 2021"}
+    whole = workshop_calendar(workshop, settings, STAMP)
+    sessions = schedule_calendar(workshop, settings, STAMP)
+    assert str(whole["X-WR-CALNAME"]) == "HAET 2021"
+    assert str(sessions["X-WR-CALNAME"]).startswith("HAET 2021")
+
+
+def test_generator_draws_the_social_card_and_touch_icon(workshop, tmp_path):
+    from PIL import Image
+
+    generator = make_generator(
+        workshop,
+        tmp_path,
+        SOCIAL_IMAGE="images/card.png",
+        EVENT_META_TOUCH_ICON_PATH="apple-touch-icon.png",
+    )
+    generator.generate_context()
+    generator.generate_output(writer=None)
+    card = generator.context["social_image"]
+    assert (card["width"], card["height"]) == (1200, 630)
+    assert workshop.event.short_name in card["alt"]
+    with Image.open(tmp_path / "images/card.png") as image:
+        assert image.size == (1200, 630)
+    with Image.open(tmp_path / "apple-touch-icon.png") as image:
+        assert image.size == (180, 180)
+    first = (tmp_path / "images/card.png").read_bytes()
+    generator.generate_output(writer=None)
+    assert (tmp_path / "images/card.png").read_bytes() == first

@@ -85,18 +85,19 @@ def unclosed_quote_line(text, before):
     return None
 
 
-def read_yaml(path):
+def read_yaml(path, source=None):
     """Parse one data file; syntax errors become a DataError at the line of
-    the mistake."""
+    the mistake. `source` is the path that messages give (default `path`)."""
+    source = source or path
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DataError(
-            path, None, "missing data file", f"create {path.name} (see its README)"
+            source, None, "missing data file", f"create {path.name} (see its README)"
         ) from None
     except UnicodeDecodeError as error:
         raise DataError(
-            path, None, f"not UTF-8 text ({error.reason})", "save the file as UTF-8"
+            source, None, f"not UTF-8 text ({error.reason})", "save the file as UTF-8"
         ) from None
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader)
@@ -106,13 +107,13 @@ def read_yaml(path):
         quote = unclosed_quote_line(text, line or len(text.splitlines()))
         if quote:
             raise DataError(
-                path,
+                source,
                 quote,
                 "YAML syntax error: a quote opens on this line and is not closed",
                 "end the value with the same quote mark on this line",
             ) from None
         raise DataError(
-            path,
+            source,
             line,
             f"YAML syntax error: {error.problem}",
             "check the indentation and the colons of this line and the one above",
@@ -432,18 +433,19 @@ def check_entry(entry, model, where):
     return checked
 
 
-def read_list(path, model):
+def read_list(path, model, source=None):
     """Read a data file holding a list of entries; yield (where, fields) pairs."""
-    entries = read_yaml(path)
+    source = source or path
+    entries = read_yaml(path, source)
     if not isinstance(entries, list) or not entries:
         raise DataError(
-            path,
+            source,
             None,
             "expected a non-empty list of entries",
             "start each entry with `- ` followed by its first field",
         )
     for entry in entries:
-        where = Where(path, entry)
+        where = Where(source, entry)
         yield where, check_entry(entry, model, where)
 
 
@@ -490,9 +492,9 @@ def check_span(start, end, where):
         )
 
 
-def load_event(path):
-    raw = read_yaml(path)
-    where = Where(path, raw)
+def load_event(path, source=None):
+    raw = read_yaml(path, source)
+    where = Where(source or path, raw)
     fields = check_entry(raw, Event, where)
     zone = parse_zone(fields["timezone"], "timezone", where)
     day = fields["date"]
@@ -509,9 +511,9 @@ def load_event(path):
     return event
 
 
-def load_schedule(path, event, speakers):
+def load_schedule(path, event, speakers, source=None):
     schedule = []
-    for where, entry in read_list(path, Slot):
+    for where, entry in read_list(path, Slot, source):
         speaker = None
         if "speaker" in entry:
             speaker = speakers.get(entry["speaker"])
@@ -552,11 +554,11 @@ def load_schedule(path, event, speakers):
     return tuple(schedule)
 
 
-def load_dates(path, event):
+def load_dates(path, event, source=None):
     """The key dates in date order, the workshop's own day added from
     event.yaml (so the two cannot disagree)."""
     dates = []
-    for where, entry in read_list(path, KeyDate):
+    for where, entry in read_list(path, KeyDate, source):
         deadline = None
         if "time" in entry:
             zone = (
@@ -576,10 +578,10 @@ def load_dates(path, event):
     return tuple(sorted(dates, key=lambda d: d.date))
 
 
-def unique(path, model, key, kind):
+def unique(path, model, key, kind, source=None):
     """Entries of a list file by their `key` field, refusing duplicates."""
     entries = {}
-    for where, entry in read_list(path, model):
+    for where, entry in read_list(path, model, source):
         if entry[key] in entries:
             raise where.error(
                 f"duplicate {kind} {key} {entry[key]!r}",
@@ -590,23 +592,37 @@ def unique(path, model, key, kind):
     return entries
 
 
-def load_workshop(data_dir, today=None):
+def load_workshop(data_dir, today=None, source_dir=None):
     """Read and validate every data file under data_dir into a Workshop;
-    `today` (a date, default the real one) decides the workshop's phase."""
+    `today` (a date, default the real one) decides the workshop's phase.
+    Messages name files under `source_dir` (default data_dir), the path an
+    organiser knows, e.g. content/data."""
     data_dir = Path(data_dir)
-    event = load_event(data_dir / "event.yaml")
+    shown = Path(source_dir or data_dir)
+
+    def files(name):
+        return data_dir / name, shown / name
+
+    event = load_event(*files("event.yaml"))
     speakers = {
         id_: Speaker(**entry)
         for id_, entry in unique(
-            data_dir / "speakers.yaml", Speaker, "id", "speaker"
+            data_dir / "speakers.yaml",
+            Speaker,
+            "id",
+            "speaker",
+            shown / "speakers.yaml",
         ).items()
     }
     papers = {
         id_: Paper(**{**entry, "authors": tuple(entry["authors"])})
-        for id_, entry in unique(data_dir / "papers.yaml", Paper, "id", "paper").items()
+        for id_, entry in unique(
+            data_dir / "papers.yaml", Paper, "id", "paper", shown / "papers.yaml"
+        ).items()
     }
     ranking = []
-    for where, entry in read_list(data_dir / "ranking.yaml", Rank):
+    ranking_file, ranking_source = files("ranking.yaml")
+    for where, entry in read_list(ranking_file, Rank, ranking_source):
         if entry["paper"] not in papers:
             raise where.error(
                 f"unknown paper id {entry['paper']}",
@@ -617,16 +633,19 @@ def load_workshop(data_dir, today=None):
         ranking.append(Rank(**{**entry, "members": members, "paper": paper}))
 
     def plain_list(name, model):
-        return tuple(model(**e) for _, e in read_list(data_dir / name, model))
+        path, source = files(name)
+        return tuple(model(**e) for _, e in read_list(path, model, source))
 
+    schedule_file, schedule_source = files("schedule.yaml")
+    dates_file, dates_source = files("dates.yaml")
     return Workshop(
         event=event,
         speakers=tuple(speakers.values()),
-        schedule=load_schedule(data_dir / "schedule.yaml", event, speakers),
+        schedule=load_schedule(schedule_file, event, speakers, schedule_source),
         papers=tuple(papers.values()),
         organisers=plain_list("organisers.yaml", Person),
         sponsors=plain_list("sponsors.yaml", Sponsor),
-        dates=load_dates(data_dir / "dates.yaml", event),
+        dates=load_dates(dates_file, event, dates_source),
         ranking=tuple(ranking),
         today=today or dt.date.today(),
     )
@@ -682,11 +701,13 @@ def add_workshop_to_context(generator):
     if CONTEXT_KEY in generator.context:
         return
     settings = generator.settings
-    data_dir = Path(settings["PATH"]) / settings.get("WORKSHOP_DATA_PATH", "data")
-    if data_dir.is_relative_to(Path.cwd()):
-        data_dir = data_dir.relative_to(Path.cwd())  # shorter messages
+    content = Path(settings["PATH"])
+    data_dir = content / settings.get("WORKSHOP_DATA_PATH", "data")
+    # Messages name the file as the organiser sees it in the project:
+    # content/data/schedule.yaml, whatever the working directory.
+    source_dir = data_dir.relative_to(content.parent) if content.is_absolute() else None
     try:
-        workshop = load_workshop(data_dir, site_today(settings))
+        workshop = load_workshop(data_dir, site_today(settings), source_dir)
     except DataError as error:
         log_finding(error)
         raise
