@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from icalendar import Calendar
-from sitetools import soup
+from sitetools import ROOT, soup
 
 
 @pytest.fixture(scope="module", params=["dev_site", "prod_site"])
@@ -21,10 +21,13 @@ def json_ld(site, page):
     return json.loads(script.string)
 
 
-def schedule_instants(site, column):
-    """The schedule page's slot starts in one column (0: CEST, 1: UTC)."""
+def schedule_instants(site, column, sessions_only=False):
+    """The schedule page's slot starts (column 0: in CEST, 1: in UTC); with
+    sessions_only, breaks left out, as in the sessions calendar."""
     rows = soup(site, "schedule/").select("table.schedule tbody tr")
-    return [row.find_all("td")[column].find("time")["datetime"] for row in rows]
+    rows = [r for r in rows if not (sessions_only and "break" in r["class"])]
+    selector = ".utc time" if column else ".zones > .nowrap time"
+    return [row.select_one(selector)["datetime"] for row in rows]
 
 
 def calendar_link(site, page, text):
@@ -60,14 +63,17 @@ def test_only_home_and_papers_carry_json_ld(dev_site):
         assert not soup(dev_site, page).select('script[type="application/ld+json"]')
 
 
-@pytest.mark.parametrize("page", ["", "schedule/"])
+@pytest.mark.parametrize("page", ["schedule/"])
 def test_add_to_calendar_links_open_the_right_calendars(site, page):
     whole = read_calendar(site, calendar_link(site, page, "Add the workshop"))
     sessions = read_calendar(site, calendar_link(site, page, "sessions"))
     (workshop,) = whole.walk("VEVENT")
     assert workshop.start == dt.datetime(2021, 5, 7, 11, 45, tzinfo=dt.UTC)
     assert [e.start.isoformat() for e in sessions.walk("VEVENT")] == (
-        schedule_instants(site, 1)
+        schedule_instants(site, 1, sessions_only=True)
+    )
+    assert str(sessions["X-WR-CALNAME"]).startswith(
+        soup(site, "").find("meta", property="og:site_name")["content"]
     )
 
 
@@ -80,3 +86,20 @@ def test_production_uids_and_urls_use_the_published_domain(prod_site):
     assert event["url"] == "https://haet2021.github.io/"
     assert event["image"] == ["https://haet2021.github.io/images/social-card.png"]
     assert (prod_site / "images/social-card.png").is_file()
+
+
+def test_share_preview_and_touch_icon_are_drawn_by_the_build(site):
+    from PIL import Image
+
+    head = soup(site, "").head
+    image = head.find("meta", property="og:image")["content"]
+    width = int(head.find("meta", property="og:image:width")["content"])
+    height = int(head.find("meta", property="og:image:height")["content"])
+    assert head.find("meta", property="og:image:alt")["content"].strip()
+    with Image.open(site / urlsplit(image).path.lstrip("/")) as card:
+        assert card.size == (width, height) == (1200, 630)
+    icon = head.find("link", rel="apple-touch-icon")["href"]
+    with Image.open(site / urlsplit(icon).path.lstrip("/")) as touch:
+        assert touch.size == (180, 180)
+    # Nothing committed: the repository holds no copy of either picture.
+    assert not list((ROOT / "content").rglob("*.png"))

@@ -64,13 +64,18 @@ def test_archive_lists_every_announcement(site):
 
 
 def test_news_index_is_paginated_newest_first(site):
+    # pelicanconf: DEFAULT_PAGINATION = 10, DEFAULT_ORPHANS = 1, so a last
+    # page of one post joins the page before.
+    total = len(articles(site))
     first = soup(site, "news/")
     titles = [a.get_text() for a in first.select(".news-list h2 a")]
-    assert len(titles) == 10 and titles[0] == "Proceedings published"
+    assert titles[0] == "Proceedings published"
+    if total <= 11:
+        assert len(titles) == total and not first.select_one(".pagination")
+        return
+    assert len(titles) == 10
     second = soup(site, "news/page/2/")
-    assert [a.get_text() for a in second.select(".news-list h2 a")] == [
-        "HAET 2021 announced at ICLR 2021"
-    ] or len(second.select(".news-list h2 a")) == 1
+    assert len(second.select(".news-list h2 a")) >= 2
     assert first.select_one('.pagination a[rel="next"]')["href"].endswith(
         "/news/page/2/"
     )
