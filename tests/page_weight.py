@@ -1,6 +1,6 @@
 """What a page of the built site costs a visitor: its HTML plus every
-stylesheet, script and font it loads (images aside), raw and gzip -9
-compressed. Shared by tests/test_quality.py and benchmarks/lighthouse.py."""
+stylesheet, script, font, image and icon it loads, raw and gzip -9
+compressed (images count as they are: PNG and JPEG do not shrink further). Shared by tests/test_quality.py and benchmarks/lighthouse.py."""
 
 import gzip
 import re
@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 # segments of about 1460 bytes).
 BUDGET = 14 * 1024
 FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf", ".eot")
+IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".avif", ".gif")
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 
 
@@ -52,6 +53,8 @@ def loaded_files(site, page, site_url=""):
     urls += [link["href"] for link in html.select('link[rel~="preload"][href]')]
     urls += [link["href"] for link in html.select('link[rel~="modulepreload"][href]')]
     urls += [script["src"] for script in html.select("script[src]")]
+    urls += [img["src"] for img in html.select("img[src]")]
+    urls += [link["href"] for link in html.select('link[rel~="icon"][href]')]
     files, seen = [], set()
     while urls:
         url = urljoin(base, urls.pop(0))
@@ -65,7 +68,7 @@ def loaded_files(site, page, site_url=""):
         if path.suffix == ".css":
             for imported, at_import in CSS_URL.findall(path.read_text("utf-8")):
                 target = at_import or imported
-                if at_import or target.lower().endswith(FONT_SUFFIXES):
+                if at_import or target.lower().endswith(FONT_SUFFIXES + IMAGE_SUFFIXES):
                     urls.append(urljoin(url, target))
     return files
 

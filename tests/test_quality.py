@@ -210,6 +210,7 @@ def test_page_weight_counts_the_html_and_what_it_loads(tmp_path):
     )
     (tmp_path / "css" / "more.css").write_text("p { color: red }")
     (tmp_path / "css" / "f.woff2").write_bytes(b"\0" * 5000)
+    (tmp_path / "css" / "i.png").write_bytes(b"\0" * 100)
     (tmp_path / "page.html").write_text(
         '<link rel="stylesheet" href="/css/style.css"><script src="/app.js"></script>'
     )
@@ -221,6 +222,7 @@ def test_page_weight_counts_the_html_and_what_it_loads(tmp_path):
         "app.js",
         "css/more.css",
         "css/f.woff2",
+        "css/i.png",
     ]
     assert weight.raw == sum(f.stat().st_size for f in weight.files)
     (tmp_path / "page.html").write_text('<script src="https://cdn.example/x.js">')
