@@ -4,11 +4,15 @@ console stays clean, the keyboard reaches the menu and the content, the menu
 works without JavaScript, and the colour scheme, motion preference and print
 stylesheet each do what they say."""
 
+import functools
+import http.server
+import io
 import re
+import threading
 from urllib.parse import urlsplit
 
 import pytest
-from sitetools import html_pages, page_url
+from sitetools import build_site, copy_project, html_pages, page_url, soup
 
 pytestmark = pytest.mark.browser
 
@@ -191,7 +195,7 @@ def test_dark_scheme_changes_the_colours(browser, served_site, path):
 
 @pytest.mark.parametrize(
     ("path", "words"),
-    [("schedule/", "td:nth-child(3)"), ("papers/", "td:nth-child(2)")],
+    [("schedule/", "td:nth-child(2)"), ("papers/", "td:nth-child(2)")],
 )
 def test_tables_stack_into_readable_rows_at_320_px(browser, served_site, path, words):
     page = new_page(browser, 320)
@@ -260,3 +264,205 @@ def test_print_hides_the_menu_and_prints_link_targets(browser, served_site):
         assert page.locator("nav.site-nav").is_visible()
     finally:
         page.context.close()
+
+
+# --- The first screen of a phone ------------------------------------------------
+
+PHONE = {"width": 320, "height": 568}
+# What each page must show without scrolling: the fact a visitor came for.
+MAIN_FACT = {
+    "": "main .lead .actions a, main .lead .big, main .lead .deadlines",
+    "schedule/": "main .lead-fact",
+    "papers/": "main article > p",
+}
+
+
+@pytest.mark.parametrize("path", SAMPLE)
+def test_phone_header_and_menu_take_at_most_a_quarter_of_the_screen(
+    browser, served_site, path
+):
+    for javascript in (True, False):
+        context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
+        page = context.new_page()
+        try:
+            page.goto(f"{served_site}/{path}")
+            bottom = page.eval_on_selector(
+                ".site-header", "h => h.getBoundingClientRect().bottom"
+            )
+            assert page.locator("nav.site-nav a").count() >= 10
+        finally:
+            context.close()
+        assert bottom <= 0.25 * PHONE["height"], (path, javascript, bottom)
+
+
+@pytest.mark.parametrize("path", MAIN_FACT)
+def test_phone_shows_the_main_fact_without_scrolling(browser, served_site, path):
+    context = browser.new_context(viewport=PHONE, timezone_id="Pacific/Auckland")
+    page = context.new_page()
+    try:
+        page.goto(f"{served_site}/{path}")
+        box = page.locator(MAIN_FACT[path]).first.bounding_box()
+    finally:
+        context.close()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
+
+
+# --- Bands -----------------------------------------------------------------------
+
+CONTRAST = """() => {
+  const rgb = (c) => c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+  const lum = (c) => {
+    const [r, g, b] = rgb(c).map((v) => v / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const page = lum(getComputedStyle(document.body).backgroundColor);
+  return [...document.querySelectorAll(".band, .site-header, .site-footer")].map((el) => {
+    const band = lum(getComputedStyle(el).backgroundColor);
+    return (Math.max(page, band) + 0.05) / (Math.min(page, band) + 0.05);
+  });
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_section_bands_stand_out_from_the_page(browser, served_site, scheme):
+    page = new_page(browser, 1280, color_scheme=scheme)
+    try:
+        page.goto(f"{served_site}/")
+        ratios = page.evaluate(CONTRAST)
+    finally:
+        page.context.close()
+    assert len(ratios) >= 4 and min(ratios) >= 1.25, ratios
+
+
+# --- Print ------------------------------------------------------------------------
+
+
+def printed(page):
+    """The text of each A4 page when Chromium prints the page."""
+    from pypdf import PdfReader
+
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    return [sheet.extract_text() or "" for sheet in pdf.pages]
+
+
+def pdf_pages(page):
+    return len(printed(page))
+
+
+def test_papers_print_on_at_most_three_a4_pages(browser, served_site, dev_site):
+    rows = len(soup(dev_site, "papers/").select("table.papers tbody tr"))
+    page = new_page(browser, 1280)
+    try:
+        page.goto(f"{served_site}/papers/")
+        pages = pdf_pages(page)
+        page.emulate_media(media="print")
+        video = page.eval_on_selector(
+            "table.papers a[href*='you']",
+            "a => [getComputedStyle(a, '::after').content, a.href]",
+        )
+    finally:
+        page.context.close()
+    assert rows >= 20 and 1 <= pages <= 3, pages
+    assert video[1] in video[0]
+
+
+@pytest.mark.parametrize("path", SAMPLE)
+def test_print_leaves_no_empty_last_page(browser, served_site, path):
+    page = new_page(browser, 1280)
+    try:
+        page.goto(f"{served_site}/{path}")
+        sheets = printed(page)
+        page.emulate_media(media="print")
+        last_words = page.evaluate(
+            """() => [...document.querySelectorAll("main *")]
+                .filter((el) => el.offsetParent !== null && el.children.length === 0)
+                .map((el) => el.textContent.trim()).filter(Boolean).slice(-3)"""
+        )
+    finally:
+        page.context.close()
+    text = " ".join(sheets[-1].split())
+    assert last_words, path
+    # The last sheet holds the end of the content, not just a footer or nothing.
+    assert any(" ".join(w.split())[:20] in text for w in last_words), (path, text)
+
+
+def test_printed_addresses_stay_whole_and_headings_print_none(browser, served_site):
+    page = new_page(browser, 1280)
+    try:
+        page.goto(f"{served_site}/")
+        page.emulate_media(media="print")
+        styles = page.eval_on_selector_all(
+            "main a[href]:not([href^='#'])",
+            """links => links.map((a) => {
+  const after = getComputedStyle(a, "::after");
+  return {heading: !!a.closest("h1, h2, h3"), content: after.content,
+          display: after.display, href: a.href};
+})""",
+        )
+    finally:
+        page.context.close()
+    headings = [s for s in styles if s["heading"]]
+    others = [s for s in styles if not s["heading"] and s["content"] != "none"]
+    assert headings and all(s["content"] == "none" for s in headings)
+    assert others and all(urlsplit(s["href"]).path in s["content"] for s in others), (
+        others
+    )
+    # One box per address: it moves to the next line whole, not in pieces.
+    assert all(s["display"] == "inline-block" for s in others)
+
+
+# --- The archive ---------------------------------------------------------------------
+
+LONG_TITLE = "Hyperparameterisationtransferabilityinvestigations " * 3
+
+
+@pytest.fixture(scope="module")
+def long_title_site(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("long") / "site")
+    (project / "content/news/2021-03-03-long.md").write_text(
+        f"Title: {LONG_TITLE.strip()}\nDate: 2021-03-03 10:00\n"
+        "Summary: A post with one very long title.\n\nBody.\n",
+        encoding="utf-8",
+    )
+    output = project / "output"
+    result = build_site(output, project / "pelicanconf.py", project / "content")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+def test_archive_is_newest_first_within_each_year(dev_site):
+    for year in soup(dev_site, "news/archive/").select("section"):
+        stamps = [t["datetime"] for t in year.select("ul.archive time")]
+        assert stamps and stamps == sorted(stamps, reverse=True)
+
+
+def test_a_long_title_never_widens_the_archive_and_dates_never_wrap(
+    browser, long_title_site
+):
+    handler = functools.partial(_Quiet, directory=str(long_title_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = new_page(browser, 320)
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/news/archive/")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        lines = page.eval_on_selector_all(
+            "ul.archive time",
+            """times => times.map((t) => {
+  const range = document.createRange();
+  range.selectNodeContents(t);
+  return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+})""",
+        )
+    finally:
+        page.context.close()
+        server.shutdown()
+        server.server_close()
+    assert width <= 320
+    assert lines and set(lines) == {1}
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass

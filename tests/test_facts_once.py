@@ -51,13 +51,19 @@ def moved(tmp_path_factory):
     def schedule(entries):
         first, last = entries[1]["speaker"], entries[-2]["speaker"]
         for entry in entries:
-            entry["start"], entry["end"] = shifted(entry["start"]), shifted(entry["end"])
+            entry["start"], entry["end"] = (
+                shifted(entry["start"]),
+                shifted(entry["end"]),
+            )
             if entry.get("speaker") == first:
                 entry["speaker"] = NEW_SPEAKER["id"]
         return [e for e in entries if e.get("speaker") != last]
 
     def papers(entries):
-        ranked = {rank["paper"] for rank in yaml.safe_load((data / "ranking.yaml").read_text())}
+        ranked = {
+            rank["paper"]
+            for rank in yaml.safe_load((data / "ranking.yaml").read_text())
+        }
         withdrawn = next(p for p in entries if p["id"] not in ranked)
         return [p for p in entries if p is not withdrawn]
 
