@@ -317,7 +317,8 @@ CONTRAST = """() => {
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
   const page = lum(getComputedStyle(document.body).backgroundColor);
-  return [...document.querySelectorAll(".band, .site-header, .site-footer")].map((el) => {
+  const bands = document.querySelectorAll(".band, .site-header, .site-footer");
+  return [...bands].map((el) => {
     const band = lum(getComputedStyle(el).backgroundColor);
     return (Math.max(page, band) + 0.05) / (Math.min(page, band) + 0.05);
   });

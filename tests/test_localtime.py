@@ -204,7 +204,7 @@ LAYOUT = """(selector) => [...document.querySelectorAll(selector)].map((el) => {
     zonesSize: parseFloat(style(zones).fontSize),
     localLines: Math.round(local.getBoundingClientRect().height / line),
     text: local.innerText.replace(/[\u2060]/g, "").replace(/\u00a0/g, " "),
-    cells: el.closest("tr") ? [...el.closest("tr").cells].map((c) => c.clientWidth) : [],
+    cells: [...(el.closest("tr")?.cells || [])].map((c) => c.clientWidth),
   };
 })"""
 
