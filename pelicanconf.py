@@ -24,6 +24,7 @@ PLUGINS = [
     "content_guard",
     "workshop_data",
     "feed_links",
+    "feed_titles",  # one title per feed (Atom, RSS)
     "neighbours",
     "event_meta",
     "sitemap",

@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 # npm comes with Node.js where it is installed; Debian's npm package brings both.
 node_packages=()
 command -v npm >/dev/null || node_packages=(npm)
-bash scripts/setup.sh requirements-dev.txt chromium default-jre-headless rsync "${node_packages[@]}"
+# faketime: tests/test_phases.py builds the site at another date of the workshop.
+bash scripts/setup.sh requirements-dev.txt chromium default-jre-headless rsync faketime "${node_packages[@]}"
 # The Nu HTML Checker and axe-core, pinned, for tests/test_quality.py. No
 # install scripts: vnu-jar's would download a Java; Debian's is used instead.
 npm install --silent --no-save --no-audit --no-fund --ignore-scripts \

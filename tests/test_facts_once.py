@@ -8,7 +8,7 @@ import re
 
 import pytest
 import yaml
-from sitetools import build_site, copy_project, html_pages, soup
+from sitetools import ROOT, build_site, copy_project, html_pages, soup
 from workshop_data.workshop_data import load_workshop
 
 NEW_DATE = dt.date(2022, 6, 14)  # a Tuesday
@@ -144,3 +144,29 @@ def test_the_pages_state_the_new_facts(moved):
     assert f"{len(new.papers)} papers" in stated(site, "papers/")
     schedule = stated(site, "schedule/")
     assert f"{new.schedule[0].start:%H:%M}–{new.schedule[0].end:%H:%M}" in schedule
+
+
+def test_a_modified_announcement_says_so_and_links_the_change(dev_site):
+    """A post with `Modified:` metadata shows the date it was updated and
+    links to the announcement of that day, which says what changed."""
+    posts = {}
+    for path in sorted((ROOT / "content" / "news").glob("*.md")):
+        head = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
+        fields = dict(line.split(": ", 1) for line in head.splitlines() if ": " in line)
+        posts[path.name] = fields
+    modified = {name: fields for name, fields in posts.items() if "Modified" in fields}
+    assert modified, "no announcement carries a Modified: date"
+    for fields in modified.values():
+        url = f"news/{fields['Date'][:4]}/{fields['Slug']}/"
+        page = soup(dev_site, url)
+        stamp = page.find("meta", property="article:modified_time")["content"]
+        assert stamp.startswith(fields["Modified"][:10].replace(" ", "T"))
+        assert "last updated" in page.select_one("article .meta").get_text()
+        day = fields["Modified"][:10]
+        changes = [
+            f"/news/{f['Date'][:4]}/{f['Slug']}/"
+            for f in posts.values()
+            if f["Date"].startswith(day) and f is not fields
+        ]
+        links = {a["href"] for a in page.select("article a")}
+        assert changes and any(link.endswith(tuple(changes)) for link in links)

@@ -169,7 +169,11 @@ def test_every_page_has_a_complete_head(site):
         assert meta(property="og:site_name") == "HAET 2021", where
         assert meta(property="og:type") in ("website", "article"), where
         assert meta(property="og:image").startswith(site_url + "/images/"), where
-        meta(property="og:image:alt")
+        assert meta(property="og:image:width") == "1200", where
+        assert meta(property="og:image:height") == "630", where
+        assert "HAET 2021" in meta(property="og:image:alt"), where
+        (touch_icon,) = link("apple-touch-icon")
+        assert (site / touch_icon.removeprefix(site_url).lstrip("/")).is_file(), where
         assert meta(name="twitter:card") == "summary_large_image", where
         feeds = {tag["type"] for tag in head.find_all("link", rel="alternate")}
         assert feeds == {"application/atom+xml", "application/rss+xml"}, where
@@ -228,3 +232,17 @@ def test_page_weight_counts_the_html_and_what_it_loads(tmp_path):
     (tmp_path / "page.html").write_text('<script src="https://cdn.example/x.js">')
     with pytest.raises(ValueError, match="another site"):
         page_weight(tmp_path, tmp_path / "page.html")
+
+
+def test_each_feed_has_its_own_title_as_its_link_says(site):
+    import feedparser
+
+    site, site_url = site
+    links = soup(site, "").head.find_all("link", rel="alternate")
+    titles = {}
+    for link in links:
+        path = link["href"].removeprefix(site_url).lstrip("/")
+        feed = feedparser.parse((site / path).read_bytes())
+        assert feed.feed.title == link["title"], path
+        titles[path] = feed.feed.title
+    assert len(titles) == len(set(titles.values())) >= 2, titles
