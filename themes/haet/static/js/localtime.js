@@ -40,6 +40,13 @@
       zoneName(start) +
       (days.length ? " (" + days.join(", ").replace(/ /g, "\u00a0") + ")" : "");
     el.prepend(local, " ");
+    // The column's heading names the visitor's zone first.
+    const head = el.closest("table")?.querySelector("[data-zone-head]");
+    if (head && !head.dataset.done) {
+      head.dataset.done = "1";
+      const zones = head.textContent.replace(/^Time in /, "");
+      head.textContent = "Your time (" + zoneName(start) + "), then " + zones;
+    }
     el.classList.add("has-local");
     // In a table, a row that starts a new day of the visitor's says so.
     const row = el.closest("tr");
