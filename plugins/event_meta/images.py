@@ -22,9 +22,11 @@ def social_card(event):
     draw.text((130, 260), event.name, font=_font(46), fill=TEXT)
     draw.text((130, 325), event.tagline, font=_font(46), fill=TEXT)
     day = f"{event.start:%A} {event.start.day} {event.start:%B %Y}"
-    span = f"{event.start:%H:%M}–{event.end:%H:%M} {event.start.tzname()}"
+    # Pillow's built-in font has no en dash.
+    span = f"{event.start:%H:%M} to {event.end:%H:%M} {event.start.tzname()}"
     draw.text((130, 430), f"{day} · {span}", font=_font(40), fill=ACCENT)
-    draw.text((130, 480), event.attendance.capitalize(), font=_font(40), fill=ACCENT)
+    utc = f"{event.utc_start:%H:%M} to {event.utc_end:%H:%M} UTC"
+    draw.text((130, 480), f"{utc} · {event.attendance}", font=_font(40), fill=ACCENT)
     return image
 
 

@@ -9,6 +9,7 @@ rebuild, so edits show up under livereload).
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import os
 import re
@@ -326,7 +327,7 @@ def _yaml_type(hint):
     return list if origin is tuple else origin
 
 
-@typing.no_type_check
+@functools.cache
 def schema(model):
     """{field: Rule} for one dataclass: what its YAML entries may hold."""
     hints = typing.get_type_hints(model)

@@ -10,8 +10,13 @@
   const clock = (d) => pad(d.getHours()) + ":" + pad(d.getMinutes());
   const dayKey = (d) =>
     d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
-  const dayName = (d) =>
-    d.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short" });
+  // One formatter each, made once: making them is the costly part.
+  const days = new Intl.DateTimeFormat("en-GB", {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+  });
+  const dayName = (d) => days.format(d);
   const zoneName = (d) =>
     zones.formatToParts(d).find((part) => part.type === "timeZoneName").value;
   const now = Date.now();
@@ -22,12 +27,12 @@
     const start = new Date(startText);
     const end = endText ? new Date(endText) : null;
     if (isNaN(start) || (end && isNaN(end))) continue;
-    const days = [];
+    const marks = [];
     // The first ten characters are the date the page states, in its own zone.
-    if (dayKey(start) !== startText.slice(0, 10)) days.push(dayName(start));
+    if (dayKey(start) !== startText.slice(0, 10)) marks.push(dayName(start));
     // A span that ends at 00:00 ends on the day it started.
     if (end && dayKey(new Date(end - 1)) !== dayKey(start)) {
-      days.push("ends " + dayName(end));
+      marks.push("ends " + dayName(end));
     }
     const local = document.createElement("strong");
     local.className = "localtime";
@@ -38,7 +43,7 @@
       (end ? "\u2060\u2013\u2060" + clock(end) : "") +
       "\u00a0" +
       zoneName(start) +
-      (days.length ? " (" + days.join(", ").replace(/ /g, "\u00a0") + ")" : "");
+      (marks.length ? " (" + marks.join(", ").replace(/ /g, "\u00a0") + ")" : "");
     el.prepend(local, " ");
     // The column's heading names the visitor's zone first.
     const head = el.closest("table")?.querySelector("[data-zone-head]");
