@@ -170,3 +170,20 @@ def test_a_modified_announcement_says_so_and_links_the_change(dev_site):
         ]
         links = {a["href"] for a in page.select("article a")}
         assert changes and any(link.endswith(tuple(changes)) for link in links)
+
+
+def test_quotes_are_typographic_in_data_and_prose_alike(dev_site):
+    """Names from the data get curly apostrophes like the typogrified prose:
+    no page shows a straight quote outside code."""
+    straight = []
+    for built in html_pages(dev_site):
+        html = soup(dev_site, built.relative_to(dev_site).as_posix())
+        body = html.body
+        text = " ".join(
+            piece
+            for piece in body.find_all(string=True)
+            if not piece.find_parent(["script", "style", "code", "pre"])
+        )
+        straight += [f"{built.relative_to(dev_site)}: {q}" for q in "'\"" if q in text]
+    assert straight == []
+    assert "\u2019" in soup(dev_site, "organisers/").main.get_text()
