@@ -5,31 +5,59 @@ phone's to a desktop's (no column squeezes), and with JavaScript off (the page
 must then still give every time, in CEST and UTC)."""
 
 import contextlib
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from sitetools import ROOT, html_pages, soup
+from workshop_data.workshop_data import load_workshop
 
 SCRIPT = ROOT / "themes/haet/static/js/localtime.js"
 PAGES_WITH_TIMES = ("", "schedule/", "keynotes/", "call-for-papers/", "challenge/")
+WORKSHOP = load_workshop(ROOT / "content" / "data")
+EVENT = WORKSHOP.event
+# Visitors around the world: behind the workshop's zone, on it, far ahead.
+VISITOR_ZONES = ["America/Los_Angeles", "UTC", "Asia/Tokyo", "Pacific/Auckland"]
 
-# The opening, 13:45-14:00 CEST on Friday 7 May 2021, where each visitor lives.
-OPENING = {
-    "America/Los_Angeles": "04:45–05:00 PDT",
-    "Asia/Tokyo": "20:45–21:00 GMT+9",
-    "Pacific/Auckland": "23:45–00:00 GMT+12",
-    "UTC": "11:45–12:00 UTC",
-}
-SAME_DAY, NEXT_DAY, ENDS_NEXT_DAY = "", "(Sat 8 May)", "(ends Sat 8 May)"
-# The day marker of each of the 12 slots. Tokyo is 7 hours ahead of CEST: the
-# 16:00 poster session runs to 00:30 there, and from 17:30 on it is Saturday.
-# Auckland is 10 hours ahead: only the opening (23:45-00:00) is still Friday.
-DAY_MARKERS = {
-    "America/Los_Angeles": [SAME_DAY] * 12,
-    "Asia/Tokyo": [SAME_DAY] * 5 + [ENDS_NEXT_DAY] + [NEXT_DAY] * 6,
-    "Pacific/Auckland": [SAME_DAY] + [NEXT_DAY] * 11,
-    "UTC": [SAME_DAY] * 12,
-}
+
+def clock(moment):
+    return f"{moment:%H:%M}"
+
+
+def day_name(moment):
+    return f"{moment:%a} {moment.day} {moment:%b}"
+
+
+def expected_local(start, end, zone, label):
+    """What the visitor in `zone` should read, computed here with zoneinfo
+    from the data: "04:45–05:00 PDT", "(Sat 8 May)" where their day differs
+    from the one the page states, "(ends Sun 9 May)" where the span crosses
+    their midnight. `label` is the zone's short name as the browser says it."""
+    here = ZoneInfo(zone)
+    local_start = start.astimezone(here)
+    text = clock(local_start)
+    marks = []
+    if local_start.date() != start.date():
+        marks.append(day_name(local_start))
+    if end:
+        local_end = end.astimezone(here)
+        text += f"–{clock(local_end)}"
+        if (local_end - dt.timedelta(minutes=1)).date() != local_start.date():
+            marks.append(f"ends {day_name(local_end)}")
+    text += f" {label}"
+    return text + (f" ({', '.join(marks)})" if marks else "")
+
+
+def zone_label(page, moment):
+    """The browser's short name of its zone at `moment` (en-US), e.g. PDT or
+    GMT+12: the label the visitor's system uses."""
+    return page.evaluate(
+        """(iso) => new Intl.DateTimeFormat("en-US", {timeZoneName: "short"})
+            .formatToParts(new Date(iso))
+            .find((part) => part.type === "timeZoneName").value""",
+        moment.isoformat(),
+    )
 
 
 @contextlib.contextmanager
@@ -66,72 +94,91 @@ def local_times(page, selector=""):
     return [text.replace("\u2060", "").replace("\xa0", " ") for text in texts]
 
 
-def day_marker(text):
-    match = re.search(r"\((?:ends )?\w{3} \d+ \w{3}\)$", text)
-    return match.group(0) if match else ""
-
-
 @pytest.mark.browser
-@pytest.mark.parametrize("timezone", OPENING)
+@pytest.mark.parametrize("timezone", VISITOR_ZONES)
 def test_schedule_shows_each_slot_in_the_visitors_time(browser, served_site, timezone):
     with visit(browser, f"{served_site}/schedule/", timezone) as page:
         times = local_times(page, "table.schedule tbody")
-        rows = page.locator("table.schedule tbody tr").count()
         heading = page.locator("table.schedule thead th").first.inner_text()
-    assert len(times) == rows == 12
-    assert times[0] == OPENING[timezone]
-    zone = OPENING[timezone].split(" ")[1]
-    assert heading == f"Your time ({zone}), then CEST (GMT+2) and UTC"
-    assert [day_marker(text) for text in times] == DAY_MARKERS[timezone]
+        label = zone_label(page, EVENT.start)
+        expected = [
+            expected_local(slot.start, slot.end, timezone, zone_label(page, slot.start))
+            for slot in WORKSHOP.schedule
+        ]
+    assert times == expected
+    assert heading == f"Your time ({label}), then {EVENT.zone_label} and UTC"
 
 
 @pytest.mark.browser
 def test_a_slot_across_midnight_says_when_it_ends(browser, served_site):
-    with visit(browser, f"{served_site}/schedule/", "Asia/Tokyo") as page:
-        posters = local_times(page, "#slot-1600")
-    assert posters == ["23:00–00:30 GMT+9 (ends Sat 8 May)"]
+    """In the first zone (of many) where a slot starts before midnight and
+    ends after it, its row says on which day it ends."""
+    for zone in (f"Etc/GMT{-hours:+d}" for hours in range(-12, 15)):
+        here = ZoneInfo(zone)
+        crossing = [
+            slot
+            for slot in WORKSHOP.schedule
+            if (slot.end.astimezone(here) - dt.timedelta(minutes=1)).date()
+            != slot.start.astimezone(here).date()
+        ]
+        if crossing:
+            break
+    slot = crossing[0]
+    with visit(browser, f"{served_site}/schedule/", zone) as page:
+        shown = local_times(page, f"#{slot.anchor}")
+        label = zone_label(page, slot.start)
+    assert shown == [expected_local(slot.start, slot.end, zone, label)]
+    assert "(ends " in shown[0] or ", ends " in shown[0]
 
 
 @pytest.mark.browser
-def test_home_page_gives_the_workshop_in_the_visitors_time(browser, served_site):
-    with visit(browser, f"{served_site}/", "Asia/Tokyo") as page:
+@pytest.mark.parametrize("timezone", ["Asia/Tokyo", "America/Los_Angeles"])
+def test_home_page_gives_the_workshop_in_the_visitors_time(
+    browser, served_site, timezone
+):
+    with visit(browser, f"{served_site}/", timezone) as page:
         when = local_times(page, ".facts")
-    assert when == ["20:45–04:00 GMT+9 (ends Sat 8 May)"]
+        label = zone_label(page, EVENT.start)
+    assert when == [expected_local(EVENT.start, EVENT.end, timezone, label)]
 
 
 @pytest.mark.browser
 def test_deadlines_keep_their_zone_and_gain_the_visitors(browser, served_site):
-    with visit(
-        browser, f"{served_site}/call-for-papers/", "America/Los_Angeles"
-    ) as page:
-        first = page.locator("table.dates tbody td").first.inner_text()
-        times = local_times(page)
-    # 28 February 23:59 UTC-11 is 1 March 10:59 UTC, 02:59 on 1 March in California.
-    assert "28 February 2021, 23:59 UTC-11" in first
-    assert "1 March 2021, 10:59 UTC" in first
+    deadlines = [item for item in WORKSHOP.dates if item.deadline]
+    zone = "America/Los_Angeles"
+    with visit(browser, f"{served_site}/call-for-papers/", zone) as page:
+        cells = page.locator("table.dates tbody td[data-localtime]").all_inner_texts()
+        times = local_times(page, "table.dates")
+        labels = [zone_label(page, item.deadline) for item in deadlines]
     assert times == [
-        "02:59 PST (Mon 1 Mar)",
-        "02:59 PST (Tue 2 Mar)",
-        "03:59 PDT (Sat 1 May)",
+        expected_local(item.deadline, None, zone, label)
+        for item, label in zip(deadlines, labels, strict=True)
     ]
+    for cell, item in zip(cells, deadlines, strict=True):
+        own, in_utc = item.deadline, item.deadline.astimezone(dt.UTC)
+        assert f"{own.day} {own:%B %Y}, {clock(own)} {own.tzname()}" in cell
+        assert f"{in_utc.day} {in_utc:%B %Y}, {clock(in_utc)} UTC" in cell
 
 
 @pytest.mark.browser
 def test_without_javascript_the_schedule_is_complete(browser, served_site):
+    first = WORKSHOP.schedule[0]
     with visit(browser, f"{served_site}/schedule/", javascript=False) as page:
         header = page.locator("table.schedule thead").inner_text()
-        opening = " ".join(page.locator("#slot-1345 td").first.inner_text().split())
-        stamps = page.locator("#slot-1345 time").evaluate_all(
+        cell = page.locator(f"#{first.anchor} td").first
+        opening = " ".join(cell.inner_text().split())
+        stamps = page.locator(f"#{first.anchor} time").evaluate_all(
             "times => times.map(t => t.getAttribute('datetime'))"
         )
         added = page.locator(".localtime").count()
-    assert "CEST (GMT+2)" in header and "UTC" in header
-    assert opening == "13:45–14:00 CEST 11:45–12:00 UTC"
+    assert EVENT.zone_label in header and "UTC" in header
+    assert opening == (
+        f"{clock(first.start)}–{clock(first.end)} {first.start.tzname()} "
+        f"{clock(first.utc_start)}–{clock(first.utc_end)} UTC"
+    )
     assert stamps == [
-        "2021-05-07T13:45:00+02:00",
-        "2021-05-07T14:00:00+02:00",
-        "2021-05-07T11:45:00+00:00",
-        "2021-05-07T12:00:00+00:00",
+        moment.isoformat()
+        for moment in (first.start, first.end, first.utc_start, first.utc_end)
     ]
     assert added == 0
 
@@ -142,9 +189,16 @@ def test_without_javascript_home_and_deadlines_give_both_zones(browser, served_s
         when = page.locator(".facts dd").first.inner_text().replace("\n", " ")
     with visit(browser, f"{served_site}/call-for-papers/", javascript=False) as page:
         dates = page.locator("table.dates").inner_text()
-    assert "13:45–21:00 CEST" in when and "11:45–19:00 UTC" in when
-    assert "GMT" not in when + dates
-    assert "30 April 2021, 23:59 UTC-11 (1 May 2021, 10:59 UTC)" in dates
+    start, end = EVENT.start, EVENT.end
+    assert f"{clock(start)}–{clock(end)} {start.tzname()}" in when
+    assert f"{clock(EVENT.utc_start)}–{clock(EVENT.utc_end)} UTC" in when
+    assert "GMT" not in when + dates  # no visitor's zone without JavaScript
+    last = [item for item in WORKSHOP.dates if item.deadline][-1].deadline
+    in_utc = last.astimezone(dt.UTC)
+    assert (
+        f"{last.day} {last:%B %Y}, {clock(last)} {last.tzname()} "
+        f"({in_utc.day} {in_utc:%B %Y}, {clock(in_utc)} UTC)"
+    ) in dates
 
 
 @pytest.mark.browser
