@@ -7,11 +7,18 @@ import types
 from pathlib import Path
 
 import pytest
+from pelican.plugins.sitecheck._testing import html
+from pelican.plugins.sitecheck.report import (
+    CHECKS,
+    THEME,
+    findings,
+    issue,
+    log_lines,
+    report_lines,
+)
+from pelican.plugins.sitecheck.settings import Config
 
 from sitecheck import plugin
-from sitecheck._testing import html
-from sitecheck.report import CHECKS, THEME, findings, issue, log_lines, report_lines
-from sitecheck.settings import Config
 
 
 def finding(page, source, element='<a href="/x/">'):

@@ -7,9 +7,8 @@ import threading
 import time
 
 import pytest
-
-from sitecheck._testing import html, serve
-from sitecheck.external import check_external, main, retry_after
+from pelican.plugins.sitecheck._testing import html, serve
+from pelican.plugins.sitecheck.external import check_external, main, retry_after
 
 
 class Behaviours(http.server.BaseHTTPRequestHandler):

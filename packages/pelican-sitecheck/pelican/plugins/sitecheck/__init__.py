@@ -1,6 +1,6 @@
 """sitecheck: check every built page's links, fragments, ids and images.
 
-See README.md. The external link check is `python -m sitecheck.external`.
+See README.md. The external link check is `python -m pelican.plugins.sitecheck.external`.
 """
 
 from .plugin import register

@@ -1,6 +1,7 @@
 """Check a built site on disk: internal links and fragments, duplicate ids,
 images, insecure URLs. No network: external URLs are only collected."""
 
+import dataclasses
 import difflib
 import fnmatch
 import os
@@ -13,7 +14,12 @@ from lxml import etree
 from .cache import Checked, digest
 from .images import ImageError, check_image, kb, read_image
 from .page import parse_page
-from .report import THEME, findings, issue
+from .report import THEME, findings, issue, source_line
+from .suggest import Suggestions
+
+# Pelican's intrasite link markers, as left in a link it could not resolve.
+_MARKERS = tuple(f"{a}{what}{b}" for what in ("filename", "static", "attach")
+                 for a, b in (("{", "}"), ("|", "|")))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +47,7 @@ class Reads:
 class Site:
     """The output directory: its files, and its pages parsed once each."""
 
-    def __init__(self, output_dir, config):
+    def __init__(self, output_dir, config, drafts=()):
         self.root = os.fspath(output_dir)
         self.config = config
         self.files, self.dirs = set(), set()
@@ -58,9 +64,9 @@ class Site:
             )
         self.ids = {}  # page -> its ids: the fragment index
         self._parsed = {}  # pages parsed for their ids before their own check
-        self._suggestions = {}
+        self._suggestions = None
+        self.drafts = set(drafts)  # output files of drafts: not public
         self._located = {}
-        self._public_urls = None
         self.cache = None  # a PageCache: reuse the last check of unchanged pages
         self._digests = {}  # page or image -> digest of its bytes, with a cache
 
@@ -197,26 +203,22 @@ class Site:
             path += ".html"
         return path if path in self.files else None
 
-    def suggest(self, path):
-        """The fix for a link to a missing path: the closest existing URL."""
-        for marker in ("{filename}", "{static}", "{attach}"):
+    def suggest(self, path, page):
+        """The fix for a link on `page` to missing `path` (suggest.py)."""
+        for marker in _MARKERS:
             if marker in path:
                 # Pelican left the link as written: its target is not in content/.
                 target = path.split(marker, 1)[1]
-                return f"no file content{target} exists: fix the path after {marker}"
-        if path not in self._suggestions:
-            if self._public_urls is None:
-                self._public_urls = [
-                    name.removesuffix("index.html") for name in self.files
-                ]
-            close = difflib.get_close_matches(path, self._public_urls, n=1, cutoff=0.7)
-            self._suggestions[path] = (
-                f"link to {self.config.base_path}/{close[0]}"
-                if close
-                else "link to a file that exists (in content: a {filename} or"
+                return f"no file content/{target.lstrip('/')} exists: fix the path after {marker}"
+        if self._suggestions is None:
+            self._suggestions = Suggestions(self.files)
+        best = self._suggestions.best(path, page.removesuffix("index.html"))
+        if best is None:
+            return (
+                "link to a file that exists (in content: a {filename} or"
                 " {static} link to the source file)"
             )
-        return self._suggestions[path]
+        return f"link to {self.config.base_path}/{best}"
 
     def check_page(self, page_path, page, reads=None):
         """Every Issue of one parsed page; what the checks read besides the
@@ -226,6 +228,7 @@ class Site:
                 "duplicate-id",
                 f'id="{id_}"',
                 lines[1],
+                at_url=f'id="{id_}"',
                 id=id_,
                 count=len(lines),
                 lines=", ".join(map(str, lines)),
@@ -234,11 +237,12 @@ class Site:
             yield from self._check_ref(page_path, page, ref, reads)
         image_bytes = {}
         for img in page.images:
-            yield from check_image(
+            for item in check_image(
                 img,
                 lambda url: self._image(page_path, page, url, image_bytes, reads),
                 self.config,
-            )
+            ):
+                yield item if item.url else dataclasses.replace(item, url=img.src)
         total, budget = sum(image_bytes.values()), self.config.page_images_max_bytes
         if total > budget:
             yield issue(
@@ -262,7 +266,7 @@ class Site:
         target = self.locate(page_path, ref.url, page.base)
         if target.insecure and (ref.resource or not self.http_allowed(ref.url)):
             code = "mixed-content" if ref.resource else "insecure-link"
-            yield issue(code, ref.element, ref.line)
+            yield issue(code, ref.element, ref.line, at_url=ref.url)
         if target.path is None:
             return
         if target.file is None:
@@ -271,8 +275,12 @@ class Site:
                 ref.element,
                 ref.line,
                 path=target.path,
-                suggestion=self.suggest(target.path),
+                suggestion=self.suggest(target.path, page_path),
+                at_url=ref.url,
             )
+            return
+        if target.file in self.drafts and page_path not in self.drafts:
+            yield issue("draft-link", ref.element, ref.line, at_url=ref.url)
             return
         fragment = target.fragment
         if (
@@ -299,6 +307,7 @@ class Site:
                 fragment=fragment,
                 file=target.file,
                 suggestion=suggestion,
+                at_url=ref.url,
             )
 
     def _image(self, page_path, page, url, image_bytes, reads):
@@ -309,7 +318,8 @@ class Site:
         if target.path is None:
             return None, None
         if target.file is None:
-            fields = {"path": target.path, "suggestion": self.suggest(target.path)}
+            suggestion = self.suggest(target.path, page_path)
+            fields = {"path": target.path, "suggestion": suggestion}
             return None, ("img-missing", fields)
         try:
             file = read_image(os.path.join(self.root, target.file))
@@ -321,22 +331,48 @@ class Site:
         return file, None
 
 
-def check_site(output_dir, config, sources=None, contents=None, cache=None):
-    """Check the pages of `sources` ({output path: content file or THEME}; None:
-    every HTML file in the output). `contents` ({page: function returning the
-    content's HTML}) tells the content's own elements from the theme's around
-    them. With `cache` (a PageCache), pages unchanged since they last passed
-    are not checked again, and the pages that pass are added to it. Return
-    (findings, pages checked)."""
-    site = Site(output_dir, config)
+@dataclass
+class Sources:
+    """Where the checked files come from, for findings that name the file to
+    edit and its line. Without it every HTML file in the output is checked,
+    and every finding is the theme's."""
+
+    pages: dict = field(default_factory=dict)  # output page -> content file
+    contents: dict = field(default_factory=dict)  # page -> fn() -> content HTML
+    copies: set = field(default_factory=set)  # pages copied verbatim from content
+    drafts: set = field(default_factory=set)  # output files of drafts
+    theme: str = THEME  # what theme findings name
+    project: str = "."  # content file paths are relative to it
+    extra: list = field(default_factory=list)  # style sheets, feeds, sitemaps
+
+    def text(self, source):
+        """The content file's text; "" if it cannot be read."""
+        try:
+            with open(os.path.join(self.project, source), encoding="utf-8") as file:
+                return file.read()
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+
+def check_site(output_dir, config, sources=None, cache=None):
+    """Check the pages of `sources` (a Sources), then its style sheets, feeds
+    and sitemaps. With `cache` (a PageCache), pages unchanged since they last
+    passed are not checked again, and the pages that pass are added to it.
+    Return (findings, files checked)."""
+    from .resources import check_resource
+
+    if sources is None:
+        sources = Sources()
+        output_files = Site(output_dir, config).files
+        sources.pages = dict.fromkeys(output_files)
+        sources.extra = sorted(f for f in output_files if f.endswith((".css", ".xml")))
+    site = Site(output_dir, config, sources.drafts)
     if cache is not None:
         cache.load(config, site.files, site.dirs)
         site.cache = cache
-    if sources is None:
-        sources = dict.fromkeys(site.files, THEME)
     pages = sorted(
         name
-        for name in sources
+        for name in sources.pages
         if name.endswith((".html", ".htm"))
         and name in site.files
         and not any(fnmatch.fnmatch(name, p) for p in config.ignore_pages)
@@ -349,20 +385,64 @@ def check_site(output_dir, config, sources=None, contents=None, cache=None):
             cache.reused += 1
             continue
         reads = Reads() if cache is not None else None
+        source = sources.pages.get(page_path)
+        text = sources.text(source) if source else ""
         try:
-            issues = list(site.check_page(page_path, site.parse(page_path), reads))
+            parsed = site.parse(page_path)
+            issues = list(site.check_page(page_path, parsed, reads))
         except (OSError, etree.LxmlError, ValueError) as error:
-            issues = [issue("unreadable-page", "the page", None, reason=error)]
+            parsed, issues = (
+                None,
+                [issue("unreadable-page", "the page", None, reason=error)],
+            )
+        content = sources.contents.get(page_path)
+        lines = _content_lines(site, page_path, content) if content else None
+        if parsed and source and source.endswith((".md", ".markdown", ".mkd")):
+            issues += _markdown_empty_alts(parsed, text, lines)
         if reads is not None and not issues:
             cache.passed[page_path] = site.checked(page_path, reads)
-        source, content = sources[page_path], (contents or {}).get(page_path)
-        lines = _content_lines(site, page_path, content) if issues and content else None
         for item in issues:
-            outside = lines and item.line and item.line not in lines
-            found += findings(
-                page_path, THEME if outside else source, [item], config.levels
-            )
+            if not source or (lines and item.line and item.line not in lines):
+                found += findings(page_path, sources.theme, [item], config.levels,
+                                  from_theme=True)  # fmt: skip
+            elif page_path in sources.copies:
+                found += findings(page_path, source, [item], config.levels,
+                                  lambda item: item.line)  # fmt: skip
+            else:
+                found += findings(page_path, source, [item], config.levels,
+                                  lambda item, text=text: source_line(text, item.url))  # fmt: skip
+    for path in sources.extra:
+        if path in site.files:
+            found += check_resource(site, path, sources)
+            pages.append(path)
     return found, pages
+
+
+_MARKDOWN_EMPTY_ALT = re.compile(r"!\[\s*\]\(\s*<?([^\s)>]+)")
+
+
+def _markdown_empty_alts(page, text, lines):
+    """Issues for the content's `<img alt="">` written as Markdown `![](url)`:
+    an omission, where an HTML `<img alt="">` is a deliberate decorative image."""
+    if "![" not in text:
+        return []
+    written = [_intrasite_path(url) for url in _MARKDOWN_EMPTY_ALT.findall(text)]
+    issues = []
+    for img in page.images:
+        if img.alt != "" or img.decorative or (lines and img.line not in lines):
+            continue
+        src = unquote(urlsplit(img.src or "").path)
+        url = next((w for w in written if w and src.endswith(w)), None)
+        if url is not None:
+            issues.append(issue("img-empty-alt", img.element, img.line, at_url=url))
+    return issues
+
+
+def _intrasite_path(url):
+    """The path part of a URL as written in content: {static}/a.png -> /a.png."""
+    for marker in _MARKERS:
+        url = url.replace(marker, "")
+    return unquote(urlsplit(url).path).lstrip("./") if url else ""
 
 
 def _content_lines(site, page_path, content):

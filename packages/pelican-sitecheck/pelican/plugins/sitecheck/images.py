@@ -139,14 +139,19 @@ def _image_issues(img, locate, config):
         else:
             sizes.append(int(value) if value else None)
     file = yield from _located(img, img.src, locate, config)
-    if file and file.width and file.height and False not in sizes:
-        yield from _check_sizes(img, file, *sizes, config)
+    # The size the browser shows: an inline style wins over the attributes.
+    shown = [
+        img.style_width or (sizes[0] or None),
+        img.style_height or (sizes[1] or None),
+    ]
+    if file and file.width and file.height and (False not in sizes or all(shown)):
+        yield from _check_sizes(img, file, *shown, config)
     for candidates, in_picture in ((img.srcset, False), (img.sources, True)):
         for url, descriptor in candidates:
             file = yield from _located(img, url, locate, config)
-            if False not in sizes:
+            if False not in sizes or all(shown):
                 yield from _check_candidate(
-                    img, url, descriptor, file, in_picture, sizes, config
+                    img, url, descriptor, file, in_picture, shown, config
                 )
 
 
@@ -164,9 +169,11 @@ def _located(img, url, locate, config):
 def _check_sizes(img, file, width, height, config):
     element, line = img.element, img.line
     if width is None or height is None:
+        given = width or height
         width, height = missing_sizes(width, height, file)
         yield issue("img-no-size", element, line, width=width, height=height)
-        return
+        if not given:
+            return  # shown at the file's own size
     # Every message takes what it needs from these.
     facts = {
         "width": width,
