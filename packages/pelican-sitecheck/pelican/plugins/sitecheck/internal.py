@@ -14,7 +14,7 @@ from lxml import etree
 from .cache import Checked, digest
 from .images import ImageError, check_image, kb, read_image
 from .page import parse_page
-from .report import THEME, findings, issue, source_line
+from .report import THEME, attribute, findings, issue, source_line
 from .suggest import Suggestions
 
 # Pelican's intrasite link markers, as left in a link it could not resolve.
@@ -253,6 +253,16 @@ class Site:
                 budget=kb(budget),
             )
 
+    def target_of(self, page):
+        """issue -> the output path its URL leads to (to tell problems apart)."""
+
+        def target_of(item):
+            if not item.url or any(marker in item.url for marker in _MARKERS):
+                return item.url
+            return self.locate(page, item.url).path or item.url
+
+        return target_of
+
     def http_allowed(self, url):
         return any(
             re.search(pattern, url) for pattern in self.config.http_links_allowed
@@ -339,7 +349,7 @@ class Sources:
 
     pages: dict = field(default_factory=dict)  # output page -> content file
     contents: dict = field(default_factory=dict)  # page -> fn() -> content HTML
-    copies: set = field(default_factory=set)  # pages copied verbatim from content
+    static: dict = field(default_factory=dict)  # files copied from content: source
     drafts: set = field(default_factory=set)  # output files of drafts
     theme: str = THEME  # what theme findings name
     project: str = "."  # content file paths are relative to it
@@ -401,21 +411,34 @@ def check_site(output_dir, config, sources=None, cache=None):
             issues += _markdown_empty_alts(parsed, text, lines)
         if reads is not None and not issues:
             cache.passed[page_path] = site.checked(page_path, reads)
+        target_of = site.target_of(page_path)
         for item in issues:
             if not source or (lines and item.line and item.line not in lines):
                 found += findings(page_path, sources.theme, [item], config.levels,
-                                  from_theme=True)  # fmt: skip
-            elif page_path in sources.copies:
-                found += findings(page_path, source, [item], config.levels,
-                                  lambda item: item.line)  # fmt: skip
+                                  from_theme=True, target_of=target_of)  # fmt: skip
             else:
+                copy = page_path in sources.static
                 found += findings(page_path, source, [item], config.levels,
-                                  lambda item, text=text: source_line(text, item.url))  # fmt: skip
+                                  (lambda item: item.line) if copy else
+                                  line_finder(site, sources, page_path, text),
+                                  target_of=target_of)  # fmt: skip
     for path in sources.extra:
         if path in site.files:
             found += check_resource(site, path, sources)
             pages.append(path)
-    return found, pages
+    return attribute(found), pages
+
+
+def line_finder(site, sources, page_path, text):
+    """issue -> its line in the content file's `text`: where its URL is
+    written, or the name of the content file it links to ({filename}x.md)."""
+
+    def line(item):
+        target = site.locate(page_path, item.url).file if item.url else None
+        linked = sources.pages.get(target) or sources.static.get(target)
+        return source_line(text, item.url, [os.path.basename(linked)] if linked else [])
+
+    return line
 
 
 _MARKDOWN_EMPTY_ALT = re.compile(r"!\[\s*\]\(\s*<?([^\s)>]+)")

@@ -95,6 +95,10 @@ def describe(tag, attribute, value):
     value = value if len(value) <= 80 else value[:77] + "..."
     if tag == "style" and attribute == "style":
         return f"<style> {value.strip('. ')}"
+    if tag == "css":  # in a style sheet
+        return f"url({value})"
+    if attribute == "text":  # a feed's or sitemap's <link> or <loc>
+        return f"<{tag}>{value}</{tag}>"
     return f'<{tag} {attribute}="{value}">'
 
 

@@ -83,9 +83,9 @@ def build_sources(pelican, config):
             sources.drafts.add(page)
     for save_as, source in _build.copies.items():
         page = save_as.replace(os.sep, "/")
+        sources.static[page] = _display(source, project)
         if page.endswith((".html", ".htm")):
-            sources.pages[page] = _display(source, project)
-            sources.copies.add(page)
+            sources.pages[page] = sources.static[page]
     sources.extra = [relative(path) for path in _build.feeds]
     site_files = Site(output, config).files
     sources.extra += sorted(f for f in site_files if f.endswith(".css"))

@@ -6,6 +6,7 @@ logged one line each, grouped by page; the same finding on more than REPEATED
 pages (a theme template, an image in every summary) is logged once for all.
 """
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -119,11 +120,14 @@ class Finding:
     fix: str
     page_line: int | None = None  # in the output file `page`
     from_theme: bool = False  # `source` is the theme: no content file has it
+    target: str = ""  # the output path the element's URL leads to, if any
 
 
-def findings(page, source, issues, levels, source_line=None, from_theme=False):  # noqa: PLR0917
+def findings(page, source, issues, levels, source_line=None, from_theme=False,  # noqa: PLR0917
+             target_of=None):  # fmt: skip
     """Findings of `page`'s issues, at the levels SITECHECK_LEVELS sets;
-    source_line(issue) gives the line in `source`, if known."""
+    source_line(issue) gives the line in `source`, if known, and
+    target_of(issue) where the issue's URL leads."""
     found = []
     for item in issues:
         level, message, fix = CHECKS[item.code]
@@ -142,48 +146,72 @@ def findings(page, source, issues, levels, source_line=None, from_theme=False): 
                     fix.format(**fields),
                     item.line,
                     from_theme,
+                    target_of(item) if target_of else "",
                 )
             )
     return found
 
 
 def count(found):
-    errors = sum(finding.level == "error" for finding in found)
-    return errors, len(found) - errors
+    """(errors, warnings): problems, as records() reports them."""
+    levels = [level for level, *_ in records(found)]
+    return levels.count("error"), levels.count("warning")
 
 
 def records(found):
-    """[(level, source, line, message, fix)]: one per finding, sorted by
-    source; a finding on more than REPEATED pages is one record for all."""
+    """[(level, source, line, message, fix)]: one per problem, sorted by
+    source. The same problem on several files (an article's page and its feed
+    entry; a theme link on every page) is one record naming the files, or
+    their number when more than REPEATED."""
     groups = defaultdict(list)
     for f in found:
-        groups[f.level, f.element, f.message, f.fix].append(f)
+        key = (f.level, f.code, f.target or f.element, f.message, f.fix, f.source)
+        groups[(*key, f.line)].append(f)
     result = []
-    for (level, element, message, fix), members in groups.items():
-        pages = sorted({finding.page for finding in members})
-        if len(pages) <= REPEATED:
-            result += [
-                (f.source, f.line or 0, level, _where(f), f.fix) for f in members
-            ]
-            continue
-        where = f"{element} on {len(pages)} pages ({', '.join(pages[:REPEATED])}, ...)"
-        result.append((_group_source(members), 0, level, f"{where}: {message}", fix))
+    for (level, *_, message, fix, source, line), members in groups.items():
+        lines = defaultdict(list)
+        for f in members:
+            lines[f.page].append(f.page_line)
+        if len(lines) > REPEATED:
+            pages = sorted(lines)
+            where = f"on {len(pages)} pages ({', '.join(pages[:REPEATED])}, ...)"
+        else:
+            where = "in " + ", ".join(
+                page + _output_lines(numbers) for page, numbers in lines.items()
+            )
+        text = f"{members[0].element} {where}: {message}"
+        result.append((source, line or 0, level, text, fix))
     return [
         (level, source, line or None, message, fix)
         for source, line, level, message, fix in sorted(result)
     ]
 
 
-def _where(f):
-    at = f" (output line {f.page_line})" if f.page_line else ""
-    return f"{f.element} in {f.page}{at}: {f.message}"
+def _output_lines(numbers):
+    numbers = sorted({n for n in numbers if n})
+    if not numbers:
+        return ""
+    label = "line" if len(numbers) == 1 else "lines"
+    return f" (output {label} {', '.join(map(str, numbers))})"
 
 
-def _group_source(members):
-    """One content file (an image shown in its summaries too), else the theme."""
-    content = {f.source for f in members if not f.from_theme}
-    theme = sorted(f.source for f in members if f.from_theme)
-    return content.pop() if len(content) == 1 or not theme else theme[0]
+def attribute(found):
+    """A finding on a listing page or feed that a content file's own page has
+    too (an image in a summary) is that content file's, at its line."""
+    owners = defaultdict(dict)
+    for f in found:
+        if not f.from_theme:
+            owners[f.code, f.target, f.fix].setdefault(f.source, f)
+    result = []
+    for f in found:
+        owner = owners.get((f.code, f.target, f.fix)) if f.from_theme else None
+        if owner and len(owner) == 1:  # one content file has it: its own
+            (owner,) = owner.values()
+            f = dataclasses.replace(
+                f, source=owner.source, line=owner.line, from_theme=False
+            )
+        result.append(f)
+    return result
 
 
 def log_findings(logger, found):
@@ -215,17 +243,17 @@ def write_json(path, found, pages, **summary):
     os.replace(f"{path}.tmp", path)
 
 
-def source_line(text, url):
+def source_line(text, url, also=()):
     """The line of `url` in a content file's text: where the URL as written
-    in the output, its path, its #fragment or its file name occurs exactly
-    once (Pelican rewrites {filename} links); None if none does."""
+    in the output, its path, its #fragment, its file name or one of `also`
+    occurs exactly once (Pelican rewrites {filename} links); None if none does."""
     if not text or not url:
         return None
     parts = urlsplit(url)
     name = parts.path.rstrip("/").rsplit("/", 1)[-1]
     needles = [url, unquote(url), parts.path if len(parts.path) > 1 else ""]
     needles += ["#" + parts.fragment if parts.fragment else ""]
-    needles += [name if "." in name else ""]
+    needles += [name if "." in name else "", *also]
     for needle in needles:
         if needle and text.count(needle) == 1:
             return text.count("\n", 0, text.index(needle)) + 1

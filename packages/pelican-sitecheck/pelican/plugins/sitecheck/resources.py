@@ -11,7 +11,7 @@ import os
 from lxml import etree
 
 from .page import Page, Ref, css_urls, parse_page
-from .report import findings, issue, source_line
+from .report import findings, issue
 
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -28,7 +28,7 @@ def check_resource(site, path, sources):
     if path.endswith(".css"):
         text = data.decode("utf-8", "replace")
         refs = [
-            Ref(url, "style", "style", text.count("\n", 0, offset) + 1, True)
+            Ref(url, "css", "url", text.count("\n", 0, offset) + 1, True)
             for url, offset in css_urls(text)
         ]
         entries = [(None, refs)]
@@ -39,19 +39,24 @@ def check_resource(site, path, sources):
             problem = issue("unreadable-page", "the file", None, reason=error)
             return findings(path, sources.theme, [problem], site.config.levels,
                             from_theme=True)  # fmt: skip
-    found = []
+    found, levels, target_of = [], site.config.levels, site.target_of(path)
     for entry_link, refs in entries:
         page = Page(refs=refs, base=entry_link)
         issues = list(site.check_page(path, page))
         entry = site.locate(path, entry_link).file if entry_link else None
         source = sources.pages.get(entry)
-        if source:
-            text = sources.text(source)
-            found += findings(path, source, issues, site.config.levels,
-                              lambda item, text=text: source_line(text, item.url))  # fmt: skip
+        if path in sources.static:  # copied from content/ as it is
+            found += findings(path, sources.static[path], issues, levels,
+                              lambda item: item.line, target_of=target_of)  # fmt: skip
+        elif source:
+            from .internal import line_finder
+
+            line_of = line_finder(site, sources, path, sources.text(source))
+            found += findings(path, source, issues, levels, line_of,
+                              target_of=target_of)  # fmt: skip
         else:
-            found += findings(path, sources.theme, issues, site.config.levels,
-                              from_theme=True)  # fmt: skip
+            found += findings(path, sources.theme, issues, levels, from_theme=True,
+                              target_of=target_of)  # fmt: skip
     return found
 
 

@@ -7,68 +7,90 @@ import types
 from pathlib import Path
 
 import pytest
+from pelican.plugins.sitecheck import plugin
 from pelican.plugins.sitecheck._testing import html
 from pelican.plugins.sitecheck.report import (
     CHECKS,
     THEME,
+    attribute,
     findings,
     issue,
-    log_lines,
-    report_lines,
+    log_findings,
+    records,
+    source_line,
 )
-from pelican.plugins.sitecheck.settings import Config
-
-from sitecheck import plugin
+from pelican.plugins.sitecheck.settings import Config, SettingsError
 
 
-def finding(page, source, element='<a href="/x/">'):
+def finding(page, source, element='<a href="/x/">', line=None):
     problem = issue("broken-link", element, 7, path="x/", suggestion="link to /y/")
-    return findings(page, source, [problem], {})[0]
+    return findings(page, source, [problem], {}, lambda _: line)[0]
 
 
-def test_one_line_per_finding_sorted_by_page():
-    found = [finding("b.html", "content/b.md"), finding("a.html", THEME)]
-    assert report_lines(found) == [
-        (
-            "error",
-            'a.html (theme) line 7 <a href="/x/">: broken link: nothing at'
-            " /x/ in the output; fix: link to /y/",
-        ),
-        (
-            "error",
-            'b.html (content/b.md) line 7 <a href="/x/">: broken link:'
-            " nothing at /x/ in the output; fix: link to /y/",
-        ),
+def test_one_record_per_finding_sorted_by_source():
+    found = [finding("b.html", "content/b.md", line=3), finding("a.html", THEME)]
+    assert records(found) == [
+        ("error", "content/b.md", 3, '<a href="/x/"> in b.html (output line 7):'
+         " broken link: nothing at /x/ in the output", "link to /y/"),
+        ("error", "theme", None, '<a href="/x/"> in a.html (output line 7):'
+         " broken link: nothing at /x/ in the output", "link to /y/"),
+    ]  # fmt: skip
+
+
+def test_each_record_carries_the_finding_in_extra(caplog):
+    caplog.set_level(logging.WARNING)
+    log_findings(logging.getLogger("t"), [finding("b.html", "content/b.md", line=3)])
+    (record,) = caplog.records
+    assert record.getMessage() == (
+        'content/b.md:3: <a href="/x/"> in b.html (output line 7): broken link:'
+        " nothing at /x/ in the output; fix: link to /y/"
+    )
+    assert record.finding == {
+        "source": "content/b.md",
+        "line": 3,
+        "message": '<a href="/x/"> in b.html (output line 7): broken link:'
+        " nothing at /x/ in the output",
+        "fix": "link to /y/",
+    }
+    assert "\n" not in record.getMessage()
+
+
+def test_a_problem_on_many_pages_is_one_record_and_summaries_are_the_contents():
+    def on(page, source):
+        problem = issue("img-no-size", "<img>", 1, "/a.png", width=1, height=1)
+        return findings(page, source, [problem], {}, lambda _: 4,
+                        from_theme=source == THEME, target_of=lambda _: "a.png")[0]  # fmt: skip
+
+    # An image in one article's page, and in its summary on listing pages.
+    found = [on("a.html", "content/a.md")] + [on(f"p{i}.html", THEME) for i in range(4)]
+    ((_, source, line, message, _),) = records(attribute(found))
+    assert (source, line) == ("content/a.md", 4)
+    assert message.startswith("<img> on 5 pages (a.html, p0.html, p1.html, ...)")
+    # Two articles show the same image: the listing pages' copies stay the theme's.
+    found.append(on("b.html", "content/b.md"))
+    assert [source for _, source, *_ in records(attribute(found))] == [
+        "content/a.md",
+        "content/b.md",
+        THEME,
     ]
 
 
 @pytest.mark.parametrize(
-    ("sources", "shown"),
+    ("url", "line"),
     [
-        # An image in one article, shown in the index and tag pages too.
-        (["content/a.md", THEME, THEME, THEME], "content/a.md"),
-        # The same link on every page: the theme's.
-        (["content/a.md", "content/b.md", THEME, THEME], THEME),
+        ("/nope/", 3),  # as written
+        ("/news/second/#part", 4),  # a {filename} link: its fragment
+        ("/images/photo.png", 5),  # {static}/images/photo.png: its path
+        ("/images/twice.png", None),  # two places: no guess
+        ("/elsewhere/", None),
     ],
 )
-def test_a_finding_on_more_than_three_pages_is_reported_once(sources, shown):
-    found = [finding(f"p{i}.html", source) for i, source in enumerate(sources)]
-    ((level, text),) = report_lines(found)
-    assert text.startswith(f"4 pages (p0.html, p1.html, p2.html, ...) ({shown}) <a")
-
-
-def test_log_lines_goes_on_after_pelicans_fatal_exception():
-    class FatalLikePelican(logging.Logger):
-        def _log(self, level, *args, **kwargs):
-            super()._log(level, *args, **kwargs)
-            raise RuntimeError("Warning or error encountered")
-
-    logger = FatalLikePelican("fatal-test")
-    records = []
-    logger.addHandler(logging.Handler())
-    logger.handlers[0].emit = records.append
-    assert log_lines(logger, [("warning", "one"), ("error", "two")]) is True
-    assert [r.getMessage() for r in records] == ["one", "two"]
+def test_source_line_finds_the_url_as_the_author_wrote_it(url, line):
+    text = (
+        "Title: x\n\n[a](/nope/)\n[b]({filename}second.md#part)\n"
+        "![c]({static}/images/photo.png)\n![d](/images/twice.png) ![e](/images/twice.png)\n"
+    )
+    assert source_line(text, url) == line
 
 
 @pytest.fixture
@@ -79,34 +101,40 @@ def built(tmp_path):
     (output / "index.html").write_text(html('<a href="/gone/">x</a>'))
     plugin.reset()
     plugin.collect_written(str(output / "index.html"), {"page": None})
-    settings = {"SITEURL": "", "SITECHECK_REPORT_PATH": str(tmp_path / "r.json")}
+    settings = {
+        "SITEURL": "",
+        "PATH": str(tmp_path / "content"),
+        "THEME": str(tmp_path / "theme"),
+        "SITECHECK_REPORT_PATH": str(tmp_path / "r.json"),
+    }
     return types.SimpleNamespace(settings=settings, output_path=str(output))
 
 
 def test_development_build_logs_and_goes_on(built, caplog, tmp_path):
     plugin.check_output(built)
-    assert "index.html (theme) line 4" in caplog.text
+    assert (
+        'theme/templates: <a href="/gone/"> in index.html (output line 4)'
+        in caplog.text
+    )
     report = json.loads((tmp_path / "r.json").read_text())
-    assert (report["errors"], report["pages"]) == (1, {"index.html": "theme"})
+    assert (report["errors"], report["pages"]) == (1, {"index.html": "theme/templates"})
 
 
-def test_strict_build_exits_with_status_1(built, caplog):
+def test_strict_build_raises_one_ordinary_exception_after_the_findings(built, caplog):
     built.settings["SITECHECK_STRICT"] = True
-    with pytest.raises(SystemExit) as stop:
+    with pytest.raises(plugin.SiteCheckError, match="1 errors in the built site"):
         plugin.check_output(built)
-    assert stop.value.code == 1
-    assert "Build stopped by: sitecheck (SITECHECK_STRICT)" in caplog.text
+    assert "broken link" in caplog.text
 
 
-def test_a_mistyped_setting_stops_the_build_with_its_name(built, caplog):
+def test_a_mistyped_setting_stops_the_build_with_its_name(built):
     built.settings["SITECHECK_STRICT"] = "yes"
-    with pytest.raises(SystemExit):
+    with pytest.raises(SettingsError, match="SITECHECK_STRICT must be True or False"):
         plugin.check_output(built)
-    assert "SITECHECK_STRICT must be True or False, not 'yes'" in caplog.text
 
 
 def test_the_readme_documents_every_check_and_setting():
-    readme = (Path(__file__).parent / "README.md").read_text()
+    readme = (Path(__file__).parents[3] / "README.md").read_text()
     settings = [
         f"`SITECHECK_{spec.name.upper()}`"
         for spec in dataclasses.fields(Config)
