@@ -13,4 +13,3 @@ RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 FRIENDLY_ERRORS_FATAL = "warnings"  # any warning fails a production build
 CONTENT_SECURITY_POLICY = content_security_policy()  # noqa: F405 (no dev server)
-SITECHECK_STRICT = True  # a checker error fails the production build

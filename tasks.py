@@ -152,11 +152,10 @@ def build_for_production(c, output):
 
 def check_external_links(c, output):
     """Check the built site's external links (cached; never during a build)."""
-    command = [sys.executable, "-m", "sitecheck.external", str(output),
-               "--settings", CONFIG["settings_publish"]]  # fmt: skip
+    command = [sys.executable, "-m", "pelican.plugins.sitecheck.external",
+               str(output), "--settings", CONFIG["settings_publish"]]  # fmt: skip
     with c.cd(str(ROOT)):
-        _exit_on_failure(c.run(shlex.join(command), env={"PYTHONPATH": "plugins"},
-                               warn=True))  # fmt: skip
+        _exit_on_failure(c.run(shlex.join(command), warn=True))
 
 
 @task(help={"external": "Also check links to other sites (needs the network)."})

@@ -27,3 +27,7 @@ fi
 
 [[ -x .venv/bin/python ]] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
+# The site checker, a distribution of its own (its dependencies are in the
+# requirements); editable, so that tests and builds use this checkout's code.
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps \
+  -e packages/pelican-sitecheck
