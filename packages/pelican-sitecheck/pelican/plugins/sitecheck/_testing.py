@@ -96,7 +96,7 @@ Date: 2021-03-02
 <svg width="10" height="10"><use href="/images/icons.svg#dot"></use></svg>
 """,
     "wip.md": "Title: Work in progress\nDate: 2021-03-03\nStatus: draft\n\nSoon.\n",
-    "pages/about.md": "Title: About\n\nAbout [the first post]({filename}../first.rst).\n",
+    "pages/about.md": "Title: About\n\n[The first post]({filename}../first.rst).\n",
     "extra/old.html": (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
         "<title>Moved</title>\n"

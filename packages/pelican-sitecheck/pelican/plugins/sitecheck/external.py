@@ -21,6 +21,7 @@ import concurrent.futures
 import dataclasses
 import email.utils
 import fnmatch
+import functools
 import http.client
 import itertools
 import json
@@ -375,12 +376,13 @@ def check_external(output_dir, config, sources=None, theme=THEME):
                     found += findings(page, theme, [problem], config.levels,
                                       from_theme=True)  # fmt: skip
                 else:
+                    line_of = functools.partial(_line, source)
                     found += findings(page, source, [problem], config.levels,
-                                      lambda item, s=source: _source_line(s, item.url))  # fmt: skip
+                                      lambda item, f=line_of: f(item.url))  # fmt: skip
     return found, stats
 
 
-def _source_line(source, url):
+def _line(source, url):
     try:
         with open(source, encoding="utf-8") as file:
             return source_line(file.read(), url)

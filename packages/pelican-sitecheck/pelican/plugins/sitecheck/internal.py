@@ -209,7 +209,8 @@ class Site:
             if marker in path:
                 # Pelican left the link as written: its target is not in content/.
                 target = path.split(marker, 1)[1]
-                return f"no file content/{target.lstrip('/')} exists: fix the path after {marker}"
+                name = target.lstrip("/")
+                return f"no file content/{name} exists: fix the path after {marker}"
         if self._suggestions is None:
             self._suggestions = Suggestions(self.files)
         best = self._suggestions.best(path, page.removesuffix("index.html"))

@@ -212,8 +212,8 @@ def _css(page, text, element, attribute):
         page.refs.append(Ref(url, element.tag, attribute, line, resource=True))
 
 
-def _add(page, url, tag, attribute, element, resource=False):
-    page.refs.append(Ref(url, tag, attribute, element.sourceline, resource))
+def _add(page, url, tag, attribute, element):
+    page.refs.append(Ref(url, tag, attribute, element.sourceline, False))
 
 
 def _ref(page, element, attribute, resource):

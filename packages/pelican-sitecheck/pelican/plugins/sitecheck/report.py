@@ -207,7 +207,7 @@ def attribute(found):
         owner = owners.get((f.code, f.target, f.fix)) if f.from_theme else None
         if owner and len(owner) == 1:  # one content file has it: its own
             (owner,) = owner.values()
-            f = dataclasses.replace(
+            f = dataclasses.replace(  # noqa: PLW2901
                 f, source=owner.source, line=owner.line, from_theme=False
             )
         result.append(f)

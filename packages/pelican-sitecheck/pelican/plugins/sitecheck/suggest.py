@@ -4,9 +4,10 @@ plausibly the one meant; else None (the finding gives the generic fix).
 Plausible, in this order: the same path in other letter case (/AIMS/ for
 /aims/); the same file name with another extension of the same kind
 (photo.jpeg for photo.jpg); a near spelling in the same folder, of the same
-kind, whose numbers are the same (cfp/ for cpf/: a letter added, dropped, changed or swapped per 8, but never figure-12.png for
-figure-13.png: that is another post's image); the same name in the nearest
-other folder. Never the page that has the link.
+kind, whose numbers are the same (cfp/ for cpf/: a letter added, dropped,
+changed or swapped per 8 letters; but never figure-12.png for figure-13.png,
+another post's image); the same name in the nearest other folder. Never
+the page that has the link.
 """
 
 import os

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from pelican.plugins.sitecheck._testing import (
     FOREIGN_DEFECTS,
     FOREIGN_FIXES,

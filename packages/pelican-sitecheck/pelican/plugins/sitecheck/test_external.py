@@ -3,7 +3,6 @@
 import collections
 import dataclasses
 import http.server
-import logging
 import socket
 import threading
 import time

@@ -175,7 +175,8 @@ def test_fill_image_sizes_in_content(tmp_path):
         ('<img src="/images/photo-400.png" alt="A" style="width: 600px;'
          ' height: 450px;">', "img-blurry", "use a file at least 600 px wide"),
         ('<img src="/images/photo-400.png" alt="A" width="400" height="300"'
-         ' style="width:600px; height:450px">', "img-blurry", "use a file at least 600 px wide"),
+         ' style="width:600px; height:450px">', "img-blurry",
+         "use a file at least 600 px wide"),
         ('<img src="/images/photo-800.png" alt="A" style="width: 200px; height:'
          ' 150px">', "img-oversized", "resize it to 200-400 px wide"),
         ('<img src="/images/photo-400.png" alt="A" style="width: 400px; height:'

@@ -59,7 +59,8 @@ def test_a_problem_on_many_pages_is_one_record_and_summaries_are_the_contents():
     def on(page, source):
         problem = issue("img-no-size", "<img>", 1, "/a.png", width=1, height=1)
         return findings(page, source, [problem], {}, lambda _: 4,
-                        from_theme=source == THEME, target_of=lambda _: "a.png")[0]  # fmt: skip
+                        from_theme=source == THEME,
+                        target_of=lambda _: "a.png")[0]  # fmt: skip
 
     # An image in one article's page, and in its summary on listing pages.
     found = [on("a.html", "content/a.md")] + [on(f"p{i}.html", THEME) for i in range(4)]
@@ -88,7 +89,8 @@ def test_a_problem_on_many_pages_is_one_record_and_summaries_are_the_contents():
 def test_source_line_finds_the_url_as_the_author_wrote_it(url, line):
     text = (
         "Title: x\n\n[a](/nope/)\n[b]({filename}second.md#part)\n"
-        "![c]({static}/images/photo.png)\n![d](/images/twice.png) ![e](/images/twice.png)\n"
+        "![c]({static}/images/photo.png)\n"
+        "![d](/images/twice.png) ![e](/images/twice.png)\n"
     )
     assert source_line(text, url) == line
 
