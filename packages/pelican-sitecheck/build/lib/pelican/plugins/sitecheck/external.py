@@ -1,0 +1,473 @@
+"""Check the external links of a built site: never during a Pelican build.
+
+    python -m pelican.plugins.sitecheck.external OUTPUT_DIR [--settings publishconf.py]
+
+Exit status 0: every link works; 1: a link is broken (an error); 2: bad
+settings or no such folder; 3: no host answered at all, so this machine is
+offline and nothing was checked (one line says so). HEAD first, GET after any
+HEAD failure; redirects followed one by one, each URL requested once per run
+(a permanent redirect is a warning naming where the chain ends; loops are
+errors); retries with backoff for timeouts, failed connections and 5xx; 429
+waits for Retry-After up to a cap; bounded requests at once, overall and per
+host; a JSON cache of the URLs that passed. A domain that does not resolve,
+and a server that stays unreachable after the retries, are errors.
+
+Standard library only (http.client in a thread pool): the checker must not
+follow redirects on its own, and hundreds of URLs need no async machinery.
+"""
+
+import argparse
+import concurrent.futures
+import dataclasses
+import email.utils
+import fnmatch
+import functools
+import http.client
+import itertools
+import json
+import logging
+import os
+import re
+import socket
+import ssl
+import sys
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import quote, urldefrag, urljoin, urlsplit
+
+from .internal import Site
+from .report import (
+    THEME,
+    count,
+    findings,
+    issue,
+    log_findings,
+    source_line,
+    write_json,
+)
+from .settings import Config, SettingsError
+
+logger = logging.getLogger(__name__)
+
+# Exit statuses of the command (README.md, "The external check").
+ERRORS, BAD_USAGE, OFFLINE = 1, 2, 3
+USER_AGENT = "Mozilla/5.0 (compatible; sitecheck link checker)"
+REDIRECTS = {301, 302, 303, 307, 308}
+PERMANENT = {301, 308}
+DENIED = {401, 403, 999}  # often bot protection: a warning, not an error
+_URL_SAFE = "/%:@!$&'()*+,;=-._~?"
+
+
+@dataclass(frozen=True)
+class Result:
+    code: str | None  # a report.CHECKS code; None: the link works
+    fields: dict = field(default_factory=dict)
+    cacheable: bool = False  # only links that work are cached
+    connected: bool = True  # False: no answer at all (timeout, DNS, refused)
+
+
+OK = Result(None, cacheable=True)
+
+
+class Checker:
+    """Checks URLs with bounded concurrency; thread-safe."""
+
+    def __init__(self, config):
+        self.config = config
+        self.requests = 0
+        self._lock = threading.Lock()
+        self._host_slots = {}
+        self._host_pause_until = defaultdict(float)
+        self._answers = {}  # url -> (lock, [answer]): each URL requested once
+        self._ssl = ssl.create_default_context()
+
+    def check(self, url):
+        """The Result for one URL; never raises."""
+        try:
+            return self._follow(url)
+        except Exception as error:  # noqa: BLE001 - a checker bug must not stop the run
+            return Result("external-checker-failed", {"reason": repr(error)})
+
+    def _follow(self, url):
+        chain, permanent = [url], False
+        for _ in range(self.config.external_max_redirects + 1):
+            answer = self._answer(chain[-1])
+            if isinstance(answer, Result):
+                return answer
+            status, location = answer
+            if status not in REDIRECTS or not location:
+                # A permanent redirect on the way: link to where the chain ends.
+                moved_to = chain[-1] if permanent and len(chain) > 1 else None
+                return _verdict(status, moved_to, self.config.external_retries)
+            target = urldefrag(urljoin(chain[-1], location)).url
+            if target in chain:
+                loop = " -> ".join([*chain[chain.index(target) :], target])
+                return Result("external-redirect-loop", {"loop": loop})
+            permanent |= status in PERMANENT
+            chain.append(target)
+        return Result(
+            "external-redirects",
+            {"count": self.config.external_max_redirects, "url": chain[-1]},
+        )
+
+    def _answer(self, url):
+        """The answer for one URL, requested once per run: chains that meet
+        share it (a thread asking for a URL being requested waits for it)."""
+        with self._lock:
+            if url not in self._answers:
+                self._answers[url] = threading.Lock(), []
+            lock, answer = self._answers[url]
+        with lock:
+            if not answer:
+                answer.append(self._request_with_retries(url))
+        return answer[0]
+
+    def _request_with_retries(self, url):
+        """(status, Location) of the last answer, or a Result if there was none."""
+        config, method, attempt = self.config, "HEAD", 0
+        while True:
+            backoff = config.external_backoff * 2**attempt
+            try:
+                status, headers = self._request(method, url)
+            except ValueError as error:
+                return Result("external-malformed", {"reason": error})
+            except socket.gaierror as error:
+                if error.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", 0)):
+                    host = urlsplit(url).hostname
+                    return Result(
+                        "external-unresolved", {"host": host}, connected=False
+                    )
+                failure = error  # the resolver itself failed: as no answer
+            except (OSError, http.client.HTTPException) as error:
+                if method == "HEAD" and isinstance(error, http.client.HTTPException):
+                    method = "GET"  # some servers drop HEAD requests
+                    continue
+                failure = error
+            else:
+                failure = None
+            if failure is not None:
+                if attempt < config.external_retries:
+                    time.sleep(backoff)
+                    attempt += 1
+                    continue
+                reason = "timed out" if isinstance(failure, TimeoutError) else failure
+                fields = {"reason": reason, "retries": config.external_retries}
+                return Result("external-no-answer", fields, connected=False)
+            if method == "HEAD" and status >= 400 and status != 429:
+                method = "GET"  # HEAD failed: only GET can say the link is broken
+                continue
+            if status == 429 and attempt < config.external_retries:
+                delay = retry_after(headers.get("Retry-After"), backoff)
+                if delay > config.external_retry_after_max:
+                    wait = f"Retry-After {delay:.0f} s"
+                    return Result("external-rate-limited", {"wait": wait})
+                self._pause_host(url, delay)
+                attempt += 1
+                continue
+            if status >= 500 and attempt < config.external_retries:
+                time.sleep(backoff)
+                attempt += 1
+                continue
+            return status, headers.get("Location")
+
+    def _request(self, method, url):
+        parts = urlsplit(url)
+        if parts.hostname is None:
+            raise ValueError("no host")
+        port = parts.port  # ValueError if malformed
+        if parts.scheme == "https":
+            connection = http.client.HTTPSConnection(
+                parts.hostname,
+                port,
+                timeout=self.config.external_timeout,
+                context=self._ssl,
+            )
+        else:
+            connection = http.client.HTTPConnection(
+                parts.hostname, port, timeout=self.config.external_timeout
+            )
+        path = quote(parts.path or "/", safe=_URL_SAFE)
+        if parts.query:
+            path += "?" + quote(parts.query, safe=_URL_SAFE)
+        with self._slot(parts.netloc):
+            pause = self._host_pause_until[parts.netloc] - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            with self._lock:
+                self.requests += 1
+            try:
+                connection.request(
+                    method, path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"}
+                )
+                response = connection.getresponse()
+                return response.status, response.headers
+            finally:
+                connection.close()  # no body read: a GET stops at the headers
+
+    def _slot(self, host):
+        with self._lock:
+            if host not in self._host_slots:
+                self._host_slots[host] = threading.BoundedSemaphore(
+                    self.config.external_per_host
+                )
+            return self._host_slots[host]
+
+    def _pause_host(self, url, delay):
+        """Every request to this host waits until Retry-After has passed."""
+        host = urlsplit(url).netloc
+        with self._lock:
+            until = time.monotonic() + delay
+            self._host_pause_until[host] = max(self._host_pause_until[host], until)
+
+
+def _verdict(status, moved_to, retries):
+    if 200 <= status < 300:
+        if moved_to:
+            return Result("external-moved", {"url": moved_to}, cacheable=True)
+        return OK
+    if status in DENIED:
+        return Result("external-denied", {"status": status})
+    if status == 429:
+        return Result("external-rate-limited", {"wait": f"{retries} retries"})
+    if status >= 500:
+        return Result("external-server-error", {"status": status, "retries": retries})
+    return Result("external-broken", {"status": status})
+
+
+def retry_after(value, default):
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date)."""
+    if not value:
+        return default
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    return max(0.0, when.timestamp() - time.time())
+
+
+class Cache:
+    """URLs that worked, with when they were checked; expired ones are dropped."""
+
+    def __init__(self, path, max_age_days):
+        self.path = path
+        self.entries = {}
+        if not path or not os.path.exists(path):
+            return
+        try:
+            with open(path, encoding="utf-8") as file:
+                entries = json.load(file)["urls"]
+            oldest = time.time() - max_age_days * 86_400
+            self.entries = {
+                url: entry
+                for url, entry in entries.items()
+                if entry["checked"] > oldest
+            }
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            logger.warning("sitecheck: ignoring unreadable cache %s (%s)", path, error)
+
+    def get(self, url):
+        entry = self.entries.get(url)
+        if entry is None:
+            return None
+        return Result(entry.get("code"), entry.get("fields", {}), cacheable=True)
+
+    def put(self, url, result):
+        self.entries[url] = {
+            "checked": time.time(),
+            "code": result.code,
+            "fields": result.fields,
+        }
+
+    def save(self):
+        if not self.path:
+            return
+        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+        with open(f"{self.path}.tmp", "w", encoding="utf-8") as file:
+            json.dump({"urls": self.entries}, file, indent=0, sort_keys=True)
+        os.replace(f"{self.path}.tmp", self.path)
+
+
+def external_links(site, pages):
+    """{absolute URL without fragment: [(page, element, line)]} of all pages."""
+    links = defaultdict(list)
+    for page_path in pages:
+        page = site.parse(page_path)
+        uses = [(ref.url, ref.element, ref.line) for ref in page.refs]
+        for img in page.images:
+            candidates = [img.src or "", *(url for url, _ in img.srcset + img.sources)]
+            uses += [(url, img.element, img.line) for url in candidates]
+        for url, element, line in uses:
+            external = site.locate(page_path, url, page.base).external if url else None
+            if external:
+                external = (
+                    "https:" + external if external.startswith("//") else external
+                )
+                links[external.split("#")[0]].append((page_path, element, line))
+    return links
+
+
+def check_urls(urls, config, cache):
+    """({url: Result}, URLs requested, requests sent); cached URLs send none."""
+    results = {url: cache.get(url) for url in urls}
+    by_host = defaultdict(list)
+    for url, cached in results.items():
+        if cached is None:
+            by_host[urlsplit(url).netloc].append(url)
+    # Interleave hosts so that the pool's workers rarely wait for a host's slot.
+    todo = [
+        url
+        for batch in itertools.zip_longest(*by_host.values())
+        for url in batch
+        if url
+    ]
+    checker = Checker(config)
+    workers = max(1, min(config.external_concurrency, len(todo)))
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        for url, result in zip(todo, pool.map(checker.check, todo), strict=True):
+            results[url] = result
+            if result.cacheable:
+                cache.put(url, result)
+    return results, todo, checker.requests
+
+
+def check_external(output_dir, config, sources=None, theme=THEME):
+    """Check every external URL of the output's pages; return (findings, stats).
+    `sources` ({page: content file}) names the file to edit; other pages'
+    findings name `theme`."""
+    site = Site(output_dir, config)
+    sources = sources or {}
+    pages = sorted(
+        name
+        for name in site.files
+        if name.endswith((".html", ".htm"))
+        and not any(fnmatch.fnmatch(name, p) for p in config.ignore_pages)
+    )
+    links = external_links(site, pages)
+    urls = [
+        url
+        for url in links
+        if not any(re.search(pattern, url) for pattern in config.external_exclude)
+    ]
+    cache = Cache(config.external_cache_path, config.external_cache_days)
+    results, requested, requests = check_urls(urls, config, cache)
+    cache.save()
+    hosts = {urlsplit(url).netloc for url in requested}
+    stats = {
+        "urls": len(links),
+        "excluded": len(links) - len(urls),
+        "requests": requests,
+        "pages_checked": len(pages),
+        # No host answered at all: this machine is offline, not every link dead.
+        "offline": len(hosts) > 1
+        and not any(results[url].connected for url in requested),
+    }
+    found = []
+    for url, result in results.items():
+        if result.code and not stats["offline"]:
+            for page, element, line in links[url]:
+                problem = issue(result.code, element, line, url, **result.fields)
+                source = sources.get(page)
+                if not source or source == THEME:
+                    found += findings(page, theme, [problem], config.levels,
+                                      from_theme=True)  # fmt: skip
+                else:
+                    line_of = functools.partial(_line, source)
+                    found += findings(page, source, [problem], config.levels,
+                                      lambda item, f=line_of: f(item.url))  # fmt: skip
+    return found, stats
+
+
+def _line(source, url):
+    try:
+        with open(source, encoding="utf-8") as file:
+            return source_line(file.read(), url)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _build_sources(report_path, output_dir):
+    """{page: content file} from the last build's report of this output."""
+    try:
+        with open(report_path, encoding="utf-8") as file:
+            report = json.load(file)
+    except (OSError, ValueError):
+        return {}
+    if report.get("output") != os.path.abspath(output_dir):
+        return {}
+    return report.get("pages", {})
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m pelican.plugins.sitecheck.external",
+        description="Check the external links of a built Pelican site.",
+    )
+    parser.add_argument("output", help="the built site, e.g. output")
+    parser.add_argument(
+        "-s", "--settings", help="Pelican settings, e.g. publishconf.py"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="ask for every URL")
+    args = parser.parse_args(argv)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    start = time.perf_counter()
+    try:
+        settings = {}
+        if args.settings:
+            from pelican.settings import read_settings
+
+            settings = read_settings(args.settings)
+        config = Config.from_settings(settings)
+        for pattern in config.external_exclude:
+            re.compile(pattern)
+    except (
+        SettingsError,
+        re.error,
+        OSError,
+        SyntaxError,
+        ValueError,
+        ImportError,
+    ) as error:
+        logger.error("sitecheck: %s", error)
+        return BAD_USAGE
+    if args.no_cache:
+        config = dataclasses.replace(config, external_cache_path=None)
+    if not os.path.isdir(args.output):
+        logger.error("sitecheck: %s is not a folder: build the site first", args.output)
+        return BAD_USAGE
+    sources = _build_sources(config.report_path, args.output)
+    found, stats = check_external(args.output, config, sources)
+    if stats["offline"]:
+        logger.error(
+            "sitecheck: no external host answered (%s URLs): this machine is offline;"
+            " no external link was checked",
+            stats["urls"] - stats["excluded"],
+        )
+        return OFFLINE
+    log_findings(logger, found)
+    errors, warnings = count(found)
+    summary = (
+        f"sitecheck: {stats['urls']} external URLs on {stats['pages_checked']} pages,"
+        f" {stats['excluded']} excluded, {stats['requests']} requests in"
+        f" {time.perf_counter() - start:.1f} s: {errors} errors, {warnings} warnings"
+    )
+    if config.external_report_path:
+        write_json(
+            config.external_report_path,
+            found,
+            sources,
+            output=os.path.abspath(args.output),
+            **stats,
+        )
+        summary += f"; report: {config.external_report_path}"
+    logger.info("%s", summary)
+    return ERRORS if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,256 @@
+"""Parse one HTML page, once, into what the checks need: ids, links, images."""
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+# Pelican writes UTF-8; say so, so pages without <meta charset> parse the same.
+_PARSER = etree.HTMLParser(
+    encoding="utf-8", remove_comments=True, no_network=True, collect_ids=False
+)
+# <link rel> values the browser loads (so http:// is mixed content) or never fetches.
+RESOURCE_RELS = {
+    "stylesheet",
+    "icon",
+    "apple-touch-icon",
+    "mask-icon",
+    "manifest",
+    "preload",
+    "modulepreload",
+    "prefetch",
+}
+UNFETCHED_RELS = {"preconnect", "dns-prefetch"}
+IMAGE_METAS = {"og:image", "og:image:url", "og:image:secure_url", "twitter:image"}
+# Elements whose src (and video's poster) the browser loads.
+SRC_RESOURCES = {"script", "iframe", "embed", "video", "audio", "source", "track"}
+IGNORE_ATTRIBUTE = "data-sitecheck-ignore"
+# Selected by libxml2, not in Python: most of a page's elements are neither.
+_WITH_ID = etree.XPath("//*[@id]")
+_WITH_STYLE = etree.XPath("//*[@style]")
+_CHECKED_TAGS = ("a", "img", "link", "source", "area", "meta", "base", "object",
+                 "form", "input", "use", "blockquote", "q", "del", "ins", "style",
+                 *SRC_RESOURCES)  # fmt: skip
+_CITES = {"blockquote", "q", "del", "ins"}
+_SRCSET_URL = re.compile(r"[\s,]*(\S*)")
+# url(...) and @import "..." in CSS; comments are removed first.
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CSS_URL = re.compile(
+    r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')"""
+)
+_REFRESH_URL = re.compile(
+    r"^\s*\d*(?:\.\d*)?\s*[;,]\s*(?:url\s*=\s*)?(['\"]?)(.+?)\1\s*$", re.I
+)
+# A CSS length in px (or a bare 0) in an inline style: "width: 600px".
+_CSS_SIZE = re.compile(
+    r"(?:^|;)\s*(width|height)\s*:\s*([\d.]+)(px)?\s*(?:!important\s*)?(?=;|$)", re.I
+)
+
+
+@dataclass(slots=True)
+class Ref:
+    """A URL in an attribute: a link the visitor follows, or a resource loaded."""
+
+    url: str
+    tag: str
+    attribute: str
+    line: int
+    resource: bool
+
+    @property
+    def element(self):
+        # Described only for a finding: most refs have none.
+        if self.attribute == "style":  # a <style> block or a style="" attribute
+            return describe(self.tag, "style", f"... url({self.url}) ...")
+        return describe(self.tag, self.attribute, self.url)
+
+
+@dataclass(slots=True)
+class Img:
+    element: str
+    line: int
+    src: str | None
+    alt: str | None
+    width: str | None
+    height: str | None
+    decorative: bool
+    # Displayed size set by an inline style ("width: 600px"), in CSS pixels.
+    style_width: float | None = None
+    style_height: float | None = None
+    srcset: list = field(default_factory=list)  # (url, descriptor) pairs
+    sources: list = field(default_factory=list)  # <picture><source srcset> pairs
+
+
+@dataclass(slots=True)
+class Page:
+    ids: set = field(default_factory=set)  # ids and <a name>: fragment targets
+    duplicate_ids: dict = field(default_factory=dict)  # id -> lines
+    refs: list = field(default_factory=list)
+    images: list = field(default_factory=list)
+    base: str | None = None
+
+
+def describe(tag, attribute, value):
+    """`<a href="...">`, shortened: how a finding names its element."""
+    value = value if len(value) <= 80 else value[:77] + "..."
+    if tag == "style" and attribute == "style":
+        return f"<style> {value.strip('. ')}"
+    if tag == "css":  # in a style sheet
+        return f"url({value})"
+    if attribute == "text":  # a feed's or sitemap's <link> or <loc>
+        return f"<{tag}>{value}</{tag}>"
+    return f'<{tag} {attribute}="{value}">'
+
+
+def parse_srcset(value):
+    """[(url, descriptor)] from a srcset value, as the HTML spec splits it."""
+    candidates, position = [], 0
+    while True:
+        match = _SRCSET_URL.match(value, position)
+        url, position = match.group(1), match.end()
+        if not url:
+            return candidates
+        if url.endswith(","):
+            candidates.append((url.rstrip(","), ""))
+            continue
+        comma = value.find(",", position)
+        end = len(value) if comma < 0 else comma
+        candidates.append((url, value[position:end].strip()))
+        position = end + 1
+
+
+def css_urls(text):
+    """[(url, offset)] of every url() and @import in a style sheet's text."""
+    text = _CSS_COMMENT.sub(lambda m: " " * len(m.group()), text)
+    return [
+        (next(g for g in m.groups() if g is not None), m.start())
+        for m in _CSS_URL.finditer(text)
+    ]
+
+
+def style_size(style):
+    """(width, height) in CSS pixels that an inline style gives, or None each."""
+    sizes = {"width": None, "height": None}
+    for name, value, unit in _CSS_SIZE.findall(style or ""):
+        if unit or float(value) == 0:
+            sizes[name.lower()] = round(float(value)) or None
+    return sizes["width"], sizes["height"]
+
+
+def parse_page(data):
+    """Parse HTML bytes into a Page; elements carrying data-sitecheck-ignore
+    are not checked (their ids still count)."""
+    page = Page()
+    root = etree.fromstring(data, _PARSER) if data.strip() else None
+    if root is None:
+        return page
+    id_lines = {}
+    for element in _WITH_ID(root):
+        id_ = element.get("id")
+        if id_ in id_lines:
+            page.duplicate_ids.setdefault(id_, [id_lines[id_]]).append(
+                element.sourceline
+            )
+        else:
+            id_lines[id_] = element.sourceline
+    for element in root.iter(*_CHECKED_TAGS):
+        tag = element.tag
+        get = element.get
+        if get(IGNORE_ATTRIBUTE) is not None:
+            continue
+        if tag == "a":
+            if (name := get("name")) is not None:
+                page.ids.add(name)
+            _ref(page, element, "href", resource=False)
+        elif tag == "img":
+            page.images.append(_image(element))
+        elif tag == "link":
+            rels = set((get("rel") or "").lower().split())
+            if not rels & UNFETCHED_RELS:
+                _ref(page, element, "href", resource=bool(rels & RESOURCE_RELS))
+        elif tag == "source" and _picture(element) is not None:
+            continue  # checked with the picture's <img>
+        elif tag in SRC_RESOURCES:
+            _ref(page, element, "src", resource=True)
+            if tag == "video":
+                _ref(page, element, "poster", resource=True)
+        elif tag == "area":
+            _ref(page, element, "href", resource=False)
+        elif tag == "meta":
+            if (get("property") or get("name") or "").lower() in IMAGE_METAS:
+                _ref(page, element, "content", resource=False)
+            elif (get("http-equiv") or "").lower() == "refresh":
+                match = _REFRESH_URL.match(get("content") or "")
+                if match:
+                    _add(page, match.group(2), "meta", "content", element)
+        elif tag == "object":
+            _ref(page, element, "data", resource=True)
+        elif tag == "form":
+            _ref(page, element, "action", resource=False)
+        elif tag == "input":
+            if (get("type") or "").lower() == "image":
+                _ref(page, element, "src", resource=True)
+        elif tag == "use":
+            for attribute in ("href", "xlink:href"):
+                _ref(page, element, attribute, resource=True)
+        elif tag in _CITES:
+            _ref(page, element, "cite", resource=False)
+        elif tag == "style":
+            _css(page, element.text or "", element, "style")
+        elif tag == "base" and page.base is None:
+            page.base = get("href")
+    for element in _WITH_STYLE(root):
+        if "url(" in element.get("style") and element.get(IGNORE_ATTRIBUTE) is None:
+            _css(page, element.get("style"), element, "style")
+    page.ids.update(id_lines)
+    return page
+
+
+def _css(page, text, element, attribute):
+    for url, offset in css_urls(text):
+        line = element.sourceline + text.count("\n", 0, offset)
+        page.refs.append(Ref(url, element.tag, attribute, line, resource=True))
+
+
+def _add(page, url, tag, attribute, element):
+    page.refs.append(Ref(url, tag, attribute, element.sourceline, False))
+
+
+def _ref(page, element, attribute, resource):
+    url = element.get(attribute)
+    if url is not None:
+        page.refs.append(Ref(url, element.tag, attribute, element.sourceline, resource))
+
+
+def _picture(element):
+    """The <picture> of an <img> or <source>. libxml2 does not know that
+    <source> is empty, so it nests what follows inside it: skip those."""
+    parent = element.getparent()
+    while parent is not None and parent.tag == "source":
+        parent = parent.getparent()
+    return parent if parent is not None and parent.tag == "picture" else None
+
+
+def _image(element):
+    get = element.get
+    src = get("src")
+    style_width, style_height = style_size(get("style"))
+    picture = _picture(element)
+    sources = []
+    if picture is not None:
+        for source in picture.iter("source"):
+            sources += parse_srcset(source.get("srcset") or "")
+    return Img(
+        element=describe("img", "src", src or ""),
+        line=element.sourceline,
+        src=src,
+        alt=get("alt"),
+        width=get("width"),
+        height=get("height"),
+        decorative=get("aria-hidden") == "true"
+        or get("role") in ("presentation", "none"),
+        style_width=style_width,
+        style_height=style_height,
+        srcset=parse_srcset(get("srcset") or ""),
+        sources=sources,
+    )

@@ -1,0 +1,267 @@
+"""The external link check against servers of its own on 127.0.0.x."""
+
+import collections
+import dataclasses
+import http.server
+import socket
+import threading
+import time
+
+import pytest
+from pelican.plugins.sitecheck._testing import html, serve
+from pelican.plugins.sitecheck.external import check_external, main, retry_after
+
+
+class Behaviours(http.server.BaseHTTPRequestHandler):
+    """Each path behaves like a kind of real server; requests are counted."""
+
+    protocol_version = "HTTP/1.1"
+    hits = collections.Counter()  # (method, path) -> requests
+    times = collections.defaultdict(list)  # path -> arrival times
+    lock = threading.Lock()
+
+    def do_HEAD(self):
+        self.answer()
+
+    def do_GET(self):
+        self.answer()
+
+    def answer(self):
+        path = self.path
+        with self.lock:
+            self.hits[self.command, path] += 1
+            self.times[path].append(time.monotonic())
+            seen = len(self.times[path])
+        if path == "/ok":
+            self.reply(200)
+        elif path.startswith("/chain/"):
+            step = int(path.rsplit("/", 1)[1])
+            self.reply(301, Location=f"/chain/{step + 1}") if step < 3 else self.reply(
+                200
+            )
+        elif path == "/shared":  # another chain that meets /chain/1's at /chain/2
+            self.reply(302, Location="/chain/2")
+        elif path == "/perm":  # moved for good, then a temporary hop
+            self.reply(301, Location="/hop")
+        elif path == "/hop":
+            self.reply(302, Location="/ok")
+        elif path.startswith("/endless/"):
+            step = int(path.rsplit("/", 1)[1])
+            self.reply(302, Location=f"/endless/{step + 1}")
+        elif path == "/head-404":  # a server that answers HEAD wrongly
+            self.reply(404 if self.command == "HEAD" else 200)
+        elif path == "/loop/a":
+            self.reply(302, Location="/loop/b")
+        elif path == "/loop/b":
+            self.reply(307, Location="/loop/a")
+        elif path == "/busy":
+            self.reply(429, **{"Retry-After": "1"}) if seen == 1 else self.reply(200)
+        elif path == "/slow":
+            time.sleep(1.0)
+            self.reply(200)
+        elif path == "/flaky":
+            self.reply(503 if seen == 1 else 200)
+        elif path == "/no-head":
+            self.reply(405 if self.command == "HEAD" else 200)
+        elif path == "/denied":
+            self.reply(403)
+        else:
+            self.reply(404)
+
+    def reply(self, status, **headers):
+        try:
+            self.send_response(status)
+            for name, value in {**headers, "Content-Length": "0"}.items():
+                self.send_header(name, value)
+            self.end_headers()
+        except OSError:
+            pass  # the checker gave up (timeout)
+
+    def log_message(self, *args):
+        pass
+
+
+PATHS = [
+    "/ok",
+    "/missing",
+    "/chain/1",
+    "/loop/a",
+    "/busy",
+    "/slow",
+    "/flaky",
+    "/no-head",
+    "/denied",
+    "/shared",
+    "/perm",
+    "/head-404",
+]
+
+
+@pytest.fixture
+def fast_config(config, tmp_path):
+    return dataclasses.replace(
+        config,
+        external_timeout=0.3,
+        external_retries=1,
+        external_backoff=0.05,
+        external_retry_after_max=5,
+        external_cache_path=str(tmp_path / "cache.json"),
+        external_report_path=str(tmp_path / "external.json"),
+    )
+
+
+def test_external_checks_and_cache(output, fast_config, tmp_path):
+    Behaviours.hits.clear()
+    Behaviours.times.clear()
+    with serve(Behaviours) as base:
+        links = "".join(f'<a href="{base}{path}#frag">{path}</a>\n' for path in PATHS)
+        output("index.html", html(links))
+        output("about/index.html", html(f'<a href="{base}/ok">same URL</a>'))
+        found, stats = check_external(output.root, fast_config)
+        first_hits = Behaviours.hits.copy()
+
+        by_path = {f.element.split(base)[1].split("#")[0]: f for f in found}
+        assert {path: (f.level, f.code) for path, f in by_path.items()} == {
+            "/missing": ("error", "external-broken"),
+            "/chain/1": ("warning", "external-moved"),
+            "/loop/a": ("error", "external-redirect-loop"),
+            "/slow": ("error", "external-no-answer"),
+            "/denied": ("warning", "external-denied"),
+            "/shared": ("warning", "external-moved"),
+            "/perm": ("warning", "external-moved"),
+        }
+        # Where the chain really ends, not the first hop.
+        assert by_path["/chain/1"].fix == f"link to {base}/chain/3"
+        assert by_path["/perm"].fix == f"link to {base}/ok"
+        # Every URL once, even where two chains meet (/chain/2).
+        assert {n for (m, _), n in first_hits.items() if m == "HEAD"} <= {1, 2}
+        assert first_hits["HEAD", "/chain/2"] == first_hits["HEAD", "/ok"] == 1
+        assert first_hits["HEAD", "/head-404"] == first_hits["GET", "/head-404"] == 1
+        assert by_path["/loop/a"].message == (
+            f"redirect loop: {base}/loop/a -> {base}/loop/b -> {base}/loop/a"
+        )
+        assert by_path["/slow"].message.endswith("no answer after 1 retries: timed out")
+        assert (stats["urls"], stats["pages_checked"]) == (len(PATHS), 2)
+        # HEAD first, GET where HEAD fails; one retry for timeouts.
+        assert first_hits["HEAD", "/no-head"] == first_hits["GET", "/no-head"] == 1
+        # A 503 to HEAD: GET at once, which works.
+        assert first_hits["HEAD", "/flaky"] == first_hits["GET", "/flaky"] == 1
+        assert first_hits["HEAD", "/slow"] == 2
+        busy_wait = Behaviours.times["/busy"][1] - Behaviours.times["/busy"][0]
+        assert 0.9 < busy_wait < 2
+
+        # A second run asks again only for what failed or warned of a failure.
+        settings = tmp_path / "settings.py"
+        settings.write_text(
+            "\n".join(
+                f"SITECHECK_{name.upper()} = {value!r}"
+                for name, value in dataclasses.asdict(fast_config).items()
+                if name.startswith("external_")
+            )
+        )
+        Behaviours.hits.clear()
+        assert main([str(output.root), "--settings", str(settings)]) == 1
+        asked_again = {path for _, path in Behaviours.hits}
+        assert asked_again == {"/missing", "/loop/a", "/loop/b", "/slow", "/denied"}
+
+
+def test_a_chain_over_the_limit_names_no_final_address(output, fast_config):
+    Behaviours.hits.clear()
+    limited = dataclasses.replace(fast_config, external_max_redirects=3)
+    with serve(Behaviours) as base:
+        output("index.html", html(f'<a href="{base}/endless/0">x</a>'))
+        (finding,) = check_external(output.root, limited)[0]
+    assert finding.code == "external-redirects"
+    assert finding.message.endswith(
+        f"(the last one to {base}/endless/4, not requested)"
+    )
+    assert "link to the page it ends at" in finding.fix
+    assert ("HEAD", "/endless/4") not in Behaviours.hits
+
+
+def test_dead_servers_and_domains_are_errors(output, fast_config, monkeypatch):
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host == "gone.example":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    with serve(Behaviours) as base:
+        output(
+            "index.html",
+            html(f'<a href="{base}/ok">live</a><a href="http://127.0.0.2:9/">dead</a>'
+                 '<a href="https://gone.example/page">gone</a>'),
+        )  # fmt: skip
+        found, stats = check_external(output.root, fast_config)
+    assert not stats["offline"]
+    assert sorted((f.level, f.code, f.element) for f in found) == [
+        ("error", "external-no-answer", '<a href="http://127.0.0.2:9/">'),
+        ("error", "external-unresolved", '<a href="https://gone.example/page">'),
+    ]
+
+
+def test_no_host_answering_is_one_line_and_exit_status_3(output, tmp_path, caplog):
+    # Nothing listens on port 9: every host refuses, as when the network is down.
+    output(
+        "index.html",
+        html('<a href="http://127.0.0.1:9/a">a</a><a href="http://127.0.0.2:9/b">b</a>'
+             '<a href="http://127.0.0.3:9/c">c</a>'),
+    )  # fmt: skip
+    settings = tmp_path / "quick.py"
+    settings.write_text(
+        f"SITECHECK_EXTERNAL_BACKOFF = 0\nCACHE_PATH = {str(tmp_path / 'c')!r}\n"
+    )
+    assert main([str(output.root), "--settings", str(settings)]) == 3
+    (record,) = [r for r in caplog.records if r.name.endswith("sitecheck.external")]
+    assert "no external host answered (3 URLs): this machine is offline" in (
+        record.getMessage()
+    )
+
+
+def test_concurrency_is_bounded_overall_and_per_host(output, config):
+    in_flight = collections.Counter()
+    peaks = collections.Counter()
+    lock = threading.Lock()
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self):
+            host = self.headers["Host"].split(":")[0]
+            with lock:
+                in_flight[host] += 1
+                in_flight["all"] += 1
+                peaks[host] = max(peaks[host], in_flight[host])
+                peaks["all"] = max(peaks["all"], in_flight["all"])
+            time.sleep(0.1)
+            with lock:
+                in_flight[host] -= 1
+                in_flight["all"] -= 1
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    with serve(Slow, "127.0.0.1") as one, serve(Slow, "127.0.0.2") as two:
+        urls = [f"{one}/{i}" for i in range(8)] + [f"{two}/{i}" for i in range(2)]
+        links = "".join(f'<a href="{url}">x</a>' for url in urls)
+        output("index.html", html(links))
+        bounded = dataclasses.replace(
+            config,
+            external_concurrency=4,
+            external_per_host=3,
+            external_cache_path=None,
+        )
+        found, stats = check_external(output.root, bounded)
+    assert (found, stats["requests"]) == ([], 10)
+    assert (peaks["127.0.0.1"], peaks["127.0.0.2"], peaks["all"]) == (3, 2, 4)
+
+
+def test_exclude_patterns_and_retry_after_dates(output, config):
+    output("index.html", html('<a href="https://github.com/x">x</a>'))
+    skipping = dataclasses.replace(config, external_exclude=(r"^https://github\.com/",))
+    assert check_external(output.root, skipping)[1]["requests"] == 0
+    assert retry_after("120", 1.0) == 120
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1.0) == 0
+    assert retry_after("soon", 1.0) == 1.0

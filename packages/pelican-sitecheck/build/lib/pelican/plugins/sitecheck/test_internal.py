@@ -1,0 +1,213 @@
+"""Internal links, fragments, duplicate ids and insecure URLs on a written output."""
+
+import dataclasses
+
+import pytest
+from pelican.plugins.sitecheck._testing import SITEURL, html
+from pelican.plugins.sitecheck.internal import Site, Sources, check_site
+from pelican.plugins.sitecheck.settings import Config, SettingsError
+
+
+def codes(output, config):
+    found, _ = check_site(output.root, config)
+    return sorted((f.page, f.code, f.element) for f in found)
+
+
+@pytest.fixture
+def site(output):
+    """Pages and files of a small site with clean URLs."""
+    output("index.html", html('<h1 id="top-news">News</h1>'))
+    output("news/2021/cfp/index.html", html('<h2 id="dates">Dates</h2><a name="old">'))
+    output("about.html", html("<p>About</p>"))
+    output("files/call for papers.pdf", "%PDF")
+    output("theme/css/main.css", "body {}")
+    return output
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "/news/2021/cfp/",  # root-relative, clean URL
+        "/news/2021/cfp",  # a directory: the server adds the slash
+        "/news/2021/cfp/index.html",
+        "news/2021/cfp/",  # document-relative (RELATIVE_URLS)
+        "./news/2021/cfp/#dates",
+        f"{SITEURL}/news/2021/cfp/#dates",  # SITEURL-absolute
+        "//example.org/news/2021/cfp/",  # protocol-relative, still this site
+        "/news/2021/cfp/?ref=feed#old",  # query ignored; <a name> is a target
+        "/about",  # served as about.html
+        "/files/call%20for%20papers.pdf",  # percent-encoded
+        "/files/call for papers.pdf#page=2",  # fragments of non-HTML files
+        "#top-news",
+        "",  # the page itself
+        "mailto:chairs@example.org",
+        "https://elsewhere.example/#anything",  # external: not checked here
+    ],
+)
+def test_links_that_resolve_pass(site, config, href):
+    site("index.html", html(f'<h1 id="top-news">News</h1><a href="{href}">x</a>'))
+    assert codes(site, config) == []
+
+
+def test_relative_links_resolve_from_the_page_folder(site, config):
+    site("news/2021/cfp/index.html", html('<a id="dates" href="../../../about">a</a>'))
+    site("news/2021/other/index.html", html('<a href="../cfp/#dates">c</a>'))
+    assert codes(site, config) == []
+
+
+def test_broken_links_and_missing_fragments(site, config):
+    site(
+        "index.html",
+        html(
+            '<a href="/news/2021/cpf/">typo</a>\n'
+            '<a href="/news/2021/cfp/#date">near miss</a>\n'
+            '<a href="#nowhere">x</a>',
+            head='<link rel="stylesheet" href="/theme/css/mian.css">',
+        ),
+    )
+    found, _ = check_site(site.root, config)
+    assert sorted((f.code, f.element, f.fix) for f in found) == [
+        ("broken-link", '<a href="/news/2021/cpf/">', "link to /news/2021/cfp/"),
+        (
+            "broken-link",
+            '<link href="/theme/css/mian.css">',
+            "link to /theme/css/main.css",
+        ),
+        (
+            "missing-fragment",
+            '<a href="#nowhere">',
+            'add id="nowhere" to the target, or fix the link',
+        ),
+        ("missing-fragment", '<a href="/news/2021/cfp/#date">', "link to #dates"),
+    ]
+    assert {f.level for f in found} == {"error"}
+
+
+def test_siteurl_with_a_path_and_other_site_addresses(output):
+    config = Config.from_settings(
+        {
+            "SITEURL": "https://example.org/haet",
+            "FEED_DOMAIN": "http://127.0.0.1:8000",
+            "SITECHECK_INTERNAL_URLS": ["https://www.example.org/haet"],
+        }
+    )
+    output("a/index.html", html("a"))
+    output(
+        "index.html",
+        html(
+            '<a href="/haet/a/">ok</a><a href="https://www.example.org/haet/a/">ok</a>'
+            '<a href="http://127.0.0.1:8000/a/">dev server: http is fine</a>'
+            '<a href="/a/">outside the site path</a>'
+            '<a href="http://example.org/haet/a/">http to an https site</a>'
+        ),
+    )
+    assert codes(output, config) == [
+        ("index.html", "broken-link", '<a href="/a/">'),
+        ("index.html", "insecure-link", '<a href="http://example.org/haet/a/">'),
+    ]
+
+
+def test_duplicate_ids(output, config):
+    output("index.html", html('<h2 id="x">A</h2>\n<p id="x">B</p>\n<p id="y"></p>'))
+    (finding,) = check_site(output.root, config)[0]
+    assert (finding.code, finding.page_line) == ("duplicate-id", 5)
+    assert finding.message == "id used 2 times (lines 4, 5): #x links are ambiguous"
+
+
+def test_http_resources_are_errors_and_http_links_warnings(output, config):
+    output(
+        "index.html",
+        html(
+            '<script src="http://cdn.example/x.js"></script>'
+            '<a href="http://plain.example/">x</a>'
+            '<a href="https://secure.example/">x</a>',
+            head='<link rel="stylesheet" href="http://cdn.example/x.css">',
+        ),
+    )
+    found, _ = check_site(output.root, config)
+    assert sorted((f.level, f.code, f.element) for f in found) == [
+        ("error", "mixed-content", '<link href="http://cdn.example/x.css">'),
+        ("error", "mixed-content", '<script src="http://cdn.example/x.js">'),
+        ("warning", "insecure-link", '<a href="http://plain.example/">'),
+    ]
+
+
+def test_only_given_pages_are_checked_and_findings_name_their_source(site, config):
+    site("stale.html", html('<a href="/gone/">old build</a>'))
+    site("about.html", html('<a href="/gone/">x</a>'))
+    sources = Sources(
+        pages={"about.html": "content/pages/about.md", "index.html": None}
+    )
+    found, pages = check_site(site.root, config, sources)
+    assert pages == ["about.html", "index.html"]
+    assert [(f.page, f.source, f.code) for f in found] == [
+        ("about.html", "content/pages/about.md", "broken-link")
+    ]
+
+
+def test_levels_setting_changes_or_ignores_checks(output, config):
+    output(
+        "index.html", html('<a href="http://x.example/">x</a><a href="/nope/">n</a>')
+    )
+    levels = {"insecure-link": "ignore", "broken-link": "warning"}
+    found, _ = check_site(output.root, dataclasses.replace(config, levels=levels))
+    assert [(f.level, f.code) for f in found] == [("warning", "broken-link")]
+
+
+def test_ignored_pages(output, config):
+    output("google123.html", html('<a href="/nope/">n</a>'))
+    config = dataclasses.replace(config, ignore_pages=("google*.html",))
+    assert codes(output, config) == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"SITECHECK_STRICT": "yes"}, "SITECHECK_STRICT must be True or False"),
+        ({"SITECHECK_IMAGE_MAX_BYTES": "200KB"}, "must be a whole number"),
+        ({"SITECHECK_LEVELS": {"broken-links": "warning"}}, "'broken-links'"),
+        ({"SITECHECK_EXTERNAL_EXCLUDE": "github"}, "must be a list"),
+    ],
+)
+def test_mistyped_settings_are_named(settings, message):
+    with pytest.raises(SettingsError, match=message):
+        Config.from_settings(settings)
+
+
+def test_locate_classifies_urls(output, config):
+    output("a/index.html", html(""))
+    site = Site(output.root, config)
+    assert site.locate("x.html", "tel:+33").path is None
+    assert site.locate("x.html", "https://other.example/a").external
+    target = site.locate("news/x.html", "../a/#b%20c")
+    assert (target.file, target.fragment) == ("a/index.html", "b c")
+
+
+def test_findings_outside_the_content_are_the_themes(output, config):
+    content = '<p>Read <a href="/gone-from-content/">this</a>.</p>\n<p>More.</p>'
+    output(
+        "a/index.html", html(f'<nav><a href="/gone-from-nav/">x</a></nav>\n{content}')
+    )
+    sources = Sources(
+        pages={"a/index.html": "content/a.md"},
+        contents={"a/index.html": lambda: content},
+    )
+    found, _ = check_site(output.root, config, sources)
+    assert sorted((f.element, f.source) for f in found) == [
+        ('<a href="/gone-from-content/">', "content/a.md"),
+        ('<a href="/gone-from-nav/">', "theme"),
+    ]
+
+
+def test_http_links_known_to_have_no_https_can_be_allowed(output):
+    output(
+        "index.html",
+        html('<a href="http://old.example/page">a</a><img src="http://old.example/i.png"'
+             ' alt="x" width="1" height="1">'),
+    )  # fmt: skip
+    config = Config.from_settings(
+        {"SITEURL": SITEURL, "SITECHECK_HTTP_LINKS_ALLOWED": [r"^http://old\.example/"]}
+    )
+    found = [code for _, code, _ in codes(output, config)]
+    assert "insecure-link" not in found
+    assert "mixed-content" in found

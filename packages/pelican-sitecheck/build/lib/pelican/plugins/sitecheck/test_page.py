@@ -1,0 +1,80 @@
+"""Parsing a page: ids, links, resources and images."""
+
+from pelican.plugins.sitecheck._testing import html
+from pelican.plugins.sitecheck.page import parse_page, parse_srcset
+
+
+def parse(body, head=""):
+    return parse_page(html(body, head).encode())
+
+
+def test_ids_and_names_are_fragment_targets_and_duplicates_are_found():
+    page = parse(
+        '<h2 id="dates">Dates</h2><a name="old-anchor"></a>\n'
+        '<p id="dates">again</p><span id="other"></span>'
+    )
+    assert page.ids == {"dates", "old-anchor", "other"}
+    assert page.duplicate_ids == {"dates": [4, 5]}
+
+
+def test_links_and_resources_are_told_apart():
+    page = parse(
+        '<a href="/a/">a</a><script src="/s.js"></script><area href="/map/">'
+        '<iframe src="https://video.example/x"></iframe>'
+        '<video src="/v.mp4" poster="/p.jpg"></video>',
+        head='<link rel="stylesheet" href="/c.css"><link rel="canonical" href="/">'
+        '<link rel="alternate" href="/feeds/all.atom.xml">'
+        '<link rel="preconnect" href="https://fonts.example">'
+        '<meta property="og:image" content="/og.png">',
+    )
+    refs = {(ref.url, ref.resource) for ref in page.refs}
+    assert refs == {
+        ("/c.css", True),
+        ("/", False),
+        ("/feeds/all.atom.xml", False),
+        ("/og.png", False),
+        ("/a/", False),
+        ("/s.js", True),
+        ("/map/", False),
+        ("https://video.example/x", True),
+        ("/v.mp4", True),
+        ("/p.jpg", True),
+    }
+    assert page.refs[0].element == '<link href="/c.css">'
+
+
+def test_elements_marked_ignore_are_skipped_but_their_ids_count():
+    page = parse('<a id="x" href="/gone/" data-sitecheck-ignore>x</a>')
+    assert page.refs == []
+    assert page.ids == {"x"}
+
+
+def test_srcset_candidates_with_w_and_x_descriptors():
+    assert parse_srcset("a.jpg 480w, b.jpg 960w") == [
+        ("a.jpg", "480w"),
+        ("b.jpg", "960w"),
+    ]
+    # As in the HTML spec: a URL ends at white space, so "a.jpg,b.jpg" is one URL.
+    assert parse_srcset(" a.jpg, b.jpg 2x ,c%20d.jpg 3x,e.jpg,f.jpg") == [
+        ("a.jpg", ""),
+        ("b.jpg", "2x"),
+        ("c%20d.jpg", "3x"),
+        ("e.jpg,f.jpg", ""),
+    ]
+    assert parse_srcset("") == []
+
+
+def test_picture_sources_belong_to_their_img():
+    page = parse(
+        '<picture><source srcset="a.webp 1x, a2.webp 2x" type="image/webp">'
+        '<img src="a.jpg" alt="A" width="10" height="20"></picture>'
+    )
+    (img,) = page.images
+    assert img.sources == [("a.webp", "1x"), ("a2.webp", "2x")]
+    assert (img.src, img.alt, img.width, img.height) == ("a.jpg", "A", "10", "20")
+    assert page.refs == []
+
+
+def test_empty_document_and_base_href():
+    assert parse_page(b"").refs == []
+    assert parse("", head='<base href="/docs/">').base == "/docs/"
