@@ -48,12 +48,12 @@ class Site:
     """The output directory: its files, and its pages parsed once each."""
 
     def __init__(self, output_dir, config, drafts=()):
-        self.root = os.fspath(output_dir)
+        self.root = os.path.normpath(os.fspath(output_dir))
         self.config = config
         self.files, self.dirs = set(), set()
         for directory, subdirectories, file_names in os.walk(self.root):
-            relative = os.path.relpath(directory, self.root).replace(os.sep, "/")
-            prefix = "" if relative == "." else relative + "/"
+            relative = directory[len(self.root) + 1 :].replace(os.sep, "/")
+            prefix = relative + "/" if relative else ""
             self.dirs.update(prefix + name for name in subdirectories)
             self.files.update(prefix + name for name in file_names)
         self.origins = []  # (scheme, host, path) of each address of the site
@@ -372,12 +372,10 @@ def check_site(output_dir, config, sources=None, cache=None):
     Return (findings, files checked)."""
     from .resources import check_resource
 
+    site = Site(output_dir, config, sources.drafts if sources else ())
     if sources is None:
-        sources = Sources()
-        output_files = Site(output_dir, config).files
-        sources.pages = dict.fromkeys(output_files)
-        sources.extra = sorted(f for f in output_files if f.endswith((".css", ".xml")))
-    site = Site(output_dir, config, sources.drafts)
+        sources = Sources(pages=dict.fromkeys(site.files))
+        sources.extra = sorted(f for f in site.files if f.endswith((".css", ".xml")))
     if cache is not None:
         cache.load(config, site.files, site.dirs)
         site.cache = cache

@@ -27,7 +27,7 @@ SRC_RESOURCES = {"script", "iframe", "embed", "video", "audio", "source", "track
 IGNORE_ATTRIBUTE = "data-sitecheck-ignore"
 # Selected by libxml2, not in Python: most of a page's elements are neither.
 _WITH_ID = etree.XPath("//*[@id]")
-_WITH_STYLE = etree.XPath("//*[@style]")
+_WITH_STYLE_URL = etree.XPath("//*[contains(@style, 'url(')]")
 _CHECKED_TAGS = ("a", "img", "link", "source", "area", "meta", "base", "object",
                  "form", "input", "use", "blockquote", "q", "del", "ins", "style",
                  *SRC_RESOURCES)  # fmt: skip
@@ -199,8 +199,8 @@ def parse_page(data):
             _css(page, element.text or "", element, "style")
         elif tag == "base" and page.base is None:
             page.base = get("href")
-    for element in _WITH_STYLE(root):
-        if "url(" in element.get("style") and element.get(IGNORE_ATTRIBUTE) is None:
+    for element in _WITH_STYLE_URL(root) if b"url(" in data else ():
+        if element.get(IGNORE_ATTRIBUTE) is None:
             _css(page, element.get("style"), element, "style")
     page.ids.update(id_lines)
     return page
