@@ -119,9 +119,11 @@ def check_output(pelican):
     errors, warnings = count(found)
     seconds = fill_start - start
     reused = f" ({cache.reused} unchanged since they passed)" if cache else ""
+    pages = sum(path.endswith((".html", ".htm")) for path in checked)
     summary = (
-        f"sitecheck: {len(checked)} files checked in {seconds:.2f} s{reused}:"
-        f" {errors} errors, {warnings} warnings"
+        f"sitecheck: {pages} pages checked, and {len(checked) - pages} feeds,"
+        f" sitemaps and style sheets, in {seconds:.2f} s{reused}: {errors} errors,"
+        f" {warnings} warnings"
     )
     if config.report_path:
         write_json(

@@ -9,6 +9,7 @@ foreign site's own. About a minute, most of it pip.
 
 import importlib.metadata
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -32,9 +33,15 @@ def test_a_fresh_environment_with_only_pelican_and_the_package(tmp_path):
         )
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    # A copy: pip's in-tree build would leave build/ in the checkout.
+    package = shutil.copytree(
+        PACKAGE,
+        tmp_path / "package",
+        ignore=shutil.ignore_patterns("build", "*.egg-info"),
+    )
     install = subprocess.run(
         [python, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-         "-c", str(versions), str(PACKAGE), "Markdown", "docutils"],
+         "-c", str(versions), str(package), "Markdown", "docutils"],
         capture_output=True, text=True, check=False, timeout=600, env=env,
     )  # fmt: skip
     assert install.returncode == 0, install.stderr
