@@ -65,6 +65,7 @@ class Site:
         self.ids = {}  # page -> its ids: the fragment index
         self._parsed = {}  # pages parsed for their ids before their own check
         self._suggestions = None
+        self._passed_refs = set()  # (url, resource, on a draft) that passed
         self.drafts = set(drafts)  # output files of drafts: not public
         self._located = {}
         self.cache = None  # a PageCache: reuse the last check of unchanged pages
@@ -234,8 +235,24 @@ class Site:
                 count=len(lines),
                 lines=", ".join(map(str, lines)),
             )
+        draft = page_path in self.drafts
+        passed = self._passed_refs
         for ref in page.refs:
-            yield from self._check_ref(page_path, page, ref, reads)
+            # A site-wide URL that passed on one page passes on every page (the
+            # theme's links are on all of them); the page cache needs each read.
+            url = ref.url
+            site_wide = url[:1] == "/" or "://" in url[:8]
+            if site_wide and reads is None and page.base is None:
+                key = (url, ref.resource, draft)
+                if key in passed:
+                    continue
+                problems = list(self._check_ref(page_path, page, ref, reads))
+                if problems:
+                    yield from problems
+                else:
+                    passed.add(key)
+            else:
+                yield from self._check_ref(page_path, page, ref, reads)
         image_bytes = {}
         for img in page.images:
             for item in check_image(
@@ -386,6 +403,17 @@ def check_site(output_dir, config, sources=None, cache=None):
         and name in site.files
         and not any(fnmatch.fnmatch(name, p) for p in config.ignore_pages)
     )
+    found = _check_pages(site, sources, pages, cache)
+    for path in sources.extra:
+        if path in site.files:
+            found += check_resource(site, path, sources)
+            pages.append(path)
+    return attribute(found), pages
+
+
+def _check_pages(site, sources, pages, cache=None):
+    """The findings of `pages`, checked one after the other."""
+    config = site.config
     found = []
     for page_path in pages:
         passed = site.reusable(page_path)
@@ -421,11 +449,7 @@ def check_site(output_dir, config, sources=None, cache=None):
                                   (lambda item: item.line) if copy else
                                   line_finder(site, sources, page_path, text),
                                   target_of=target_of)  # fmt: skip
-    for path in sources.extra:
-        if path in site.files:
-            found += check_resource(site, path, sources)
-            pages.append(path)
-    return attribute(found), pages
+    return found
 
 
 def line_finder(site, sources, page_path, text):
