@@ -115,7 +115,6 @@ def check_output(pelican):
     if config.fill_image_sizes:
         fill_written_pages(output, config, written)
     fill_seconds = time.perf_counter() - fill_start
-    log_findings(logger, found)
     errors, warnings = count(found)
     seconds = fill_start - start
     reused = f" ({cache.reused} unchanged since they passed)" if cache else ""
@@ -137,7 +136,11 @@ def check_output(pelican):
             fill_seconds=round(fill_seconds, 3),
         )
         summary += f"; report: {config.report_path}"
-    logger.info("%s", summary)
+    # The summary and the report first: with `pelican --fatal`, Pelican stops
+    # the build at the first finding logged. A warning if there are findings,
+    # so that it shows without `pelican -v`.
+    logger.log(logging.WARNING if found else logging.INFO, "%s", summary)
+    log_findings(logger, found)
     if config.strict and errors:
         raise SiteCheckError(
             f"sitecheck: {errors} errors in the built site (SITECHECK_STRICT):"
