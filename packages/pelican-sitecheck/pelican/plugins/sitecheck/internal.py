@@ -371,7 +371,9 @@ class Sources:
     drafts: set = field(default_factory=set)  # output files of drafts
     theme: str = THEME  # what theme findings name
     project: str = "."  # content file paths are relative to it
-    extra: list = field(default_factory=list)  # style sheets, feeds, sitemaps
+    # Feeds; every style sheet and sitemap*.xml of the output is checked too
+    # (a sitemap plugin writes at `finalized`, before this one).
+    extra: list = field(default_factory=list)
 
     def text(self, source):
         """The content file's text; "" if it cannot be read."""
@@ -404,7 +406,10 @@ def check_site(output_dir, config, sources=None, cache=None):
         and not any(fnmatch.fnmatch(name, p) for p in config.ignore_pages)
     )
     found = _check_pages(site, sources, pages, cache)
-    for path in sources.extra:
+    name = os.path.basename
+    extra = [*sources.extra, *sorted(f for f in site.files if f.endswith(".css") or (
+        name(f).startswith("sitemap") and f.endswith(".xml")))]  # fmt: skip
+    for path in dict.fromkeys(extra):
         if path in site.files:
             found += check_resource(site, path, sources)
             pages.append(path)

@@ -87,13 +87,6 @@ def build_sources(pelican, config):
         if page.endswith((".html", ".htm")):
             sources.pages[page] = sources.static[page]
     sources.extra = [relative(path) for path in _build.feeds]
-    site_files = Site(output, config).files
-    sources.extra += sorted(f for f in site_files if f.endswith(".css"))
-    # Sitemaps are written by their plugin at `finalized`, before this one.
-    sources.extra += sorted(
-        f for f in site_files if f.rsplit("/", 1)[-1].startswith("sitemap") and
-        f.endswith(".xml")
-    )  # fmt: skip
     return sources
 
 
