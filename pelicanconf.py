@@ -27,6 +27,7 @@ PLUGINS = [
     "neighbours",
     "event_meta",
     "sitemap",
+    "source_date",  # dates from the commit (SOURCE_DATE_EPOCH)
     "sitecheck",  # last: checks the finished output
 ]
 

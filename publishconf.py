@@ -14,3 +14,7 @@ DELETE_OUTPUT_DIRECTORY = True
 FRIENDLY_ERRORS_FATAL = "warnings"  # any warning fails a production build
 CONTENT_SECURITY_POLICY = content_security_policy()  # noqa: F405 (no dev server)
 SITECHECK_STRICT = True  # a checker error fails the production build
+# Drafts (and posts dated in the future) are written nowhere in production:
+# only development shows them, at /drafts/.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""

@@ -30,9 +30,13 @@ META_PRIORITY = 27
 
 
 def drop_duplicates(items, taken, base_path):
-    """Keep the first item for each save_as; log and drop the others."""
+    """Keep the first item for each save_as; log and drop the others. Items
+    written nowhere (save_as "", e.g. drafts in production) collide with none."""
     kept = []
     for item in sorted(items, key=lambda item: item.source_path):
+        if not item.save_as:
+            kept.append(item)
+            continue
         first = taken.setdefault(item.save_as, item)
         if first is item:
             kept.append(item)
