@@ -205,15 +205,24 @@ def test_with_the_network_down_nothing_is_deployed_unless_asked(project, other_s
     _, _, dead = other_sites
     point_links_at(project, dead)
     commit(project, "Every other site is unreachable")
-    target = project.parent / "www"
+    target, summary = project.parent / "www", project.parent / "summary.md"
     before = old_site(target)
-    _, last = refused(deploy(project, "--target", str(target)))
+    github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    result = deploy(project, "--target", str(target), env=github)
+    _, last = refused(result)
     assert "network is unreachable" in last and "--skip-external" in last
     assert snapshot(target) == before
+    # On GitHub: the same line as an annotation and in the job summary.
+    assert f"::error title=Not deployed::{last}" in result.stdout
+    assert f"**Stopped:** {last}" in summary.read_text()
 
     output = deployed(deploy(project, "--target", str(target), "--skip-external"))
     assert "not checked (--skip-external)" in output
     assert (target / "schedule" / "index.html").is_file()
+
+    # `invoke check --external` follows the same rule.
+    _, last = refused(run([str(INVOKE), "check", "--external"], project))
+    assert "network is unreachable" in last and "leave out --external" in last
 
 
 def test_only_the_last_commit_is_deployed(project):
