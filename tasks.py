@@ -6,16 +6,13 @@ import contextlib
 import dataclasses
 import datetime as dt
 import html
-import io
 import os
 import posixpath
 import re
 import shlex
 import shutil
 import socket
-import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -330,17 +327,20 @@ def export_head(c, destination):
         )
     commit, epoch, subject = head.stdout.split("\n", 2)
     summarise(f"Deploying commit {commit} ({subject.strip()}).")
-    status = git(c, "status", "--porcelain", "--untracked-files=all").stdout
+    status = git(c, "status", "--porcelain", "--untracked-files=all")
+    if status.failed:
+        stop(f"git status failed: {status.stderr.strip()}")
     left_out = [
         f"{line[3:]} ({'untracked' if line.startswith('??') else 'not committed'})"
-        for line in status.splitlines()
+        for line in status.stdout.splitlines()
     ]
     if left_out:
         summarise("Left out, because not committed: " + ", ".join(left_out) + ".")
-    archive = ["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD"]
-    archive = subprocess.run(archive, capture_output=True, check=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(destination, filter="data")
+    Path(destination).mkdir(parents=True)
+    archive = shlex.join(["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD"])
+    unpack = shlex.join(["tar", "-x", "-C", str(destination)])
+    if c.run(f"set -o pipefail; {archive} | {unpack}", warn=True).failed:
+        stop("Could not export the last commit (see above).")
     return commit, int(epoch)
 
 
