@@ -320,12 +320,12 @@ def git(c, *args):
 def export_head(c, destination):
     """Write the files of the last commit (HEAD) into `destination`, say what
     the working copy has that it does not, and return (commit, its time)."""
-    head = git(c, "log", "-1", "--format=%h%n%ct%n%s")
+    head = git(c, "log", "-1", "--format=%H%n%h%n%ct%n%s")
     if head.failed:
         stop(
             f"Only a commit can be deployed, and git finds none: {head.stderr.strip()}"
         )
-    commit, epoch, subject = head.stdout.split("\n", 2)
+    full, commit, epoch, subject = head.stdout.split("\n", 3)
     summarise(f"Deploying commit {commit} ({subject.strip()}).")
     status = git(c, "status", "--porcelain", "--untracked-files=all")
     if status.failed:
@@ -337,7 +337,7 @@ def export_head(c, destination):
     if left_out:
         summarise("Left out, because not committed: " + ", ".join(left_out) + ".")
     Path(destination).mkdir(parents=True)
-    archive = shlex.join(["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD"])
+    archive = shlex.join(["git", "-C", str(ROOT), "archive", "--format=tar", full])
     unpack = shlex.join(["tar", "-x", "-C", str(destination)])
     if c.run(f"set -o pipefail; {archive} | {unpack}", warn=True).failed:
         stop("Could not export the last commit (see above).")
