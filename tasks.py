@@ -310,7 +310,14 @@ def new(c, title):
         "Delete the Status line above when it is ready to publish.\n",
         encoding="utf-8",
     )
-    print(f"Wrote {path}")
+    draft_url = SETTINGS["DRAFT_URL"].format(slug=slug, date=now)
+    print(
+        f"Wrote {path.relative_to(ROOT)} (a draft).\n"
+        f"While `invoke livereload` runs, it is at "
+        f"http://{CONFIG['host']}:{CONFIG['port']}/{draft_url}\n"
+        "and every draft is listed at "
+        f"http://{CONFIG['host']}:{CONFIG['port']}/drafts/"
+    )
 
 
 def git(c, *args):
