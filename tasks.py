@@ -365,6 +365,8 @@ class Target:
         remote = re.fullmatch(r"([^/:]+):(.*)", name)  # rsync's rule: ':' before '/'
         host, path = (remote[1], remote[2]) if remote else (None, name)
         path = path.rstrip("/")
+        if host:  # ssh starts in the home folder; quoted, "~" would be a name
+            path = path.removeprefix("~/")
         if not path or path in (".", "~"):
             stop(
                 f"{name}: name the folder that serves the site, e.g. host:/var/www/haet"

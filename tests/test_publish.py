@@ -30,6 +30,7 @@ GIT_ENV = {
 FAKE_SSH = """#!/bin/sh
 host=$1
 shift
+cd "$HOME" || exit 255
 if [ -n "$FAKE_SSH_FAIL" ]; then
   case "$*" in *"$FAKE_SSH_FAIL"*) echo "ssh: lost $host" >&2; exit 255 ;; esac
 fi
@@ -291,8 +292,12 @@ def test_two_builds_of_one_commit_are_identical(project, tmp_path):
     first, second = tmp_path / "www", tmp_path / "remote" / "www"
     second.parent.mkdir()
     deployed(deploy(project, "-t", str(first)))
-    # A later build of the same commit, in another process and second, over ssh.
-    output = deployed(deploy(project, "-t", str(first), "-t", f"host:{second}"))
+    # A later build of the same commit, in another process and second, over
+    # ssh to a folder named from the home folder.
+    home = {"HOME": str(tmp_path)}
+    output = deployed(
+        deploy(project, "-t", str(first), "-t", "host:~/remote/www", env=home)
+    )
     assert f"{first} already serves this build: nothing to change" in output
     assert f"Deployed {git(project, 'log', '-1', '--format=%h').strip()}" in output
     comparison = filecmp.dircmp(first, second)
