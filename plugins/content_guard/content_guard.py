@@ -188,6 +188,15 @@ class CheckedMarkdownReader(MarkdownReader):
     fields escaped."""
 
     def read(self, source_path):
+        try:
+            return self._checked_read(source_path)
+        except ContentError as error:
+            # Pelican says only "Could not process FILE" (the reason needs
+            # --debug): the reason is logged here, then Pelican skips the file.
+            report(logging.ERROR, **error.finding)
+            raise
+
+    def _checked_read(self, source_path):
         source = display_path(source_path, self.settings)
         raw = Path(source_path).read_bytes()
         try:

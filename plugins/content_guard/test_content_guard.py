@@ -3,6 +3,7 @@ import logging
 from types import SimpleNamespace
 
 import pytest
+from bs4 import BeautifulSoup
 from pelican.settings import DEFAULT_CONFIG
 
 from content_guard.content_guard import (
@@ -124,12 +125,15 @@ def test_an_ambiguous_date_offers_both_readings():
 def test_unknown_keys_name_the_nearest_known_one(tmp_path, caplog):
     text = "Title: A\nStauts: draft\nNav_title: A\nColour: red\n\nText\n"
     config = settings(tmp_path, CONTENT_GUARD_EXTRA_METADATA=["Nav_title"])
+    # Pelican's loggers drop a warning they logged before in this process: a
+    # source of this test run's own.
+    source = f"{tmp_path}/x.md"
     with caplog.at_level(logging.WARNING):
-        check_metadata(text, SOURCE, config)
+        check_metadata(text, source, config)
     first, second = caplog.records
     assert first.levelno == logging.WARNING
     assert first.finding == {
-        "source": SOURCE,
+        "source": source,
         "line": 2,
         "message": "unknown metadata 'Stauts:'",
         "fix": "did you mean Status:?",
@@ -138,14 +142,14 @@ def test_unknown_keys_name_the_nearest_known_one(tmp_path, caplog):
         "use one of Title:, Date:"
     )
     assert first.getMessage() == (
-        "content/news/x.md:2: unknown metadata 'Stauts:'; fix: did you mean Status:?"
+        f"{source}:2: unknown metadata 'Stauts:'; fix: did you mean Status:?"
     )
 
 
 def test_unknown_keys_are_errors_where_the_settings_say(tmp_path, caplog):
     config = settings(tmp_path, CONTENT_GUARD_UNKNOWN_METADATA="error")
     with caplog.at_level(logging.WARNING):
-        check_metadata("Title: A\nSumary: s\n\nText\n", SOURCE, config)
+        check_metadata("Title: A\nSumary: s\n\nText\n", f"{tmp_path}/x.md", config)
     assert [r.levelno for r in caplog.records] == [logging.ERROR]
 
 
@@ -255,3 +259,73 @@ def test_the_reader_escapes_titles_and_summaries_and_checks_first(tmp_path):
     (tmp_path / "content/news/b.md").write_bytes(b"Title: Caf\xe9\n\nText\n")
     with pytest.raises(ContentError, match=r"b\.md:1: not UTF-8 text \(byte 0xe9\)"):
         CheckedMarkdownReader(config).read(str(tmp_path / "content/news/b.md"))
+
+
+@pytest.fixture
+def built_site(tmp_path, caplog):
+    """A small site built in this process with only this plugin; its receivers
+    are disconnected afterwards (Pelican's signals outlive a build)."""
+    from pelican import Pelican, signals
+    from pelican.settings import read_settings
+
+    from content_guard import content_guard
+
+    content = tmp_path / "content"
+    write(
+        content,
+        "news/a.md",
+        "Title: Tom & Jerry <b>\nDate: 2021-05-01\nSlug: a\n\nText\n",
+    )
+    write(content, "news/b.md", "Title: B\nDate: 2021-05-02\nSlug: a\n\nText\n")
+    write(content, "news/c.md", "Title: C\nDate: 05/07/2021\n\nText\n")
+    write(content, "news/d.txt")
+    write(content, "pages/p.md", "Title: P\nColor: red\n\nText\n")
+    settings = read_settings(
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(tmp_path / "out"),
+            "PLUGINS": [content_guard],
+            "ARTICLE_PATHS": ["news"],
+            "PAGE_PATHS": ["pages"],
+            "ARTICLE_URL": "{slug}/",
+            "ARTICLE_SAVE_AS": "{slug}/index.html",
+            "FORMATTED_FIELDS": [],
+            "ARTICLE_TRANSLATION_ID": None,
+            "CACHE_CONTENT": False,
+            "SITEURL": "",
+        }
+    )
+    with caplog.at_level(logging.WARNING):
+        try:
+            Pelican(settings).run()
+        finally:
+            signals.readers_init.disconnect(content_guard.use_checked_reader)
+            signals.readers_init.disconnect(content_guard.remember_extensions)
+            signals.article_generator_pretaxonomy.disconnect(
+                content_guard.dedupe_articles
+            )
+            signals.page_generator_finalized.disconnect(content_guard.dedupe_pages)
+            signals.all_generators_finalized.disconnect(
+                content_guard.report_unread_files
+            )
+    findings = [r.finding for r in caplog.records if hasattr(r, "finding")]
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    return tmp_path / "out", findings, errors
+
+
+def test_a_build_with_the_plugin_reports_each_mistake_once(built_site):
+    output, findings, errors = built_site
+    by_source = {(f["source"].split("content/")[-1], f["message"]) for f in findings}
+    assert by_source == {
+        ("news/b.md", "its address /a/ is already used by content/news/a.md"
+         " (left out of this build)"),
+        ("news/c.md", "'05/07/2021' is not a date in the form YYYY-MM-DD"),
+        ("news/d.txt", "Pelican does not read this file"),
+        ("pages/p.md", "unknown metadata 'Color:'"),
+    }  # fmt: skip
+    # The refused file is reported once with its reason, and left out.
+    assert any("c.md:2: '05/07/2021' is not a date" in e for e in errors)
+    assert not (output / "c").exists()
+    page = BeautifulSoup((output / "a/index.html").read_text(encoding="utf-8"), "lxml")
+    assert "Tom & Jerry <b>" in page.select_one("article h1").get_text()  # as text
+    assert page.find("b") is None
