@@ -129,11 +129,11 @@ def check_output(pelican):
             fill_seconds=round(fill_seconds, 3),
         )
         summary += f"; report: {config.report_path}"
-    # The summary and the report first: with `pelican --fatal`, Pelican stops
-    # the build at the first finding logged. A warning if there are findings,
-    # so that it shows without `pelican -v`.
-    logger.log(logging.WARNING if found else logging.INFO, "%s", summary)
+    # The report is written first: with `pelican --fatal`, Pelican stops the
+    # build at the first finding logged. The summary is a warning if there are
+    # findings, so that it shows without `pelican -v`.
     log_findings(logger, found)
+    logger.log(logging.WARNING if found else logging.INFO, "%s", summary)
     if config.strict and errors:
         raise SiteCheckError(
             f"sitecheck: {errors} errors in the built site (SITECHECK_STRICT):"
