@@ -47,7 +47,7 @@ class Reads:
 class Site:
     """The output directory: its files, and its pages parsed once each."""
 
-    def __init__(self, output_dir, config, drafts=()):
+    def __init__(self, output_dir, config, drafts=(), draft_folders=()):
         self.root = os.path.normpath(os.fspath(output_dir))
         self.config = config
         self.files, self.dirs = set(), set()
@@ -65,8 +65,9 @@ class Site:
         self.ids = {}  # page -> its ids: the fragment index
         self._parsed = {}  # pages parsed for their ids before their own check
         self._suggestions = None
-        self._passed_refs = set()  # (url, resource, on a draft) that passed
+        self._passed_refs = set()  # (url, resource, on a preview) that passed
         self.drafts = set(drafts)  # output files of drafts: not public
+        self.draft_folders = tuple(draft_folders)  # pages there are previews too
         self._located = {}
         self.cache = None  # a PageCache: reuse the last check of unchanged pages
         self._digests = {}  # page or image -> digest of its bytes, with a cache
@@ -235,7 +236,7 @@ class Site:
                 count=len(lines),
                 lines=", ".join(map(str, lines)),
             )
-        draft = page_path in self.drafts
+        preview = self.preview(page_path)
         passed = self._passed_refs
         for ref in page.refs:
             # A site-wide URL that passed on one page passes on every page (the
@@ -243,7 +244,7 @@ class Site:
             url = ref.url
             site_wide = url[:1] == "/" or "://" in url[:8]
             if site_wide and reads is None and page.base is None:
-                key = (url, ref.resource, draft)
+                key = (url, ref.resource, preview)
                 if key in passed:
                     continue
                 problems = list(self._check_ref(page_path, page, ref, reads))
@@ -270,6 +271,10 @@ class Site:
                 size=kb(total),
                 budget=kb(budget),
             )
+
+    def preview(self, page):
+        """Whether `page` is not for visitors: a draft, or in the drafts' folder."""
+        return page in self.drafts or page.startswith(self.draft_folders)
 
     def target_of(self, page):
         """issue -> the output path its URL leads to (to tell problems apart)."""
@@ -307,7 +312,7 @@ class Site:
                 at_url=ref.url,
             )
             return
-        if target.file in self.drafts and page_path not in self.drafts:
+        if target.file in self.drafts and not self.preview(page_path):
             yield issue("draft-link", ref.element, ref.line, at_url=ref.url)
             return
         fragment = target.fragment
@@ -369,6 +374,9 @@ class Sources:
     contents: dict = field(default_factory=dict)  # page -> fn() -> content HTML
     static: dict = field(default_factory=dict)  # files copied from content: source
     drafts: set = field(default_factory=set)  # output files of drafts
+    # Folders where drafts are written (DRAFT_SAVE_AS up to its first {...}):
+    # pages there, such as a list of drafts for previews, may link to them.
+    draft_folders: tuple = ()
     theme: str = THEME  # what theme findings name
     project: str = "."  # content file paths are relative to it
     # Feeds; every style sheet and sitemap*.xml of the output is checked too
@@ -391,7 +399,8 @@ def check_site(output_dir, config, sources=None, cache=None):
     Return (findings, files checked)."""
     from .resources import check_resource
 
-    site = Site(output_dir, config, sources.drafts if sources else ())
+    site = Site(output_dir, config, *((sources.drafts, sources.draft_folders)
+                                      if sources else ()))  # fmt: skip
     if sources is None:
         sources = Sources(pages=dict.fromkeys(site.files))
         sources.extra = sorted(f for f in site.files if f.endswith((".css", ".xml")))

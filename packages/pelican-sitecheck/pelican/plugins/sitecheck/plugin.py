@@ -68,6 +68,7 @@ def build_sources(pelican, config):
     project = os.path.dirname(os.path.abspath(settings.get("PATH", "content")))
     theme = _display(os.path.join(settings.get("THEME", "theme"), "templates"), project)
     sources = Sources(theme=theme, project=project)
+    sources.draft_folders = _draft_folders(settings)
 
     def relative(path):
         return os.path.relpath(path, output).replace(os.sep, "/")
@@ -162,6 +163,17 @@ def fill_written_pages(output, config, written):
         if filled != html:
             with open(path, "w", encoding="utf-8") as file:
                 file.write(filled)
+
+
+def _draft_folders(settings):
+    """The folders drafts are written to: DRAFT_SAVE_AS up to its first {...}
+    ("drafts/" for Pelican's default "drafts/{slug}.html")."""
+    folders = []
+    for name in ("DRAFT_SAVE_AS", "DRAFT_PAGE_SAVE_AS"):
+        folder = (settings.get(name) or "").split("{")[0].rpartition("/")[0]
+        if folder:
+            folders.append(folder + "/")
+    return tuple(folders)
 
 
 def _page_cache(settings, config):

@@ -159,6 +159,11 @@ def test_a_published_page_linking_to_a_draft(site, config):
     (finding,) = check_site(site.root, config, sources)[0]
     assert (finding.code, finding.page) == ("draft-link", "index.html")
     assert "publish it (Status: published)" in finding.fix
+    # A list of drafts for previews, in the drafts' folder, may link to them.
+    site("drafts/index.html", html('<a href="/drafts/soon/">soon</a>'))
+    sources.pages["drafts/index.html"] = None
+    sources.draft_folders = ("drafts/",)
+    assert [f.page for f in check_site(site.root, config, sources)[0]] == ["index.html"]
 
 
 @pytest.mark.parametrize(
