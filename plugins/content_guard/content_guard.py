@@ -232,9 +232,13 @@ def use_checked_reader(readers):
 
 
 def drop_duplicates(items, taken, settings):
-    """Keep the first item for each save_as; report and drop the others."""
+    """Keep the first item for each save_as; report and drop the others. Items
+    written nowhere (save_as "", e.g. drafts in production) collide with none."""
     kept = []
     for item in sorted(items, key=lambda item: item.source_path):
+        if not item.save_as:
+            kept.append(item)
+            continue
         first = taken.setdefault(item.save_as, item)
         if first is item:
             kept.append(item)

@@ -67,6 +67,20 @@ def test_a_hidden_post_cannot_take_a_published_address():
     assert generator.hidden_articles == []
 
 
+def test_drafts_written_nowhere_do_not_clash(caplog):
+    # Production writes no drafts (DRAFT_SAVE_AS = ""): no address, no clash.
+    drafts = [item("news/a.md", ""), item("news/b.md", "")]
+    generator = SimpleNamespace(
+        settings={"PATH": "/site/content"},
+        articles=[],
+        hidden_articles=[],
+        drafts=list(drafts),
+    )
+    with caplog.at_level(logging.ERROR):
+        dedupe(generator, ("articles", "hidden_articles", "drafts"))
+    assert generator.drafts == drafts and not caplog.messages
+
+
 def test_header_lines_follow_python_markdown_meta():
     text = "---\nTitle: A\nTags: a,\n    b\nSummary: s\n\nNot: metadata\n"
     assert header_lines(text) == [
