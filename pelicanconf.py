@@ -19,7 +19,6 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
-    "friendly_errors",
     "build_cache",  # keeps Pelican's content cache correct; URLs once a build
     "content_guard",
     "workshop_data",
@@ -27,7 +26,8 @@ PLUGINS = [
     "neighbours",
     "event_meta",
     "sitemap",
-    "sitecheck",  # last: checks the finished output
+    "sitecheck",  # checks the finished output
+    "findings",  # one record of every problem, from the log
 ]
 
 # Content layout: announcements in news/, pages in pages/, data lists in data/.

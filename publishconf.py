@@ -11,6 +11,6 @@ SITEURL = "https://haet2021.github.io"
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
-FRIENDLY_ERRORS_FATAL = "warnings"  # any warning fails a production build
+FINDINGS_FATAL = "warnings"  # any warning or error fails a production build
 CONTENT_SECURITY_POLICY = content_security_policy()  # noqa: F405 (no dev server)
 SITECHECK_STRICT = True  # a checker error fails the production build

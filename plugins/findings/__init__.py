@@ -1,0 +1,21 @@
+from .findings import (
+    PublicationBlocked,
+    annotation,
+    current_findings,
+    describe,
+    finding_from_exception,
+    register,
+    start_build,
+    summary_table,
+)
+
+__all__ = [
+    "PublicationBlocked",
+    "annotation",
+    "current_findings",
+    "describe",
+    "finding_from_exception",
+    "register",
+    "start_build",
+    "summary_table",
+]
