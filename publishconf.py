@@ -13,4 +13,3 @@ RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 FINDINGS_FATAL = "warnings"  # any warning or error fails a production build
 CONTENT_SECURITY_POLICY = content_security_policy()  # noqa: F405 (no dev server)
-SITECHECK_STRICT = True  # a checker error fails the production build

@@ -46,7 +46,6 @@ def build_site(
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "COLUMNS": "1000"},  # keep each log record on one line
     )
 
 

@@ -196,6 +196,12 @@ def blocking(findings, fatal):
     return [f for f in findings if f["level"] in wanted]
 
 
+def blocked_message(count):
+    if count == 1:
+        return "1 problem blocks publication; it is listed above"
+    return f"{count} problems block publication; they are listed above"
+
+
 def write_report(path, findings):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -215,14 +221,17 @@ class FindingsHandler(logging.Handler):
         self.content, self.root, self.theme = ".", ".", None
         self.ignored = set()  # Pelican's LOG_FILTER, applied as Pelican does
         self.report = None
+        self.fatal = None  # FINDINGS_FATAL
+        self.armed = False  # True once `finalized` switched on --fatal
 
     def reset(self):
         self.findings = []
+        self.armed = False
 
     def emit(self, record):
         try:
-            if record.exc_info and isinstance(record.exc_info[1], PublicationBlocked):
-                return  # the summary of findings, not one more
+            if getattr(record, "blocked", False):
+                return  # the summary of the findings, not one more
             if not hasattr(record, "finding") and (
                 (record.levelno, record.msg) in self.ignored
                 or (record.levelno, record.getMessage()) in self.ignored
@@ -265,11 +274,18 @@ class NoTraceback(logging.Filter):
             return True
         if logging.getLogger().getEffectiveLevel() <= logging.DEBUG:
             return True
-        if not isinstance(error, PublicationBlocked):
-            record.finding = finding_from_exception(error, self.root, self.theme)
-            where = location(record.finding)
-            if where:
-                record.msg, record.args = "%s: %s", (where, record.finding["message"])
+        problems = blocking(HANDLER.findings, HANDLER.fatal)
+        if isinstance(error, PublicationBlocked) or (
+            HANDLER.armed and isinstance(error, RuntimeError) and problems
+        ):  # our exception, or Pelican's (--fatal) after our check was armed
+            record.msg, record.args = "%s", (blocked_message(len(problems)),)
+            record.exc_info = record.exc_text = None
+            record.blocked = True
+            return True
+        record.finding = finding_from_exception(error, self.root, self.theme)
+        where = location(record.finding)
+        if where:
+            record.msg, record.args = "%s: %s", (where, record.finding["message"])
         record.exc_info = record.exc_text = None
         return True
 
@@ -301,6 +317,7 @@ def one_line_logs():
 
 def install(pelican):
     settings = pelican.settings
+    one_line_logs()
     blocking([], settings.get("FINDINGS_FATAL"))  # a wrong value fails now
     if (
         settings.get("FINDINGS_FATAL")
@@ -315,7 +332,7 @@ def install(pelican):
     HANDLER.theme = NO_TRACEBACK.theme = settings["THEME"]
     HANDLER.ignored = set(settings.get("LOG_FILTER", ()))
     HANDLER.report = report_path(settings)
-    one_line_logs()
+    HANDLER.fatal = settings.get("FINDINGS_FATAL")
     root = logging.getLogger()
     if HANDLER not in root.handlers:
         root.addHandler(HANDLER)
@@ -350,14 +367,12 @@ def finish(pelican):
     fatal = settings.get("FINDINGS_FATAL")
     problems = blocking(findings, fatal)
     if problems:
-        raise PublicationBlocked(
-            f"{len(problems)} problem{'s' if len(problems) > 1 else ''} block"
-            f"{'' if len(problems) > 1 else 's'} publication; they are listed above"
-        )
+        raise PublicationBlocked(blocked_message(len(problems)))
     if fatal:
         # Other plugins' `finalized` receivers may run after this one (blinker
         # keeps no order): from now on, their first problem stops the build,
         # as Pelican's `--fatal` does.
+        HANDLER.armed = True
         pelican_log.init(fatal=fatal, handler=None)
 
 
