@@ -135,12 +135,9 @@ def content_security_policy(*extra_script_sources):
     )
 
 
-# `invoke livereload` injects one inline script into every page it serves; in
-# development exactly that script is allowed, by its hash (livereload 2.7.1;
-# tests/test_livereload.py checks the hash still matches).
-CONTENT_SECURITY_POLICY = content_security_policy(
-    "'sha256-MclZcNa5vMtp/wzxRW6+KS3i8mRUf6thpmjT3pkIT5I='"
-)
+# The development server's reload script and banner are files of the site's
+# own origin, so development and production send the same policy.
+CONTENT_SECURITY_POLICY = content_security_policy()
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",

@@ -12,4 +12,3 @@ FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 FINDINGS_FATAL = "warnings"  # any warning or error fails a production build
-CONTENT_SECURITY_POLICY = content_security_policy()  # noqa: F405 (no dev server)

@@ -3,7 +3,6 @@ and reading built pages. Imported by name (`from sitetools import ...`), since
 several folders of this project have a conftest.py."""
 
 import functools
-import os
 import shutil
 import subprocess
 import sys
@@ -56,6 +55,7 @@ def copy_project(destination):
         "pelicanconf.py",
         "publishconf.py",
         "tasks.py",
+        "devserver.py",
         "content",
         "themes",
         "plugins",
