@@ -28,6 +28,7 @@ import threading
 import time
 from pathlib import Path
 
+import jinja2
 import watchfiles
 from pelican import Pelican
 from pelican import log as pelican_log
@@ -84,6 +85,22 @@ def _findings_module():
     return importlib.import_module("findings")
 
 
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates, kept in memory from one build to the next; Jinja
+    compares each template's source checksum, so an edited one is compiled
+    again."""
+
+    def __init__(self):
+        self.compiled = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
 class Builder:
     """Builds the site in this process, each time into a fresh folder under
     `workdir` (or always into `output`, for invoke regenerate)."""
@@ -96,6 +113,7 @@ class Builder:
         self.output = output
         self.settings = None
         self.count = 0
+        self.templates = TemplateCache()
         # Where Pelican finds plugins/findings (PLUGIN_PATHS), even before
         # the settings could be read.
         if str(self.root / "plugins") not in sys.path:
@@ -103,6 +121,17 @@ class Builder:
 
     def reload_settings(self):
         self.settings = None
+
+    def read_settings(self):
+        """The settings, and Jinja's bytecode cache (a public Jinja API, through
+        Pelican's JINJA_ENVIRONMENT): templates are compiled once, not at every
+        build, and again when they change."""
+        settings = read_settings(self.settings_file, self.overrides)
+        settings["JINJA_ENVIRONMENT"] = {
+            **settings["JINJA_ENVIRONMENT"],
+            "bytecode_cache": self.templates,
+        }
+        return settings
 
     def build(self):
         """Build once; return the Build."""
@@ -118,7 +147,7 @@ class Builder:
         stopped_by = None
         try:
             if self.settings is None:
-                self.settings = read_settings(self.settings_file, self.overrides)
+                self.settings = self.read_settings()
             Pelican({**self.settings, "OUTPUT_PATH": str(folder)}).run()
         except (Exception, SystemExit) as error:  # noqa: BLE001 (a bad edit must not stop us)
             stopped_by = self._report_stop(findings, error)
