@@ -247,3 +247,32 @@ def test_preview_serves_the_production_build_at_the_local_address(tmp_path):
         assert not (project / "output").exists()  # a folder of its own
     finally:
         stop(process)
+
+
+def test_a_template_error_is_shown_at_its_template_line(dev_server):
+    project, url, server = dev_server
+    template = project / "themes/haet/templates/base.html"
+    good = template.read_text()
+    lines = good.splitlines()
+    body = next(n for n, line in enumerate(lines) if line.startswith("<body"))
+    lines.insert(body + 1, "{{ no_such_thing.at_all }}")
+    template.write_text("\n".join(lines) + "\n")
+    where = f"themes/haet/templates/base.html:{body + 2}"
+    assert wait_for(lambda: where in fetch(url + "/aims/")[1]), fetch(url + "/aims/")
+    banner = BeautifulSoup(fetch(url + "/aims/")[1], "lxml").find(
+        class_="devserver-banner"
+    )
+    assert banner["data-state"] == "stopped" and "no_such_thing" in banner.text
+    template.write_text(good)
+    assert wait_for(lambda: "devserver-banner" not in fetch(url + "/aims/")[1])
+
+
+def test_a_settings_change_is_read_again(dev_server):
+    project, url, server = dev_server
+    settings = project / "pelicanconf.py"
+    text = settings.read_text()
+    assert 'SITENAME = "HAET 2021"' in text
+    settings.write_text(
+        text.replace('SITENAME = "HAET 2021"', 'SITENAME = "HAET 2O2I"')
+    )
+    assert wait_for(lambda: "HAET 2O2I" in fetch(url + "/aims/")[1])

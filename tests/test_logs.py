@@ -90,3 +90,18 @@ def test_the_json_report_lists_the_findings_of_the_last_build(tmp_path):
     run([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"], project)
     report = json.loads((project / "cache/findings.json").read_text())
     assert report["findings"] == []
+
+
+def test_a_template_error_names_the_template_line_without_a_traceback(tmp_path):
+    project = copy_project(tmp_path / "site")
+    template = project / "themes/haet/templates/base.html"
+    lines = template.read_text().splitlines()
+    body = next(n for n, line in enumerate(lines) if line.startswith("<body"))
+    lines.insert(body + 1, "{{ no_such_thing.at_all }}")
+    template.write_text("\n".join(lines) + "\n")
+    result = run([INVOKE, "build"], project)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"themes/haet/templates/base.html:{body + 2}: UndefinedError" in log, log
+    assert "no_such_thing" in log
+    assert "Traceback" not in log
