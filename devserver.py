@@ -62,6 +62,11 @@ BANNER_CSS = """\
 """
 
 
+# Why a build stopped when it does not say so itself.
+STOPPED = {"level": "error", "source": None, "line": None,
+           "message": "the build stopped", "fix": None}  # fmt: skip
+
+
 class PortBusy(Exception):
     pass
 
@@ -164,12 +169,7 @@ class Builder:
         """Log why the build stopped, as a finding (once), and return it."""
         if isinstance(error, SystemExit):  # a plugin that logged its reason
             errors = [f for f in findings.current_findings() if f["level"] == "error"]
-            return (
-                errors[-1]
-                if errors
-                else dict.fromkeys(("source", "line", "fix"), None)
-                | {"level": "error", "message": "the build stopped"}
-            )
+            return errors[-1] if errors else STOPPED
         theme = (self.settings or {}).get("THEME")
         stop = findings.finding_from_exception(error, self.root, theme)
         logger.error(findings.describe(stop), extra={"finding": stop})
@@ -177,12 +177,13 @@ class Builder:
 
 
 class Site:
-    """What the server shows: the last complete build and the latest one."""
+    """What the server shows: the last complete build and the latest one;
+    `folder` until a build completes (a finished site, for serve/preview)."""
 
-    def __init__(self, empty_folder):
+    def __init__(self, folder):
         self.complete = None
         self.latest = None
-        self.empty = Path(empty_folder)
+        self.empty = Path(folder)
         self.changed = threading.Condition()
         self.stopping = False
 
@@ -212,7 +213,7 @@ class Site:
 def render_banner(latest, complete):
     """The banner's HTML: every finding of the latest build, whole, with its
     file and line, and which build the page comes from."""
-    from findings import describe  # noqa: PLC0415 (Pelican put it on sys.path)
+    from findings import describe, location  # noqa: PLC0415 (see Builder)
 
     count = len(latest.findings)
     problems = f"{count} problem{'s' if count != 1 else ''}"
@@ -232,7 +233,7 @@ def render_banner(latest, complete):
         state = "problems"
     items = "".join(
         f'<li data-level="{f["level"]}"><strong>{f["level"]}</strong> '
-        + (f"<code>{html.escape(_where(f))}</code>: " if f.get("source") else "")
+        + (f"<code>{html.escape(location(f))}</code>: " if f.get("source") else "")
         + html.escape(f["message"])
         + (f" <em>Fix: {html.escape(f['fix'])}</em>" if f.get("fix") else "")
         + "</li>"
@@ -244,11 +245,6 @@ def render_banner(latest, complete):
         f"<ol>{items}</ol><p>Errors and warnings alike block publication; "
         "save a fix and this page reloads.</p></aside>"
     )
-
-
-def _where(finding):
-    line = finding.get("line")
-    return f"{finding['source']}:{line}" if line else finding["source"]
 
 
 def inject(page, site):
@@ -354,16 +350,9 @@ def make_server(host, port, site, live=True):
     return server
 
 
-class StaticSite(Site):
-    """A finished folder, served as it is."""
-
-    def __init__(self, folder):
-        super().__init__(folder)
-
-
 def serve_folder(folder, host, port):
     """Serve `folder` as it is until Ctrl-C (invoke serve, invoke preview)."""
-    server = make_server(host, port, StaticSite(folder), live=False)
+    server = make_server(host, port, Site(folder), live=False)
     print(f"Serving {folder} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()

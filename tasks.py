@@ -126,7 +126,7 @@ def preview(c, port=CONFIG["port"] + 1):
         if result.failed:
             server.server_close()
             raise Exit("The production build failed (see above); nothing to preview.")
-        server.RequestHandlerClass.site = devserver.StaticSite(output)
+        server.RequestHandlerClass.site = devserver.Site(output)
         print(f"Previewing the production build at {address}/ (Ctrl-C stops)")
         try:
             server.serve_forever()

@@ -217,7 +217,7 @@ class FindingsHandler(logging.Handler):
 
     def __init__(self):
         super().__init__(logging.WARNING)
-        self.findings = []
+        self.reset()
         self.content, self.root, self.theme = ".", ".", None
         self.ignored = set()  # Pelican's LOG_FILTER, applied as Pelican does
         self.report = None
@@ -226,7 +226,27 @@ class FindingsHandler(logging.Handler):
 
     def reset(self):
         self.findings = []
+        self.structured = []  # findings that a plugin gave with their fields
+        self.explained = set()  # the sources they are about
         self.armed = False
+
+    def add(self, finding, structured):
+        """Record `finding` unless it is known; a structured finding about a
+        file replaces Pelican's bare note on it ("Could not process x.md")."""
+        source = finding["source"]
+        if finding in self.findings or (not structured and source in self.explained):
+            return False
+        if structured and source:
+            self.explained.add(source)
+            self.findings = [
+                f
+                for f in self.findings
+                if f["source"] != source or f in self.structured
+            ]
+        if structured:
+            self.structured.append(finding)
+        self.findings.append(finding)
+        return True
 
     def emit(self, record):
         try:
@@ -238,9 +258,8 @@ class FindingsHandler(logging.Handler):
             ):
                 return
             finding = finding_from_record(record, self.content, self.root, self.theme)
-            if finding in self.findings:
+            if not self.add(finding, structured=hasattr(record, "finding")):
                 return
-            self.findings.append(finding)
             if os.environ.get("GITHUB_ACTIONS") == "true":
                 print(annotation(finding), flush=True)
             if record.levelno >= logging.CRITICAL and self.report:

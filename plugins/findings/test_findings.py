@@ -129,3 +129,20 @@ def test_one_problem_is_one_line():
         "1 problem blocks publication; it is listed above"
     )
     assert findings.blocked_message(3).startswith("3 problems block publication")
+
+
+def test_a_plugins_finding_about_a_file_replaces_pelicans_bare_note(tmp_path):
+    (tmp_path / "content/news").mkdir(parents=True)
+    (tmp_path / "content/news/x.md").write_text("Title: x\n")
+    handler = FindingsHandler()
+    handler.content, handler.root = tmp_path / "content", tmp_path
+    given = {"source": "content/news/x.md", "line": 2, "message": "bad", "fix": "ok"}
+    log = logging.getLogger("test_findings_replace")
+    log.addHandler(handler)
+    try:
+        log.error("Could not process %s", "news/x.md")
+        log.error("x.md:2: bad", extra={"finding": given})
+        log.error("Could not process %s (again)", "news/x.md")
+    finally:
+        log.removeHandler(handler)
+    assert handler.findings == [{"level": "error", **given}]
