@@ -8,7 +8,8 @@ In one run, on two copies of this project:
         and pages with the simple theme and no plugins (it has no data files
         and no browser reload), over HTTP.
 Edits alternate between the two servers, so both see the same machine load.
-Prints median and worst per kind.
+Prints median and worst per kind, then the CPU time of one rebuild in the
+server's process for both (steadier than wall time on a shared machine).
 
     .venv/bin/python benchmarks/latency.py [--edits 20] [--no-browser]
 
@@ -158,6 +159,40 @@ def in_browser(target, url, page):
     return time.perf_counter() - started
 
 
+# CPU time of one rebuild in the server's process, steadier than wall time on a
+# busy machine: ours as the dev server builds, bare as Pelican's autoreload.
+REBUILD_CPU = """
+import logging, statistics, sys, tempfile, time
+sys.path[:0] = [".", "plugins"]
+from pelican import Pelican
+from pelican.log import init
+from pelican.settings import read_settings
+init(logging.CRITICAL, logs_dedup_min_level=logging.INFO)
+if sys.argv[1] == "ours":
+    from devserver import Builder
+    builder = Builder("pelicanconf.py", tempfile.mkdtemp())
+    build = builder.build
+else:
+    settings = read_settings("bare.py")
+    def build():
+        Pelican({**settings, "OUTPUT_PATH": tempfile.mkdtemp()}).run()
+times = []
+for run in range(8):
+    started = time.process_time()
+    build()
+    times.append(time.process_time() - started)
+print(statistics.median(times[2:]))
+"""
+
+
+def rebuild_cpu(project, kind):
+    result = subprocess.run(
+        [sys.executable, "-c", REBUILD_CPU, kind], cwd=project, capture_output=True,
+        text=True, check=True,
+    )  # fmt: skip
+    return float(result.stdout.split()[-1])
+
+
 def report(name, times):
     finite = sorted(times)
     print(
@@ -220,6 +255,12 @@ def main():
         print(f"Save-to-visible latency, {os.cpu_count()} cores, this run:")
         for name, times in results.items():
             report(name, times)
+        ours_cpu = rebuild_cpu(ours_project, "ours")
+        bare_cpu = rebuild_cpu(bare_project, "bare")
+        print(
+            f"CPU time of one rebuild (median of 6): ours {ours_cpu:.3f} s, "
+            f"bare {bare_cpu:.3f} s, ours/bare {ours_cpu / bare_cpu:.2f}"
+        )
     finally:
         for server in servers:
             server.terminate()

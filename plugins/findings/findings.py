@@ -16,12 +16,13 @@ import sys
 import traceback
 from pathlib import Path
 
+import jinja2
 from pelican import log as pelican_log
 from pelican import signals
 from pelican.log import console
 
 LEVELS = {"warnings": logging.WARNING, "errors": logging.ERROR}
-FIELDS = ("level", "source", "line", "message", "fix")
+FIELDS = ("level", "source", "line", "message", "fix")  # of every finding
 
 
 class PublicationBlocked(Exception):
@@ -66,9 +67,10 @@ def named_file(args, content, root):
 def finding_from_exception(error, root=".", theme=None):
     """The finding for an exception that stopped a build: a template error
     points at the template's file and line; other errors keep their message."""
-    source = getattr(error, "filename", None)  # Jinja's TemplateSyntaxError
-    line = getattr(error, "lineno", None) if source else None
-    if not source and error.__traceback__ is not None:
+    source = line = None
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        source, line = error.filename, error.lineno
+    elif error.__traceback__ is not None:
         frames = traceback.extract_tb(error.__traceback__)
         inside = [f for f in frames if theme and _inside(f.filename, theme)]
         if inside:
