@@ -109,24 +109,33 @@ def test_the_banner_tells_every_problem_and_which_build_is_shown(dev_server, bro
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     assert page.evaluate("window.scrollY") > 200
 
-    # A broken link (the checker's error) and an unknown status (Pelican's
-    # warning): both block publication, neither stops development.
+    # A broken link (the checker's error), an unknown status (Pelican's
+    # error) and an image without alt text (Pelican's warning): all block
+    # publication, none stops development.
     post = project / "content/news/2021-05-01-venue.md"
     post.write_text(BROKEN_LINK_POST)
     status = project / "content/news/2021-05-02-status.md"
     status.write_text("Title: Status\nDate: 2021-05-02\nStatus: publised\n\nText.\n")
-    text = in_page(page, f"{BANNER_TEXT} && /publised/.test({BANNER}.innerText)"
+    photo = project / "content/news/2021-05-03-photo.md"
+    photo.write_text(
+        "Title: Photo\nDate: 2021-05-03\n\n![]({static}/images/social-card.png)\n"
+    )
+    text = in_page(page, f"{BANNER_TEXT} && /alt/.test({BANNER}.innerText)"
                    f" && {BANNER}.innerText")  # fmt: skip
     assert text, "the page did not reload with a banner"
     assert "content/news/2021-05-01-venue.md" in text and "99-venue.md" in text
-    assert "content/news/2021-05-02-status.md" in text and "publised" in text
-    assert page.locator(".devserver-banner li[data-level=warning]").count() >= 1
+    assert "content/news/2021-05-02-status.md: Unknown status 'publised'" in text
+    warnings = page.locator(
+        ".devserver-banner li[data-level=warning]"
+    ).all_inner_texts()
+    assert any("content/news/2021-05-03-photo.md: Empty alt" in w for w in warnings)
     assert "block publication" in text
     assert re.search(r"This is the build of \d\d:\d\d:\d\d, with \d+ problems", text)
     # At the top of the viewport, although the page was scrolled down.
     top = page.evaluate(f"{BANNER}.getBoundingClientRect().top")
     assert page.evaluate("window.scrollY") > 200 and abs(top) < 1
     status.unlink()
+    photo.unlink()
 
     # An error that stops the build, then a second, different one.
     schedule = project / "content/data/schedule.yaml"

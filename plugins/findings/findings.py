@@ -51,11 +51,13 @@ def relative(path, root):
 
 
 def named_file(args, content, root):
-    """The first argument of a log record that names an existing file."""
+    """The first argument of a log record that names an existing file (a
+    path, or a Pelican content object by its public `source_path`)."""
     for arg in args if isinstance(args, tuple) else ():
-        if not isinstance(arg, str | os.PathLike) or not str(arg).strip():
+        path = getattr(arg, "source_path", arg)
+        if not isinstance(path, str | os.PathLike) or not str(path).strip():
             continue
-        for candidate in (Path(arg), Path(content) / arg, Path(root) / arg):
+        for candidate in (Path(path), Path(content) / path, Path(root) / path):
             try:
                 if candidate.is_file():
                     return relative(candidate, root)
