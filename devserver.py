@@ -22,6 +22,7 @@ import importlib
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -414,8 +415,10 @@ def watch(builder, on_build, root, stop_event=None, first=None):
 def livereload(settings_file, host, port, overrides=None):
     """`invoke livereload`: serve at http://host:port/, rebuild on every save."""
     root = Path(settings_file).resolve().parent
-    workdir = Path(tempfile.mkdtemp(prefix="haet-dev-"))
+    # `kill` stops the server as Ctrl-C does, removing its builds.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     server = make_server(host, port, None)  # fails now if the port is busy
+    workdir = Path(tempfile.mkdtemp(prefix="haet-dev-"))
     site = Site(workdir / "empty")
     site.empty.mkdir()
     server.RequestHandlerClass.site = site

@@ -226,6 +226,7 @@ def test_regenerate_survives_a_data_typo_and_recovers(tmp_path):
     try:
         built = lambda n: log_path.read_text().count("Built in") >= n  # noqa: E731
         assert wait_for(lambda: built(1)), log_path.read_text()
+        time.sleep(1)  # the watcher starts right after the first build
         schedule = project / "content/data/schedule.yaml"
         good = schedule.read_text()
         schedule.write_text(good.replace("speaker: grollier", "speaker: grolier", 1))
