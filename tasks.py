@@ -56,14 +56,15 @@ def _port_or_exit(action):
 
 @task
 def clean(c):
-    """Remove the generated output directory (the development server of
-    `invoke livereload` keeps its builds elsewhere and goes on serving)."""
+    """Remove the generated output directory, output/.
+
+    The development server keeps its builds elsewhere and goes on serving."""
     shutil.rmtree(CONFIG["output"], ignore_errors=True)
 
 
 @task
 def build(c):
-    """Build the site for development into output/; fails after any error."""
+    """Build for development into output/; exits non-zero after an error."""
     _exit_on_failure(pelican(c, "-s", CONFIG["settings_base"], *STOP_AFTER_ERRORS))
 
 
@@ -77,8 +78,7 @@ def rebuild(c):
 
 @task
 def regenerate(c):
-    """Rebuild output/ whenever content, theme or settings change; a broken
-    edit is reported and the next save rebuilds again."""
+    """Rebuild output/ on every save; a broken edit does not stop it."""
     _port_or_exit(
         lambda server: server.regenerate(
             ROOT / CONFIG["settings_base"], ROOT / CONFIG["output"]
@@ -98,8 +98,9 @@ def serve(c, port=CONFIG["port"]):
 
 @task(help={"port": "Port to serve on (default: 8000)."})
 def livereload(c, port=CONFIG["port"]):
-    """Serve at http://127.0.0.1:8000, rebuilding and reloading on every save;
-    problems are shown at the top of every page."""
+    """Serve at http://127.0.0.1:8000, rebuilding and reloading on every save.
+
+    Every problem the build finds is shown at the top of every page."""
     _port_or_exit(
         lambda server: server.livereload(
             ROOT / CONFIG["settings_base"], CONFIG["host"], port
@@ -109,8 +110,10 @@ def livereload(c, port=CONFIG["port"]):
 
 @task(help={"port": "Port to serve on (default: 8001, beside livereload's)."})
 def preview(c, port=CONFIG["port"] + 1):
-    """Build with the production settings into a folder of its own and serve
-    it as the site will look, with this machine's address as SITEURL."""
+    """Build with production settings and serve it at http://127.0.0.1:8001.
+
+    The build goes into a folder of its own, with the local address as
+    SITEURL, so the site looks as it will when published."""
     import devserver  # noqa: PLC0415
 
     address = f"http://{CONFIG['host']}:{port}"
