@@ -19,15 +19,15 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
-    "build_cache",  # keeps Pelican's content cache correct; URLs once a build
     "content_guard",
     "workshop_data",
     "feed_links",
-    "neighbours",
+    "pelican.plugins.neighbors",
     "event_meta",
     "sitemap",
+    "source_date",  # dates from the commit (SOURCE_DATE_EPOCH)
     "sitecheck",  # checks the finished output
-    "findings",  # one record of every problem, from the log
+    "findings",  # last: one record of every problem, from the log
 ]
 
 # Content layout: announcements in news/, pages in pages/, data lists in data/.
@@ -41,7 +41,7 @@ IGNORE_FILES = ["**/.*", "README.md"]
 # Clean URLs: /schedule/, /news/2021/schedule-fixed/.
 ARTICLE_URL = "news/{date:%Y}/{slug}/"
 ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
-DRAFT_URL = "drafts/{slug}/"
+DRAFT_URL = "drafts/{date:%Y}/{slug}/"
 DRAFT_SAVE_AS = DRAFT_URL + "index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = PAGE_URL + "index.html"
@@ -93,22 +93,17 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
-# Titles and summaries are plain text: escaped when read (content_guard), so
-# that `<` and `&` show as typed and no markup gets through.
-CONTENT_GUARD_PLAIN_TEXT_FIELDS = ["title", "summary"]
+# Metadata keys of this site besides Pelican's own (content_guard checks them).
+CONTENT_GUARD_EXTRA_METADATA = ["nav_title"]
+# One language: two posts with one slug in different years are two posts, not
+# translations of each other.
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
 FORMATTED_FIELDS = []
 TYPOGRIFY = True
 # widont's non-breaking spaces make long titles overflow narrow screens.
 TYPOGRIFY_OMIT_FILTERS = ["widont"]
 
-
-# The content cache is off for builds and on for `invoke livereload`'s rebuilds;
-# plugins/build_cache keeps it correct. Compare contents, not modification
-# times (a file copied over another can keep its time); no gzip: loads faster.
-CACHE_CONTENT = False
-LOAD_CONTENT_CACHE = False
-CHECK_MODIFIED_METHOD = "sha256"
-GZIP_CACHE = False
 DELETE_OUTPUT_DIRECTORY = False
 # The navigation lists Home, News, then every published page in file-name order
 # (content/pages/10-aims.md, 20-...); a page's `Nav_title` shortens its entry.
@@ -121,6 +116,9 @@ TEMPLATE_PAGES = {
     "404.html": "404.html",
     "robots.txt": "robots.txt",
     "_headers": "_headers",
+    # Development only (publishconf.py drops it): every draft, scheduled and
+    # hidden post and page, with its address.
+    "drafts.html": "drafts/index.html",
 }
 
 
@@ -146,7 +144,7 @@ SECURITY_HEADERS = {
 # left out by the plugin itself.
 SITEMAP = {
     "format": "xml",
-    "exclude": [r"^404\.html$", r"^_headers$", r"^robots\.txt$"],
+    "exclude": [r"^404\.html$", r"^_headers$", r"^robots\.txt$", r"^drafts/"],
 }
 THEME_COLOR = "#0b5fa5"
 # The browser's toolbar colour in a dark colour scheme: the page background.

@@ -5,7 +5,7 @@ the same content, in one run, with
   (a) bare Pelican: the `simple` theme, typogrify on, our Markdown settings;
   (b) our full production build without the checker plugin;
   (c) our full production build with every check (external links off);
-  (a) to (d) build into an empty folder, as `invoke publish` does;
+  (a) to (d) build into an empty folder, as `invoke deploy` does;
   (d) our development build from scratch (pelicanconf.py, empty output, no
       cache), as `invoke livereload` starts;
   (r) the development rebuild `invoke livereload` runs after one announcement
@@ -215,7 +215,7 @@ def measure(site, runs):
         for name, (settings, extra) in variants.items():
             if name == "r":
                 edit_announcement(site, run)
-            else:  # into an empty folder, as `invoke publish` builds
+            else:  # into an empty folder, as `invoke deploy` builds
                 shutil.rmtree(site / f"out-{name}", ignore_errors=True)
             seconds, cpu, peak = pelican(site, settings, site / f"out-{name}", *extra)
             timings[name].append(seconds)

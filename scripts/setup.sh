@@ -26,4 +26,6 @@ if ((${#missing[@]})); then
 fi
 
 [[ -x .venv/bin/python ]] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
+# The lock pins every package with its hashes: pip checks each download.
+.venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
+  -r "$requirements"

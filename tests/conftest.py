@@ -7,12 +7,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from sitetools import CHROMIUM, CHROMIUM_ARGS, build_site
+from sitetools import CHROMIUM, CHROMIUM_ARGS, SITE, build_site
 
 
 def _built(tmp_path_factory, settings):
     output = tmp_path_factory.mktemp(settings.removesuffix(".py"))
-    result = build_site(output, settings)
+    result = build_site(output, SITE / settings, SITE / "content")
     assert result.returncode == 0, result.stdout + result.stderr
     return output
 

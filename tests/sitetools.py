@@ -3,6 +3,7 @@ and reading built pages. Imported by name (`from sitetools import ...`), since
 several folders of this project have a conftest.py."""
 
 import functools
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,9 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
+# The site the tests check: this project, or a changed copy of it (a new post, a
+# moved event) whose own content the same tests then follow.
+SITE = Path(os.environ.get("HAET_SITE_ROOT", ROOT)).resolve()
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -23,8 +27,9 @@ CHROMIUM_ARGS = [
 
 
 def build_site(
-    output, settings="pelicanconf.py", content="content", *extra, fatal="warnings"
-):
+    output, settings=SITE / "pelicanconf.py", content=SITE / "content", *extra,
+    fatal="warnings",
+):  # fmt: skip
     """Build with Pelican in a subprocess (Pelican keeps global state between
     in-process builds) and return the finished process. Warnings are fatal
     unless `fatal` says otherwise (None: as the settings say)."""
@@ -92,3 +97,50 @@ def page_url(site, page, base=""):
     news/index.html -> {base}/news/, 404.html -> {base}/404.html."""
     path = page.relative_to(site).as_posix()
     return f"{base}/{path.removesuffix('index.html')}"
+
+
+def settings_of(name="pelicanconf.py", site=None):
+    """The settings the site is built with, as Pelican reads them."""
+    from pelican.settings import read_settings
+
+    return read_settings(str((site or SITE) / name))
+
+
+def metadata(path):
+    """A Markdown file's metadata, keys lower-cased, read independently of
+    Pelican's reader: `Key: value` lines up to the first blank line."""
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        found[key.strip().lower()] = value.strip()
+    return found
+
+
+def posts(site=None, today=None):
+    """The announcements of content/news/ that a build today publishes, newest
+    first: dicts of their metadata plus `url`, `year`, `tags` (list), `date`
+    (YYYY-MM-DD) and `source`; drafts, hidden and future posts left out."""
+    import datetime as dt
+
+    site = site or SITE
+    today = today or dt.date.today().isoformat()
+    found = []
+    for path in sorted((site / "content/news").glob("*.md")):
+        meta = metadata(path)
+        status = meta.get("status", "published").lower()
+        date = meta["date"][:10]
+        if status != "published" or date > today:
+            continue
+        slug = meta.get("slug") or path.stem[len("YYYY-MM-DD-") :]
+        found.append({
+            **meta,
+            "source": path,
+            "date": date,
+            "datetime": meta["date"],
+            "year": date[:4],
+            "tags": [t.strip() for t in meta.get("tags", "").split(",") if t.strip()],
+            "url": f"news/{date[:4]}/{slug}/",
+        })  # fmt: skip
+    return sorted(found, key=lambda post: post["datetime"], reverse=True)

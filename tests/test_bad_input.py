@@ -11,39 +11,73 @@ from sitetools import build_site, copy_project, soup
 
 GOOD_POST = "Title: {title}\nDate: 2021-05-01 10:00\nSummary: {summary}\n\nSome text.\n"
 
-# name: (file under content/news, its bytes, what the message must say). The
-# reason a file cannot be read comes from content_guard's reader.
+# name: (file under content/news, its bytes, what the message must say). Each
+# message names the file and line the organiser wrote, and what to write.
 BAD_POSTS = {
     "invalid date": (
         "2021-05-01-bad-date.md",
         b"Title: Bad date\nDate: 2021-13-45\n\nText.\n",
-        "news/2021-05-01-bad-date.md",
+        "content/news/2021-05-01-bad-date.md:2: '2021-13-45' is not a valid date;"
+        " fix: write Date: 2021-05-07",
+    ),
+    "ambiguous date": (
+        "2021-05-01-day-first.md",
+        b"Title: Day first\nDate: 05/07/2021\n\nText.\n",
+        "content/news/2021-05-01-day-first.md:2: '05/07/2021' is not a date in the"
+        " form YYYY-MM-DD; fix: write Date: 2021-07-05 or 2021-05-07",
+    ),
+    "misspelt Title": (
+        "2021-05-01-untitled.md",
+        b"Tittle: Untitled\nDate: 2021-05-01\n\nText.\n",
+        "content/news/2021-05-01-untitled.md:1: unknown metadata 'Tittle:'; fix: did"
+        " you mean Title:?",
+    ),
+    "misspelt Status": (
+        "2021-05-01-stauts.md",
+        b"Title: Not ready\nDate: 2021-05-01\nStauts: draft\n\nText.\n",
+        "content/news/2021-05-01-stauts.md:3: unknown metadata 'Stauts:'; fix: did"
+        " you mean Status:?",
+    ),
+    "misspelt Summary": (
+        "2021-05-01-sumary.md",
+        b"Title: Summary\nDate: 2021-05-01\nSumary: One line.\n\nText.\n",
+        "content/news/2021-05-01-sumary.md:3: unknown metadata 'Sumary:'; fix: did"
+        " you mean Summary:?",
     ),
     "no title": (
-        "2021-05-01-untitled.md",
+        "2021-05-01-no-title.md",
         b"Date: 2021-05-01\n\nText.\n",
-        "news/2021-05-01-untitled.md",
+        "content/news/2021-05-01-no-title.md:1: no Title: line; fix: start the file"
+        " with 'Title: The title'",
     ),
     "unknown status": (
         "2021-05-01-status.md",
         b"Title: Status\nDate: 2021-05-01\nStatus: publised\n\nText.\n",
-        "Unknown status 'publised' for file",
+        "content/news/2021-05-01-status.md:3: unknown status 'publised'; fix: write"
+        " Status: published",
     ),
     "empty file": (
         "2021-05-01-empty.md",
         b"",
-        "news/2021-05-01-empty.md",
+        "content/news/2021-05-01-empty.md: the file is empty; fix: write a Title:",
     ),
     "not UTF-8": (
         "2021-05-01-latin.md",
         "Title: Caf\xe9\nDate: 2021-05-01\n\nOl\xe9.\n".encode("latin-1"),
-        "news/2021-05-01-latin.md",
+        "content/news/2021-05-01-latin.md:1: not UTF-8 text (byte 0xe9); fix: save"
+        " the file as UTF-8",
+    ),
+    "saved as .txt": (
+        "2021-05-01-notes.txt",
+        b"Title: Notes\nDate: 2021-05-01\n\nText.\n",
+        "content/news/2021-05-01-notes.txt: Pelican does not read this file; fix:"
+        " rename it to 2021-05-01-notes.md",
     ),
     "same slug as another post": (
         "2021-05-01-schedule-again.md",
         b"Title: Schedule again\nDate: 2021-04-14\nSlug: schedule\n\nText.\n",
-        "news/2021-05-01-schedule-again.md: its address /news/2021/schedule/ is "
-        "already used by news/2021-04-13-schedule.md",
+        "content/news/2021-05-01-schedule-again.md: its address /news/2021/schedule/"
+        " is already used by content/news/2021-04-13-schedule.md",
     ),
     "link to a missing file": (
         "2021-05-01-link.md",
@@ -91,8 +125,8 @@ def test_production_build_stops(tmp_path, case):
     name, data, message = BAD_POSTS[case]
     result, log, output = build_with(tmp_path, "publishconf.py", name, data)
     assert result.returncode != 0
+    assert message in log, log
     assert re.search(r"\d+ problems? blocks? publication", log), log
-    assert name in log, log
     assert "Traceback" not in log
 
 

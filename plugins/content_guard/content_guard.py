@@ -1,48 +1,255 @@
-"""Guard the site against what organisers type: plain-text metadata arrives as
-text, and two pieces of content never share one address.
+"""Guard the site against what organisers type, with messages that name the
+file and line they wrote and what to write instead.
 
-Titles and summaries are plain text, but Pelican hands them to typogrify and to
-templates as HTML, so `<script>` in a title would run. The reader escapes them
-first; typogrify then adds its entities and spans to safe text.
+- Metadata is checked like the data files: an unknown key (`Stauts:`) is
+  reported with the nearest known one; `Date:` and `Modified:` must be
+  `YYYY-MM-DD` with an optional `HH:MM` (`05/07/2021` could be May or July);
+  `Status:` must be one Pelican knows; an empty file or a file without `Title:`
+  says so. A file that cannot be published this way is refused with one clear
+  error (Pelican then leaves it out of the build and goes on).
+- Titles and summaries (unless FORMATTED_FIELDS makes them Markdown) are plain
+  text: they are escaped as they are read (`process_metadata`, the reader hook
+  Pelican documents), so `<` and `&` show as typed and no markup gets in.
+- Two posts or pages never share one address: each clash is one error naming
+  both files, and the later file is left out, so a development build goes on.
+- A file under `content/` that Pelican does not read (a post saved as `.txt`,
+  a page put in the content root) is reported instead of silently ignored.
 
-Pelican 4.12 warns when two posts share a slug, then stops with an exception
-while writing the second one (FileOverwriteFailedError); before 4.12 it silently
-overwrote one. This plugin reports each clash as one error naming both source
-files and leaves the later file out, so a development build goes on and shows
-the rest of the site, while a production build (fatal on errors) stops.
-
-The reader also reuses one Markdown instance for all files, where Pelican
-builds a new one per file (a fifth of the reading time).
+Every problem is one log record with `extra={"finding": ...}` (source, line,
+message, fix), the structure the `findings` plugin collects.
 """
 
+import difflib
 import logging
+import os
+import re
+from datetime import datetime
+from fnmatch import fnmatch
 from html import escape
 from pathlib import Path
 
-from markdown import Markdown
 from pelican import signals
 from pelican.readers import MarkdownReader
-from pelican.utils import pelican_open
 
 logger = logging.getLogger(__name__)
-# Where markdown.extensions.meta registers its preprocessor (documented).
-META_PRIORITY = 27
+
+# Pelican's own metadata keys (docs/content.rst, "File metadata").
+PELICAN_METADATA = [
+    "title",
+    "date",
+    "modified",
+    "tags",
+    "keywords",
+    "category",
+    "author",
+    "authors",
+    "slug",
+    "summary",
+    "lang",
+    "translation",
+    "status",
+    "template",
+    "save_as",
+    "url",
+]
+STATUSES = ("published", "draft", "hidden", "skip")
+PLAIN_TEXT_FIELDS = ("title", "summary")
+DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?")
+# Python-Markdown's meta extension: `Key: value`, indented continuation lines,
+# an optional `---` fence; the header ends at the first other line.
+META_LINE = re.compile(r"^ {0,3}([A-Za-z0-9_-]+):\s*(.*)$")
+META_MORE = re.compile(r"^ {4,}\S")
+# Files that look like content, whether or not Pelican has a reader for them.
+CONTENT_LIKE = (".md", ".markdown", ".mkd", ".mdown", ".txt", ".rst", ".html", ".htm")
 
 
-def drop_duplicates(items, taken, base_path):
-    """Keep the first item for each save_as; log and drop the others."""
+class ContentError(Exception):
+    """A source file that cannot be read as the organiser meant it. `finding`
+    holds the structure; the text is the whole message on one line."""
+
+    def __init__(self, source, line, message, fix):
+        self.finding = {"source": source, "line": line, "message": message, "fix": fix}
+        super().__init__(describe(self.finding))
+
+
+def describe(finding):
+    where = finding["source"] + (f":{finding['line']}" if finding["line"] else "")
+    return f"{where}: {finding['message']}; fix: {finding['fix']}"
+
+
+def report(level, source, line, message, fix):
+    finding = {"source": source, "line": line, "message": message, "fix": fix}
+    logger.log(level, "%s", describe(finding), extra={"finding": finding})
+
+
+def display_path(path, settings):
+    """A path as the organiser knows it: relative to the project (the folder
+    that holds content/), e.g. content/news/x.md."""
+    project = os.path.dirname(os.path.abspath(settings["PATH"]))
+    relative = os.path.relpath(os.path.abspath(path), project)
+    return path if relative.startswith("..") else relative.replace(os.sep, "/")
+
+
+# --- Metadata -----------------------------------------------------------------
+
+
+def header_lines(text):
+    """[(line number, key as typed, value)] of a Markdown file's metadata."""
+    lines = text.splitlines()
+    start = 1 if lines and lines[0].strip() == "---" else 0
+    found = []
+    for number, line in enumerate(lines[start:], start + 1):
+        match = META_LINE.match(line)
+        if match:
+            found.append((number, match[1], match[2].strip()))
+        elif not (found and META_MORE.match(line)):
+            break
+    return found
+
+
+def known_keys(settings):
+    extra = [key.lower() for key in settings.get("CONTENT_GUARD_EXTRA_METADATA", ())]
+    return [*PELICAN_METADATA, *extra, *settings.get("DEFAULT_METADATA", {})]
+
+
+def date_problem(value):
+    """Why `value` is not an unambiguous date, and what to write, or None."""
+    example = "2021-05-07 or 2021-05-07 13:45"
+    if not DATE_FORM.fullmatch(value):
+        parts = re.findall(r"\d+", value)
+        if len(parts) >= 3 and len(parts[2]) == 4:  # 05/07/2021: day or month first?
+            first, second, year = int(parts[0]), int(parts[1]), parts[2]
+            readings = [
+                f"{year}-{month:02}-{day:02}"
+                for day, month in ((first, second), (second, first))
+                if 1 <= month <= 12 and 1 <= day <= 31
+            ]
+            if len(set(readings)) == 2:
+                example = f"{readings[0]} or {readings[1]}, whichever you meant"
+            elif readings:
+                example = readings[0]
+        return f"'{value}' is not a date in the form YYYY-MM-DD", example
+    try:
+        datetime.strptime(value, "%Y-%m-%d %H:%M" if " " in value else "%Y-%m-%d")
+    except ValueError:
+        return f"'{value}' is not a valid date", example
+    return None
+
+
+def check_metadata(text, source, settings):
+    """Log the metadata's warnings; raise ContentError if the file cannot be
+    published as meant."""
+    if not text.strip():
+        raise ContentError(
+            source,
+            None,
+            "the file is empty",
+            "write a Title: line and the text, or delete the file",
+        )
+    header = header_lines(text)
+    keys = known_keys(settings)
+    unknown_level = logging.getLevelName(
+        settings.get("CONTENT_GUARD_UNKNOWN_METADATA", "WARNING").upper()
+    )
+    seen = set()
+    for number, typed, value in header:
+        key = typed.lower()
+        seen.add(key)
+        if key not in keys:
+            nearest = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+            fix = (
+                f"did you mean {nearest[0].capitalize()}:?"
+                if nearest
+                else f"use one of {', '.join(k.capitalize() + ':' for k in keys)}"
+            )
+            report(unknown_level, source, number, f"unknown metadata '{typed}:'", fix)
+        elif key in ("date", "modified") and (problem := date_problem(value)):
+            raise ContentError(
+                source, number, problem[0], f"write {typed}: {problem[1]}"
+            )
+        elif key == "status" and value.lower() not in STATUSES:
+            nearest = difflib.get_close_matches(value.lower(), STATUSES, n=1)
+            fix = f"write Status: {nearest[0]}" if nearest else "write Status: draft"
+            raise ContentError(
+                source,
+                number,
+                f"unknown status '{value}'",
+                f"{fix} (one of {', '.join(STATUSES)})",
+            )
+    if "title" not in seen:
+        line = header[0][0] if header else 1
+        raise ContentError(
+            source, line, "no Title: line", "start the file with 'Title: The title'"
+        )
+
+
+class CheckedMarkdownReader(MarkdownReader):
+    """Pelican's Markdown reader, with the metadata checked and the plain-text
+    fields escaped."""
+
+    def read(self, source_path):
+        try:
+            return self._checked_read(source_path)
+        except ContentError as error:
+            # Pelican says only "Could not process FILE" (the reason needs
+            # --debug): the reason is logged here, then Pelican skips the file.
+            report(logging.ERROR, **error.finding)
+            raise
+
+    def _checked_read(self, source_path):
+        source = display_path(source_path, self.settings)
+        raw = Path(source_path).read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            raise ContentError(
+                source,
+                line,
+                f"not UTF-8 text (byte 0x{raw[error.start]:02x})",
+                "save the file as UTF-8",
+            ) from None
+        check_metadata(text, source, self.settings)
+        return super().read(source_path)
+
+    def process_metadata(self, name, value):
+        plain = (
+            name in PLAIN_TEXT_FIELDS and name not in self.settings["FORMATTED_FIELDS"]
+        )
+        if plain and isinstance(value, str):
+            # quote=False: typogrify still sees the quotes it curls.
+            value = escape(value, quote=False)
+        return super().process_metadata(name, value)
+
+
+def use_checked_reader(readers):
+    for extension, reader in readers.reader_classes.items():
+        if reader is MarkdownReader:
+            readers.reader_classes[extension] = CheckedMarkdownReader
+
+
+# --- Addresses ------------------------------------------------------------------
+
+
+def drop_duplicates(items, taken, settings):
+    """Keep the first item for each save_as; report and drop the others. Items
+    written nowhere (save_as "", e.g. drafts in production) collide with none."""
     kept = []
     for item in sorted(items, key=lambda item: item.source_path):
+        if not item.save_as:
+            kept.append(item)
+            continue
         first = taken.setdefault(item.save_as, item)
         if first is item:
             kept.append(item)
             continue
-        logger.error(
-            "%s: its address /%s is already used by %s; give one of them another "
-            "Slug: (left out of this build)",
-            Path(item.source_path).relative_to(base_path),
-            item.url,
-            Path(first.source_path).relative_to(base_path),
+        report(
+            logging.ERROR,
+            display_path(item.source_path, settings),
+            None,
+            f"its address /{item.url} is already used by "
+            f"{display_path(first.source_path, settings)} (left out of this build)",
+            "give one of them another Slug:",
         )
     return kept
 
@@ -51,7 +258,7 @@ def dedupe(generator, names):
     taken = {}
     for name in names:
         items = getattr(generator, name)
-        kept = drop_duplicates(items, taken, generator.path)
+        kept = drop_duplicates(items, taken, generator.settings)
         if len(kept) != len(items):
             items[:] = [item for item in items if item in kept]  # keep the order
 
@@ -64,49 +271,63 @@ def dedupe_pages(generator):
     dedupe(generator, ("pages", "hidden_pages", "draft_pages"))
 
 
-class PlainTextMetadataReader(MarkdownReader):
-    """Markdown reader whose plain-text metadata fields come out HTML-escaped.
+# --- Files nobody reads -------------------------------------------------------
 
-    It also converts every file with one Markdown instance, reset between files
-    as Python-Markdown documents; Pelican builds a new one for each file, which
-    takes a fifth of the time spent reading.
-    """
 
-    _markdown = None
-
-    def read(self, source_path):
-        # MarkdownReader.read, with the Markdown instance reused.
-        self._source_path = source_path
-        self._md = self._reset_markdown()
-        with pelican_open(source_path) as text:
-            content = self._md.convert(text)
-        metadata = (
-            self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
+def unread_files(settings, extensions):
+    """[(display path, fix)] for content-like files no generator reads."""
+    content = Path(settings["PATH"])
+    read_folders = [*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"]]
+    skipped = [*settings["STATIC_PATHS"]]
+    found = []
+    for path in sorted(content.rglob("*")):
+        relative = path.relative_to(content).as_posix()
+        if not path.is_file() or path.suffix.lower() not in CONTENT_LIKE:
+            continue
+        if any(
+            fnmatch(relative, pattern) or fnmatch(path.name, pattern)
+            for pattern in settings["IGNORE_FILES"]
+        ):
+            continue
+        if any(relative.startswith(folder.rstrip("/") + "/") for folder in skipped):
+            continue
+        in_read_folder = any(
+            relative.startswith(folder.rstrip("/") + "/") for folder in read_folders
         )
-        for name in self.settings.get("CONTENT_GUARD_PLAIN_TEXT_FIELDS", ()):
-            if isinstance(metadata.get(name), str):
-                # quote=False: typogrify still sees the quotes it curls.
-                metadata[name] = escape(metadata[name], quote=False)
-        return content, metadata
-
-    def _reset_markdown(self):
-        if self._markdown is None:
-            self._markdown = Markdown(**self.settings["MARKDOWN"])
-            self._meta = self._markdown.preprocessors["meta"]
-        self._markdown.reset()
-        if "meta" not in self._markdown.preprocessors:
-            # MarkdownReader._parse_metadata removed it from the last file's.
-            self._markdown.preprocessors.register(self._meta, "meta", META_PRIORITY)
-        return self._markdown
+        if in_read_folder and path.suffix.lstrip(".").lower() in extensions:
+            continue
+        if in_read_folder:
+            fix = f"rename it to {path.stem}.md"
+        else:
+            fix = (
+                f"move it to {content.name}/{settings['ARTICLE_PATHS'][0]}/ (posts)"
+                f" or {content.name}/{settings['PAGE_PATHS'][0]}/ (pages)"
+            )
+        found.append((display_path(path, settings), fix))
+    return found
 
 
-def use_plain_text_reader(readers):
-    for extension, reader in readers.reader_classes.items():
-        if reader is MarkdownReader:
-            readers.reader_classes[extension] = PlainTextMetadataReader
+_reader_extensions = set()
+
+
+def remember_extensions(readers):
+    # Sent before Pelican drops the disabled readers: keep the enabled ones.
+    _reader_extensions.update(
+        extension
+        for extension, reader in readers.reader_classes.items()
+        if reader and getattr(reader, "enabled", True)
+    )
+
+
+def report_unread_files(generators):
+    settings = generators[0].settings
+    for source, fix in unread_files(settings, _reader_extensions):
+        report(logging.WARNING, source, None, "Pelican does not read this file", fix)
 
 
 def register():
-    signals.readers_init.connect(use_plain_text_reader)
+    signals.readers_init.connect(use_checked_reader)
+    signals.readers_init.connect(remember_extensions)
     signals.article_generator_pretaxonomy.connect(dedupe_articles)
     signals.page_generator_finalized.connect(dedupe_pages)
+    signals.all_generators_finalized.connect(report_unread_files)

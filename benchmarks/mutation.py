@@ -1,0 +1,127 @@
+"""Mutation score of the plugins' own tests (mutmut).
+
+    .venv/bin/python benchmarks/mutation.py [--only NAME ...] [--max-children N]
+
+mutmut changes the code one small way at a time (a comparison, a constant, a
+call dropped) and runs the tests that reach it; a mutant that no test notices
+"survived". Each plugin is mutated in a throwaway copy with the tests beside
+its code (the pelican-plugins layout), so the run fits a 2-core machine in a
+few minutes. The site checker, a namespace package (pelican.plugins.sitecheck),
+is copied as a top-level package for the run, its tests' imports rewritten.
+
+Prints, per plugin and in all: mutants, killed, survived, untested (no test
+reaches the line), and the score, killed / (mutants - equivalent), where
+EQUIVALENT lists the survivors that cannot change behaviour, each with why.
+"""
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLUGINS = ROOT / "plugins"
+SITECHECK = ROOT / "packages/pelican-sitecheck/pelican/plugins/sitecheck"
+MUTMUT = Path(sys.executable).parent / "mutmut"
+
+# mutant name -> why no test can tell it from the original.
+EQUIVALENT = {}
+
+
+def targets():
+    """{plugin name: its folder}: every local plugin, and the site checker."""
+    found = {
+        path.name: path
+        for path in sorted(PLUGINS.iterdir())
+        if (path / "__init__.py").exists()
+    }
+    if SITECHECK.exists():
+        found["sitecheck"] = SITECHECK
+    return found
+
+
+def prepare(name, source, workdir):
+    """Copy one plugin as a top-level package into workdir, with a mutmut setup."""
+    shutil.copytree(
+        source, workdir / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
+    for test in (workdir / name).rglob("*.py"):
+        text = test.read_text(encoding="utf-8")
+        if "pelican.plugins.sitecheck" in text and name == "sitecheck":
+            test.write_text(text.replace("pelican.plugins.sitecheck", "sitecheck"))
+    (workdir / "setup.cfg").write_text(
+        "[mutmut]\n"
+        f"source_paths={name}\n"
+        "do_not_mutate=*/test_*.py\n\t*/conftest.py\n\t*/_testing.py\n"
+        f"pytest_add_cli_args_test_selection={name}\n"
+        "pytest_add_cli_args=-p no:cacheprovider -p no:xdist -q\n"
+    )
+    (workdir / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\npythonpath = ["."]\n'
+    )
+
+
+def run(name, source, max_children):
+    with tempfile.TemporaryDirectory(prefix=f"mutmut-{name}-") as folder:
+        workdir = Path(folder)
+        prepare(name, source, workdir)
+        start = time.perf_counter()
+        subprocess.run(
+            [str(MUTMUT), "run", "--max-children", str(max_children)],
+            cwd=workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+        seconds = time.perf_counter() - start
+        listing = subprocess.run(
+            [str(MUTMUT), "results", "--all", "true"],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+    results = dict(re.findall(r"^\s*(\S+): (.+)$", listing, re.M))
+    return results, seconds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", help="plugin names (default: all)")
+    parser.add_argument("--max-children", type=int, default=2)
+    args = parser.parse_args()
+    chosen = {n: p for n, p in targets().items() if not args.only or n in args.only}
+    totals = {"mutants": 0, "killed": 0, "equivalent": 0}
+    survivors = []
+    print(f"{'plugin':<16}{'mutants':>8}{'killed':>8}{'survived':>9}"
+          f"{'untested':>9}{'score':>8}{'time':>8}")  # fmt: skip
+    for name, source in chosen.items():
+        results, seconds = run(name, source, args.max_children)
+        killed = sum(status == "killed" for status in results.values())
+        lost = {m: s for m, s in results.items() if s in ("survived", "no tests")}
+        equivalent = sum(mutant in EQUIVALENT for mutant in lost)
+        survivors += [(m, s) for m, s in lost.items() if m not in EQUIVALENT]
+        counted = len(results) - equivalent
+        score = killed / counted if counted else 1.0
+        survived = sum(s == "survived" for s in lost.values())
+        print(f"{name:<16}{len(results):>8}{killed:>8}{survived:>9}"
+              f"{len(lost) - survived:>9}{score:>8.1%}{seconds:>7.0f}s")  # fmt: skip
+        totals["mutants"] += len(results)
+        totals["killed"] += killed
+        totals["equivalent"] += equivalent
+    counted = totals["mutants"] - totals["equivalent"]
+    score = totals["killed"] / counted if counted else 1.0
+    print(f"\nmutation score: {score:.1%} ({totals['killed']} killed of {counted};"
+          f" {totals['equivalent']} equivalent mutants not counted)")  # fmt: skip
+    if survivors:
+        print("\nsurvivors (see each with `mutmut show NAME` in a run's folder):")
+        for mutant, status in survivors:
+            print(f"  {mutant}: {status}")
+
+
+if __name__ == "__main__":
+    main()

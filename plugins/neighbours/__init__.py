@@ -1,3 +1,0 @@
-from .neighbours import register
-
-__all__ = ["register"]

@@ -1,0 +1,3 @@
+from .source_date import register
+
+__all__ = ["register"]
