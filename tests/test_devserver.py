@@ -124,7 +124,7 @@ def test_the_banner_tells_every_problem_and_which_build_is_shown(dev_server, bro
                    f" && {BANNER}.innerText")  # fmt: skip
     assert text, "the page did not reload with a banner"
     assert "content/news/2021-05-01-venue.md" in text and "99-venue.md" in text
-    assert "content/news/2021-05-02-status.md: Unknown status 'publised'" in text
+    assert "content/news/2021-05-02-status.md:3: unknown status 'publised'" in text
     warnings = page.locator(
         ".devserver-banner li[data-level=warning]"
     ).all_inner_texts()

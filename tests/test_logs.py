@@ -42,8 +42,9 @@ def test_bare_pelican_piped_prints_each_record_whole_on_one_line(tmp_path):
     result = run([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"],
                  project)  # fmt: skip
     log = result.stdout + result.stderr
-    [line] = [line for line in problem_lines(log) if "very-long" in line]
-    assert f"news/{LONG_NAME}" in line, log
+    lines = [line for line in problem_lines(log) if "very-long" in line]
+    assert lines and all(f"news/{LONG_NAME}" in line for line in lines), log
+    assert f"content/news/{LONG_NAME}:2: '2021-13-45'" in log, log
     assert "Traceback" not in log
 
 
@@ -70,12 +71,12 @@ def test_github_actions_annotates_the_file_and_summarises(tmp_path):
         line for line in result.stdout.splitlines() if line.startswith("::error ")
     ]
     assert any(
-        line.startswith(f"::error file=content/news/{LONG_NAME}::")
+        line.startswith(f"::error file=content/news/{LONG_NAME},line=2::'2021-13-45'")
         for line in annotations
     ), result.stdout
     table = summary.read_text()
     assert "block publication" in table
-    assert f"| error | content/news/{LONG_NAME} |" in table
+    assert f"| error | content/news/{LONG_NAME}:2 |" in table
     assert "Traceback" not in result.stdout + result.stderr
 
 
@@ -85,7 +86,7 @@ def test_the_json_report_lists_the_findings_of_the_last_build(tmp_path):
     project = broken_project(tmp_path)
     run([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"], project)
     report = json.loads((project / "cache/findings.json").read_text())
-    assert [f["source"] for f in report["findings"]] == [f"content/news/{LONG_NAME}"]
+    assert {f["source"] for f in report["findings"]} == {f"content/news/{LONG_NAME}"}
     (project / "content/news" / LONG_NAME).unlink()
     run([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"], project)
     report = json.loads((project / "cache/findings.json").read_text())

@@ -325,16 +325,17 @@ def current_findings():
 
 
 def one_line_logs():
-    """When output is not a terminal (CI, `| tee`, an editor), or Pelican runs
-    with `--log-handler plain` (no handler: Python's last resort, which any
-    handler, ours included, silences), print every record on one line."""
+    """When output is not a terminal (CI, `| tee`, an editor), Rich would wrap
+    records at 80 columns: print every record whole on one line instead, in
+    place of Pelican's Rich handler (`pelican.log.DEFAULT_LOG_HANDLER`). With
+    `--log-handler plain` (no handler: Python's last resort, which any handler,
+    ours included, silences), print the same lines."""
     root = logging.getLogger()
-    others = [h for h in root.handlers if h not in (HANDLER, ONE_LINE)]
-    if others and console.is_terminal:
-        return
     if not console.is_terminal:
-        console.quiet = True  # Rich would wrap records at 80 columns
-    if ONE_LINE not in root.handlers:
+        root.removeHandler(pelican_log.DEFAULT_LOG_HANDLER)
+        console.soft_wrap = True  # Pelican's "Done: ..." line, whole too
+    others = [h for h in root.handlers if h not in (HANDLER, ONE_LINE)]
+    if not others and ONE_LINE not in root.handlers:
         root.addHandler(ONE_LINE)
 
 
