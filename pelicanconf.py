@@ -26,7 +26,7 @@ PLUGINS = [
     "event_meta",
     "sitemap",
     "source_date",  # dates from the commit (SOURCE_DATE_EPOCH)
-    "sitecheck",  # checks the finished output
+    "pelican.plugins.sitecheck",  # checks the finished output
     "findings",  # last: one record of every problem, from the log
 ]
 
@@ -159,12 +159,16 @@ EVENT_META_SCHEDULE_CALENDAR_PATH = "calendar/haet2021-schedule.ics"
 # date (the deployment workflow rebuilds daily), so news can be prepared early.
 WITH_FUTURE_DATES = False
 
-# The site checker (plugins/sitecheck/README.md): findings are warnings here.
+# The site checker (packages/pelican-sitecheck/README.md).
 # A speaker's page from the facts that has no https:// version.
 SITECHECK_HTTP_LINKS_ALLOWED = [r"^http://julie\.grollier\.free\.fr/?$"]
 # Pelican's own notes on a broken {filename}/{static} link do not say which file
-# has it; sitecheck reports the same link with its page and source file.
+# has it; sitecheck reports the same link with its page and source file. Its
+# "Empty alt attribute" note fires for a correct decorative <img alt=""> too;
+# sitecheck reports only the omission, a Markdown ![](image) (one rule for
+# development and production).
 LOG_FILTER = [
     (logging.WARNING, "Unable to find '%s', skipping url replacement."),
     (logging.WARNING, "Cannot get modification stamp for %s\n\t%s"),
+    (logging.WARNING, "Empty alt attribute for image %s in %s"),
 ]

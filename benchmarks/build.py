@@ -182,7 +182,7 @@ def our_plugins_without_checker(site):
     from pelicanconf import PLUGINS
 
     sys.path.remove(str(site))
-    return [name for name in PLUGINS if name != "sitecheck"]
+    return [name for name in PLUGINS if name != "pelican.plugins.sitecheck"]
 
 
 # As `invoke livereload` builds (tasks.py): the same settings and flags.

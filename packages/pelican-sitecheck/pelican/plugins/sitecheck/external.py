@@ -1,14 +1,16 @@
 """Check the external links of a built site: never during a Pelican build.
 
-    python -m sitecheck.external OUTPUT_DIR [--settings publishconf.py]
+    python -m pelican.plugins.sitecheck.external OUTPUT_DIR [--settings publishconf.py]
 
-Exit status 1 if a link is broken (an error), else 0. HEAD first, GET when
-HEAD is refused; redirects followed one by one (a permanent one is a warning
-naming the new URL; loops are errors); retries with backoff for timeouts and
-5xx; 429 waits for Retry-After up to a cap; bounded requests at once, overall
-and per host; a JSON cache of the URLs that passed, so a re-run asks again
-only for new, expired or failing ones. A connection failure is a warning: the
-checker cannot tell a dead server from its own lack of network.
+Exit status 0: every link works; 1: a link is broken (an error); 2: bad
+settings or no such folder; 3: no host answered at all, so this machine is
+offline and nothing was checked (one line says so). HEAD first, GET after any
+HEAD failure; redirects followed one by one, each URL requested once per run
+(a permanent redirect is a warning naming where the chain ends; loops are
+errors); retries with backoff for timeouts, failed connections and 5xx; 429
+waits for Retry-After up to a cap; bounded requests at once, overall and per
+host; a JSON cache of the URLs that passed. A domain that does not resolve,
+and a server that stays unreachable after the retries, are errors.
 
 Standard library only (http.client in a thread pool): the checker must not
 follow redirects on its own, and hundreds of URLs need no async machinery.
@@ -19,12 +21,14 @@ import concurrent.futures
 import dataclasses
 import email.utils
 import fnmatch
+import functools
 import http.client
 import itertools
 import json
 import logging
 import os
 import re
+import socket
 import ssl
 import sys
 import threading
@@ -34,15 +38,24 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
 from .internal import Site
-from .report import THEME, count, findings, issue, log_lines, report_lines, write_json
+from .report import (
+    THEME,
+    count,
+    findings,
+    issue,
+    log_findings,
+    source_line,
+    write_json,
+)
 from .settings import Config, SettingsError
 
 logger = logging.getLogger(__name__)
 
+# Exit statuses of the command (README.md, "The external check").
+ERRORS, BAD_USAGE, OFFLINE = 1, 2, 3
 USER_AGENT = "Mozilla/5.0 (compatible; sitecheck link checker)"
 REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}
-HEAD_REFUSED = {400, 403, 405, 501}  # then GET
 DENIED = {401, 403, 999}  # often bot protection: a warning, not an error
 _URL_SAFE = "/%:@!$&'()*+,;=-._~?"
 
@@ -67,6 +80,7 @@ class Checker:
         self._lock = threading.Lock()
         self._host_slots = {}
         self._host_pause_until = defaultdict(float)
+        self._answers = {}  # url -> (lock, [answer]): each URL requested once
         self._ssl = ssl.create_default_context()
 
     def check(self, url):
@@ -77,25 +91,38 @@ class Checker:
             return Result("external-checker-failed", {"reason": repr(error)})
 
     def _follow(self, url):
-        chain, moved_to = [url], None
+        chain, permanent = [url], False
         for _ in range(self.config.external_max_redirects + 1):
-            answer = self._request_with_retries(chain[-1])
+            answer = self._answer(chain[-1])
             if isinstance(answer, Result):
                 return answer
             status, location = answer
             if status not in REDIRECTS or not location:
+                # A permanent redirect on the way: link to where the chain ends.
+                moved_to = chain[-1] if permanent and len(chain) > 1 else None
                 return _verdict(status, moved_to, self.config.external_retries)
             target = urldefrag(urljoin(chain[-1], location)).url
             if target in chain:
                 loop = " -> ".join([*chain[chain.index(target) :], target])
                 return Result("external-redirect-loop", {"loop": loop})
-            if status in PERMANENT:
-                moved_to = target
+            permanent |= status in PERMANENT
             chain.append(target)
         return Result(
             "external-redirects",
             {"count": self.config.external_max_redirects, "url": chain[-1]},
         )
+
+    def _answer(self, url):
+        """The answer for one URL, requested once per run: chains that meet
+        share it (a thread asking for a URL being requested waits for it)."""
+        with self._lock:
+            if url not in self._answers:
+                self._answers[url] = threading.Lock(), []
+            lock, answer = self._answers[url]
+        with lock:
+            if not answer:
+                answer.append(self._request_with_retries(url))
+        return answer[0]
 
     def _request_with_retries(self, url):
         """(status, Location) of the last answer, or a Result if there was none."""
@@ -106,15 +133,30 @@ class Checker:
                 status, headers = self._request(method, url)
             except ValueError as error:
                 return Result("external-malformed", {"reason": error})
+            except socket.gaierror as error:
+                if error.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", 0)):
+                    host = urlsplit(url).hostname
+                    return Result(
+                        "external-unresolved", {"host": host}, connected=False
+                    )
+                failure = error  # the resolver itself failed: as no answer
             except (OSError, http.client.HTTPException) as error:
+                if method == "HEAD" and isinstance(error, http.client.HTTPException):
+                    method = "GET"  # some servers drop HEAD requests
+                    continue
+                failure = error
+            else:
+                failure = None
+            if failure is not None:
                 if attempt < config.external_retries:
                     time.sleep(backoff)
                     attempt += 1
                     continue
-                reason = "timed out" if isinstance(error, TimeoutError) else error
-                return Result("external-no-answer", {"reason": reason}, connected=False)
-            if method == "HEAD" and status in HEAD_REFUSED:
-                method = "GET"
+                reason = "timed out" if isinstance(failure, TimeoutError) else failure
+                fields = {"reason": reason, "retries": config.external_retries}
+                return Result("external-no-answer", fields, connected=False)
+            if method == "HEAD" and status >= 400 and status != 429:
+                method = "GET"  # HEAD failed: only GET can say the link is broken
                 continue
             if status == 429 and attempt < config.external_retries:
                 delay = retry_after(headers.get("Retry-After"), backoff)
@@ -293,8 +335,10 @@ def check_urls(urls, config, cache):
     return results, todo, checker.requests
 
 
-def check_external(output_dir, config, sources=None):
-    """Check every external URL of the output's pages; return (findings, stats)."""
+def check_external(output_dir, config, sources=None, theme=THEME):
+    """Check every external URL of the output's pages; return (findings, stats).
+    `sources` ({page: content file}) names the file to edit; other pages'
+    findings name `theme`."""
     site = Site(output_dir, config)
     sources = sources or {}
     pages = sorted(
@@ -312,23 +356,38 @@ def check_external(output_dir, config, sources=None):
     cache = Cache(config.external_cache_path, config.external_cache_days)
     results, requested, requests = check_urls(urls, config, cache)
     cache.save()
-    found = []
-    for url, result in results.items():
-        if result.code:
-            for page, element, line in links[url]:
-                problem = issue(result.code, element, line, **result.fields)
-                found += findings(
-                    page, sources.get(page, THEME), [problem], config.levels
-                )
-    if len(requested) > 1 and not any(results[url].connected for url in requested):
-        logger.warning("sitecheck: no external URL answered: is this machine offline?")
+    hosts = {urlsplit(url).netloc for url in requested}
     stats = {
         "urls": len(links),
         "excluded": len(links) - len(urls),
         "requests": requests,
         "pages_checked": len(pages),
+        # No host answered at all: this machine is offline, not every link dead.
+        "offline": len(hosts) > 1
+        and not any(results[url].connected for url in requested),
     }
+    found = []
+    for url, result in results.items():
+        if result.code and not stats["offline"]:
+            for page, element, line in links[url]:
+                problem = issue(result.code, element, line, url, **result.fields)
+                source = sources.get(page)
+                if not source or source == THEME:
+                    found += findings(page, theme, [problem], config.levels,
+                                      from_theme=True)  # fmt: skip
+                else:
+                    line_of = functools.partial(_line, source)
+                    found += findings(page, source, [problem], config.levels,
+                                      lambda item, f=line_of: f(item.url))  # fmt: skip
     return found, stats
+
+
+def _line(source, url):
+    try:
+        with open(source, encoding="utf-8") as file:
+            return source_line(file.read(), url)
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _build_sources(report_path, output_dir):
@@ -345,7 +404,7 @@ def _build_sources(report_path, output_dir):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
-        prog="python -m sitecheck.external",
+        prog="python -m pelican.plugins.sitecheck.external",
         description="Check the external links of a built Pelican site.",
     )
     parser.add_argument("output", help="the built site, e.g. output")
@@ -375,15 +434,22 @@ def main(argv=None):
         ImportError,
     ) as error:
         logger.error("sitecheck: %s", error)
-        return 2
+        return BAD_USAGE
     if args.no_cache:
         config = dataclasses.replace(config, external_cache_path=None)
     if not os.path.isdir(args.output):
         logger.error("sitecheck: %s is not a folder: build the site first", args.output)
-        return 2
+        return BAD_USAGE
     sources = _build_sources(config.report_path, args.output)
     found, stats = check_external(args.output, config, sources)
-    log_lines(logger, report_lines(found))
+    if stats["offline"]:
+        logger.error(
+            "sitecheck: no external host answered (%s URLs): this machine is offline;"
+            " no external link was checked",
+            stats["urls"] - stats["excluded"],
+        )
+        return OFFLINE
+    log_findings(logger, found)
     errors, warnings = count(found)
     summary = (
         f"sitecheck: {stats['urls']} external URLs on {stats['pages_checked']} pages,"
@@ -399,8 +465,8 @@ def main(argv=None):
             **stats,
         )
         summary += f"; report: {config.external_report_path}"
-    logger.log(logging.WARNING if found else logging.INFO, summary)
-    return 1 if errors else 0
+    logger.info("%s", summary)
+    return ERRORS if errors else 0
 
 
 if __name__ == "__main__":

@@ -35,7 +35,8 @@ class Config:
     image_ratio_tolerance: float = 0.01
     # A raster file wider than this many times its declared width wastes bytes.
     image_max_scale: float = 2.0
-    fill_image_sizes: bool = True
+    # Add missing <img> width/height to the written pages, after the check.
+    fill_image_sizes: bool = False
     # {check code: "error" | "warning" | "ignore"}: codes are in report.CHECKS.
     levels: dict = field(default_factory=dict)
     # JSON report of the last build; None: CACHE_PATH/sitecheck-report.json.

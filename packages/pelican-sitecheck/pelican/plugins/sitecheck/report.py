@@ -6,12 +6,14 @@ logged one line each, grouped by page; the same finding on more than REPEATED
 pages (a theme template, an image in every summary) is logged once for all.
 """
 
+import dataclasses
 import datetime as dt
 import json
 import logging
 import os
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+from urllib.parse import unquote, urlsplit
 
 THEME = "theme"
 REPEATED = 3
@@ -33,6 +35,12 @@ CHECKS = {
     "img-no-src": ("error", "image without src", "add a src"),
     "img-no-alt": ("error", "image without alt text", 'add alt="what it shows"'
                    ' (alt="" if only decorative)'),
+    "img-empty-alt": ("error", "Markdown image without alt text (![](...))",
+                      "write ![what it shows](...); a decorative image is HTML:"
+                      ' <img src="..." alt="">'),
+    "draft-link": ("error", "links to a draft: visitors get a page that is not"
+                   " published", "link to it once it is published, or publish it"
+                   " (Status: published)"),
     "img-missing": ("error", "image not found: nothing at /{path} in the output",
                     "{suggestion}"),
     "img-unreadable": ("error", "{file} is not a readable image ({reason})",
@@ -65,8 +73,9 @@ CHECKS = {
                               " retries", "open it in a browser; fix or remove it"),
     "external-redirect-loop": ("error", "redirect loop: {loop}",
                                "fix or remove the link"),
-    "external-redirects": ("error", "more than {count} redirects",
-                           "link to the final address, {url}"),
+    "external-redirects": ("error", "more than {count} redirects (the last one"
+                           " to {url}, not requested)", "open it in a browser and"
+                           " link to the page it ends at"),
     "external-malformed": ("error", "malformed URL ({reason})", "fix the URL"),
     "external-moved": ("warning", "permanently redirected to {url}",
                        "link to {url}"),
@@ -75,8 +84,10 @@ CHECKS = {
                         " SITECHECK_EXTERNAL_EXCLUDE"),
     "external-rate-limited": ("warning", "HTTP 429: rate limited ({wait})",
                               "check it again later"),
-    "external-no-answer": ("warning", "no answer: {reason}", "open it in a browser;"
-                           " fix or remove it if it is gone"),
+    "external-no-answer": ("error", "no answer after {retries} retries: {reason}",
+                           "open it in a browser; fix or remove it if it is gone"),
+    "external-unresolved": ("error", "the domain {host} does not exist (DNS)",
+                            "fix the address, or remove the link: the site is gone"),
     "external-checker-failed": ("warning", "checker failed: {reason}",
                                 "check it by hand"),
 }  # fmt: skip
@@ -88,12 +99,13 @@ class Issue:
 
     code: str
     element: str
-    line: int | None
+    line: int | None  # in the checked output file
     fields: tuple = ()  # (name, value) pairs for the code's message and fix
+    url: str = ""  # as written in the output: to find it in the source file
 
 
-def issue(code, element, line, **fields):
-    return Issue(code, element, line, tuple(fields.items()))
+def issue(code, element, line, at_url="", **fields):
+    return Issue(code, element, line, tuple(fields.items()), at_url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,15 +113,21 @@ class Finding:
     level: str  # "error" or "warning"
     code: str
     page: str  # output path, relative to the output directory
-    source: str  # content file that produced the page, or THEME
+    source: str  # the file to edit: content file, theme folder, setting
     element: str
-    line: int | None
+    line: int | None  # in `source`; None if unknown
     message: str
     fix: str
+    page_line: int | None = None  # in the output file `page`
+    from_theme: bool = False  # `source` is the theme: no content file has it
+    target: str = ""  # the output path the element's URL leads to, if any
 
 
-def findings(page, source, issues, levels):
-    """Findings of `page`'s issues, at the levels SITECHECK_LEVELS sets."""
+def findings(page, source, issues, levels, source_line=None, from_theme=False,  # noqa: PLR0917
+             target_of=None):  # fmt: skip
+    """Findings of `page`'s issues, at the levels SITECHECK_LEVELS sets;
+    source_line(issue) gives the line in `source`, if known, and
+    target_of(issue) where the issue's URL leads."""
     found = []
     for item in issues:
         level, message, fix = CHECKS[item.code]
@@ -123,61 +141,89 @@ def findings(page, source, issues, levels):
                     page,
                     source,
                     item.element,
-                    item.line,
+                    source_line(item) if source_line else None,
                     message.format(**fields),
                     fix.format(**fields),
+                    item.line,
+                    from_theme,
+                    target_of(item) if target_of else "",
                 )
             )
     return found
 
 
 def count(found):
-    errors = sum(finding.level == "error" for finding in found)
-    return errors, len(found) - errors
+    """(errors, warnings): problems, as records() reports them."""
+    levels = [level for level, *_ in records(found)]
+    return levels.count("error"), levels.count("warning")
 
 
-def report_lines(found):
-    """[(level, text)]: one line per finding, sorted by page."""
+def records(found):
+    """[(level, source, line, message, fix)]: one per problem, sorted by
+    source. The same problem on several files (an article's page and its feed
+    entry; a theme link on every page) is one record naming the files, or
+    their number when more than REPEATED."""
     groups = defaultdict(list)
     for f in found:
-        groups[f.level, f.element, f.message, f.fix].append(f)
-    lines = []
-    for (level, element, message, fix), members in groups.items():
-        pages = sorted({finding.page for finding in members})
-        if len(pages) <= REPEATED:
-            lines += [(f.page, f.line or 0, f.level, _line(f)) for f in members]
-            continue
-        where = f"{len(pages)} pages ({', '.join(pages[:REPEATED])}, ...)"
-        text = f"{where} ({_group_source(members)}) {element}: {message}; fix: {fix}"
-        lines.append(("~", 0, level, text))  # "~" sorts after page paths
-    return [(level, text) for *_, level, text in sorted(lines)]
+        key = (f.level, f.code, f.target or f.element, f.message, f.fix, f.source)
+        groups[(*key, f.line)].append(f)
+    result = []
+    for (level, *_, message, fix, source, line), members in groups.items():
+        lines = defaultdict(list)
+        for f in members:
+            lines[f.page].append(f.page_line)
+        if len(lines) > REPEATED:
+            pages = sorted(lines)
+            where = f"on {len(pages)} pages ({', '.join(pages[:REPEATED])}, ...)"
+        else:
+            where = "in " + ", ".join(
+                page + _output_lines(numbers) for page, numbers in lines.items()
+            )
+        text = f"{members[0].element} {where}: {message}"
+        result.append((source, line or 0, level, text, fix))
+    return [
+        (level, source, line or None, message, fix)
+        for source, line, level, message, fix in sorted(result)
+    ]
 
 
-def _line(f):
-    line = f" line {f.line}" if f.line else ""
-    return f"{f.page} ({f.source}){line} {f.element}: {f.message}; fix: {f.fix}"
+def _output_lines(numbers):
+    numbers = sorted({n for n in numbers if n})
+    if not numbers:
+        return ""
+    label = "line" if len(numbers) == 1 else "lines"
+    return f" (output {label} {', '.join(map(str, numbers))})"
 
 
-def _group_source(members):
-    """One content file (an image shown in its summaries too), else the theme."""
-    sources = {finding.source for finding in members} - {THEME}
-    return sources.pop() if len(sources) == 1 else THEME
+def attribute(found):
+    """A finding on a listing page or feed that a content file's own page has
+    too (an image in a summary) is that content file's, at its line."""
+    owners = defaultdict(dict)
+    for f in found:
+        if not f.from_theme:
+            owners[f.code, f.target, f.fix].setdefault(f.source, f)
+    result = []
+    for f in found:
+        owner = owners.get((f.code, f.target, f.fix)) if f.from_theme else None
+        if owner and len(owner) == 1:  # one content file has it: its own
+            (owner,) = owner.values()
+            f = dataclasses.replace(  # noqa: PLW2901
+                f, source=owner.source, line=owner.line, from_theme=False
+            )
+        result.append(f)
+    return result
 
 
-def log_lines(logger, lines):
-    """Log each (level, text); return True if `pelican --fatal` was triggered.
-
-    Pelican's FatalLogger raises RuntimeError right after emitting a record at
-    the --fatal level. Catching it lets every finding be listed and the build
-    end with one clear message instead of a traceback after the first.
-    """
-    fatal = False
-    for level, text in lines:
-        try:
-            logger.log(LEVELS.get(level, level), text)
-        except RuntimeError:
-            fatal = True
-    return fatal
+def log_findings(logger, found):
+    """Log each finding as one record, with its structure in `extra`."""
+    for level, source, line, message, fix in records(found):
+        finding = {"source": source, "line": line, "message": message, "fix": fix}
+        if line is None:
+            logger.log(LEVELS[level], "%s: %s; fix: %s", source, message, fix,
+                       extra={"finding": finding})  # fmt: skip
+        else:
+            logger.log(LEVELS[level], "%s:%s: %s; fix: %s", source, line, message,
+                       fix, extra={"finding": finding})  # fmt: skip
 
 
 def write_json(path, found, pages, **summary):
@@ -195,3 +241,20 @@ def write_json(path, found, pages, **summary):
     with open(f"{path}.tmp", "w", encoding="utf-8") as file:
         json.dump(data, file, indent=1, ensure_ascii=False)
     os.replace(f"{path}.tmp", path)
+
+
+def source_line(text, url, also=()):
+    """The line of `url` in a content file's text: where the URL as written
+    in the output, its path, its #fragment, its file name or one of `also`
+    occurs exactly once (Pelican rewrites {filename} links); None if none does."""
+    if not text or not url:
+        return None
+    parts = urlsplit(url)
+    name = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    needles = [url, unquote(url), parts.path if len(parts.path) > 1 else ""]
+    needles += ["#" + parts.fragment if parts.fragment else ""]
+    needles += [name if "." in name else "", *also]
+    for needle in needles:
+        if needle and text.count(needle) == 1:
+            return text.count("\n", 0, text.index(needle)) + 1
+    return None

@@ -1,7 +1,7 @@
 """Parsing a page: ids, links, resources and images."""
 
-from sitecheck._testing import html
-from sitecheck.page import parse_page, parse_srcset
+from pelican.plugins.sitecheck._testing import html
+from pelican.plugins.sitecheck.page import parse_page, parse_srcset
 
 
 def parse(body, head=""):

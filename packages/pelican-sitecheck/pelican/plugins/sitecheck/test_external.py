@@ -3,13 +3,13 @@
 import collections
 import dataclasses
 import http.server
+import socket
 import threading
 import time
 
 import pytest
-
-from sitecheck._testing import html, serve
-from sitecheck.external import check_external, main, retry_after
+from pelican.plugins.sitecheck._testing import html, serve
+from pelican.plugins.sitecheck.external import check_external, main, retry_after
 
 
 class Behaviours(http.server.BaseHTTPRequestHandler):
@@ -39,6 +39,17 @@ class Behaviours(http.server.BaseHTTPRequestHandler):
             self.reply(301, Location=f"/chain/{step + 1}") if step < 3 else self.reply(
                 200
             )
+        elif path == "/shared":  # another chain that meets /chain/1's at /chain/2
+            self.reply(302, Location="/chain/2")
+        elif path == "/perm":  # moved for good, then a temporary hop
+            self.reply(301, Location="/hop")
+        elif path == "/hop":
+            self.reply(302, Location="/ok")
+        elif path.startswith("/endless/"):
+            step = int(path.rsplit("/", 1)[1])
+            self.reply(302, Location=f"/endless/{step + 1}")
+        elif path == "/head-404":  # a server that answers HEAD wrongly
+            self.reply(404 if self.command == "HEAD" else 200)
         elif path == "/loop/a":
             self.reply(302, Location="/loop/b")
         elif path == "/loop/b":
@@ -80,6 +91,9 @@ PATHS = [
     "/flaky",
     "/no-head",
     "/denied",
+    "/shared",
+    "/perm",
+    "/head-404",
 ]
 
 
@@ -111,18 +125,27 @@ def test_external_checks_and_cache(output, fast_config, tmp_path):
             "/missing": ("error", "external-broken"),
             "/chain/1": ("warning", "external-moved"),
             "/loop/a": ("error", "external-redirect-loop"),
-            "/slow": ("warning", "external-no-answer"),
+            "/slow": ("error", "external-no-answer"),
             "/denied": ("warning", "external-denied"),
+            "/shared": ("warning", "external-moved"),
+            "/perm": ("warning", "external-moved"),
         }
+        # Where the chain really ends, not the first hop.
         assert by_path["/chain/1"].fix == f"link to {base}/chain/3"
+        assert by_path["/perm"].fix == f"link to {base}/ok"
+        # Every URL once, even where two chains meet (/chain/2).
+        assert {n for (m, _), n in first_hits.items() if m == "HEAD"} <= {1, 2}
+        assert first_hits["HEAD", "/chain/2"] == first_hits["HEAD", "/ok"] == 1
+        assert first_hits["HEAD", "/head-404"] == first_hits["GET", "/head-404"] == 1
         assert by_path["/loop/a"].message == (
             f"redirect loop: {base}/loop/a -> {base}/loop/b -> {base}/loop/a"
         )
-        assert by_path["/slow"].message == "no answer: timed out"
-        assert (stats["urls"], stats["pages_checked"]) == (9, 2)
-        # HEAD first, GET where HEAD is refused; one retry for 503 and timeouts.
+        assert by_path["/slow"].message.endswith("no answer after 1 retries: timed out")
+        assert (stats["urls"], stats["pages_checked"]) == (len(PATHS), 2)
+        # HEAD first, GET where HEAD fails; one retry for timeouts.
         assert first_hits["HEAD", "/no-head"] == first_hits["GET", "/no-head"] == 1
-        assert first_hits["HEAD", "/flaky"] == 2
+        # A 503 to HEAD: GET at once, which works.
+        assert first_hits["HEAD", "/flaky"] == first_hits["GET", "/flaky"] == 1
         assert first_hits["HEAD", "/slow"] == 2
         busy_wait = Behaviours.times["/busy"][1] - Behaviours.times["/busy"][0]
         assert 0.9 < busy_wait < 2
@@ -140,6 +163,61 @@ def test_external_checks_and_cache(output, fast_config, tmp_path):
         assert main([str(output.root), "--settings", str(settings)]) == 1
         asked_again = {path for _, path in Behaviours.hits}
         assert asked_again == {"/missing", "/loop/a", "/loop/b", "/slow", "/denied"}
+
+
+def test_a_chain_over_the_limit_names_no_final_address(output, fast_config):
+    Behaviours.hits.clear()
+    limited = dataclasses.replace(fast_config, external_max_redirects=3)
+    with serve(Behaviours) as base:
+        output("index.html", html(f'<a href="{base}/endless/0">x</a>'))
+        (finding,) = check_external(output.root, limited)[0]
+    assert finding.code == "external-redirects"
+    assert finding.message.endswith(
+        f"(the last one to {base}/endless/4, not requested)"
+    )
+    assert "link to the page it ends at" in finding.fix
+    assert ("HEAD", "/endless/4") not in Behaviours.hits
+
+
+def test_dead_servers_and_domains_are_errors(output, fast_config, monkeypatch):
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host == "gone.example":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    with serve(Behaviours) as base:
+        output(
+            "index.html",
+            html(f'<a href="{base}/ok">live</a><a href="http://127.0.0.2:9/">dead</a>'
+                 '<a href="https://gone.example/page">gone</a>'),
+        )  # fmt: skip
+        found, stats = check_external(output.root, fast_config)
+    assert not stats["offline"]
+    assert sorted((f.level, f.code, f.element) for f in found) == [
+        ("error", "external-no-answer", '<a href="http://127.0.0.2:9/">'),
+        ("error", "external-unresolved", '<a href="https://gone.example/page">'),
+    ]
+
+
+def test_no_host_answering_is_one_line_and_exit_status_3(output, tmp_path, caplog):
+    # Nothing listens on port 9: every host refuses, as when the network is down.
+    output(
+        "index.html",
+        html('<a href="http://127.0.0.1:9/a">a</a><a href="http://127.0.0.2:9/b">b</a>'
+             '<a href="http://127.0.0.3:9/c">c</a>'),
+    )  # fmt: skip
+    settings = tmp_path / "quick.py"
+    settings.write_text(
+        f"SITECHECK_EXTERNAL_BACKOFF = 0\nCACHE_PATH = {str(tmp_path / 'c')!r}\n"
+    )
+    assert main([str(output.root), "--settings", str(settings)]) == 3
+    (record,) = [r for r in caplog.records if r.name.endswith("sitecheck.external")]
+    assert "no external host answered (3 URLs): this machine is offline" in (
+        record.getMessage()
+    )
 
 
 def test_concurrency_is_bounded_overall_and_per_host(output, config):
@@ -178,20 +256,6 @@ def test_concurrency_is_bounded_overall_and_per_host(output, config):
         found, stats = check_external(output.root, bounded)
     assert (found, stats["requests"]) == ([], 10)
     assert (peaks["127.0.0.1"], peaks["127.0.0.2"], peaks["all"]) == (3, 2, 4)
-
-
-def test_network_failure_is_a_warning(output, config, caplog):
-    # Nothing listens on port 9 of 127.0.0.1: connections are refused at once.
-    output(
-        "index.html",
-        html(
-            '<a href="http://127.0.0.1:9/a">a</a><a href="http://127.0.0.1:9/b">b</a>'
-        ),
-    )
-    quick = dataclasses.replace(config, external_backoff=0, external_cache_path=None)
-    found, _ = check_external(output.root, quick)
-    assert {(f.level, f.code) for f in found} == {("warning", "external-no-answer")}
-    assert "no external URL answered" in caplog.text
 
 
 def test_exclude_patterns_and_retry_after_dates(output, config):

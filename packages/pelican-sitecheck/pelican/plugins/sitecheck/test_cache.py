@@ -4,10 +4,9 @@ changed; whatever changed is found as in a check from scratch."""
 import dataclasses
 
 import pytest
-
-from sitecheck._testing import html
-from sitecheck.cache import PageCache
-from sitecheck.internal import check_site
+from pelican.plugins.sitecheck._testing import html
+from pelican.plugins.sitecheck.cache import PageCache
+from pelican.plugins.sitecheck.internal import check_site
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Check a built site on disk: internal links and fragments, duplicate ids,
 images, insecure URLs. No network: external URLs are only collected."""
 
+import dataclasses
 import difflib
 import fnmatch
 import os
@@ -13,7 +14,12 @@ from lxml import etree
 from .cache import Checked, digest
 from .images import ImageError, check_image, kb, read_image
 from .page import parse_page
-from .report import THEME, findings, issue
+from .report import THEME, attribute, findings, issue, source_line
+from .suggest import Suggestions
+
+# Pelican's intrasite link markers, as left in a link it could not resolve.
+_MARKERS = tuple(f"{a}{what}{b}" for what in ("filename", "static", "attach")
+                 for a, b in (("{", "}"), ("|", "|")))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +47,13 @@ class Reads:
 class Site:
     """The output directory: its files, and its pages parsed once each."""
 
-    def __init__(self, output_dir, config):
-        self.root = os.fspath(output_dir)
+    def __init__(self, output_dir, config, drafts=(), draft_folders=()):
+        self.root = os.path.normpath(os.fspath(output_dir))
         self.config = config
         self.files, self.dirs = set(), set()
         for directory, subdirectories, file_names in os.walk(self.root):
-            relative = os.path.relpath(directory, self.root).replace(os.sep, "/")
-            prefix = "" if relative == "." else relative + "/"
+            relative = directory[len(self.root) + 1 :].replace(os.sep, "/")
+            prefix = relative + "/" if relative else ""
             self.dirs.update(prefix + name for name in subdirectories)
             self.files.update(prefix + name for name in file_names)
         self.origins = []  # (scheme, host, path) of each address of the site
@@ -58,9 +64,11 @@ class Site:
             )
         self.ids = {}  # page -> its ids: the fragment index
         self._parsed = {}  # pages parsed for their ids before their own check
-        self._suggestions = {}
+        self._suggestions = None
+        self._passed_refs = set()  # (url, resource, on a preview) that passed
+        self.drafts = set(drafts)  # output files of drafts: not public
+        self.draft_folders = tuple(draft_folders)  # pages there are previews too
         self._located = {}
-        self._public_urls = None
         self.cache = None  # a PageCache: reuse the last check of unchanged pages
         self._digests = {}  # page or image -> digest of its bytes, with a cache
 
@@ -197,26 +205,23 @@ class Site:
             path += ".html"
         return path if path in self.files else None
 
-    def suggest(self, path):
-        """The fix for a link to a missing path: the closest existing URL."""
-        for marker in ("{filename}", "{static}", "{attach}"):
+    def suggest(self, path, page):
+        """The fix for a link on `page` to missing `path` (suggest.py)."""
+        for marker in _MARKERS:
             if marker in path:
                 # Pelican left the link as written: its target is not in content/.
                 target = path.split(marker, 1)[1]
-                return f"no file content{target} exists: fix the path after {marker}"
-        if path not in self._suggestions:
-            if self._public_urls is None:
-                self._public_urls = [
-                    name.removesuffix("index.html") for name in self.files
-                ]
-            close = difflib.get_close_matches(path, self._public_urls, n=1, cutoff=0.7)
-            self._suggestions[path] = (
-                f"link to {self.config.base_path}/{close[0]}"
-                if close
-                else "link to a file that exists (in content: a {filename} or"
+                name = target.lstrip("/")
+                return f"no file content/{name} exists: fix the path after {marker}"
+        if self._suggestions is None:
+            self._suggestions = Suggestions(self.files)
+        best = self._suggestions.best(path, page.removesuffix("index.html"))
+        if best is None:
+            return (
+                "link to a file that exists (in content: a {filename} or"
                 " {static} link to the source file)"
             )
-        return self._suggestions[path]
+        return f"link to {self.config.base_path}/{best}"
 
     def check_page(self, page_path, page, reads=None):
         """Every Issue of one parsed page; what the checks read besides the
@@ -226,19 +231,37 @@ class Site:
                 "duplicate-id",
                 f'id="{id_}"',
                 lines[1],
+                at_url=f'id="{id_}"',
                 id=id_,
                 count=len(lines),
                 lines=", ".join(map(str, lines)),
             )
+        preview = self.preview(page_path)
+        passed = self._passed_refs
         for ref in page.refs:
-            yield from self._check_ref(page_path, page, ref, reads)
+            # A site-wide URL that passed on one page passes on every page (the
+            # theme's links are on all of them); the page cache needs each read.
+            url = ref.url
+            site_wide = url[:1] == "/" or "://" in url[:8]
+            if site_wide and reads is None and page.base is None:
+                key = (url, ref.resource, preview)
+                if key in passed:
+                    continue
+                problems = list(self._check_ref(page_path, page, ref, reads))
+                if problems:
+                    yield from problems
+                else:
+                    passed.add(key)
+            else:
+                yield from self._check_ref(page_path, page, ref, reads)
         image_bytes = {}
         for img in page.images:
-            yield from check_image(
+            for item in check_image(
                 img,
                 lambda url: self._image(page_path, page, url, image_bytes, reads),
                 self.config,
-            )
+            ):
+                yield item if item.url else dataclasses.replace(item, url=img.src)
         total, budget = sum(image_bytes.values()), self.config.page_images_max_bytes
         if total > budget:
             yield issue(
@@ -248,6 +271,20 @@ class Site:
                 size=kb(total),
                 budget=kb(budget),
             )
+
+    def preview(self, page):
+        """Whether `page` is not for visitors: a draft, or in the drafts' folder."""
+        return page in self.drafts or page.startswith(self.draft_folders)
+
+    def target_of(self, page):
+        """issue -> the output path its URL leads to (to tell problems apart)."""
+
+        def target_of(item):
+            if not item.url or any(marker in item.url for marker in _MARKERS):
+                return item.url
+            return self.locate(page, item.url).path or item.url
+
+        return target_of
 
     def http_allowed(self, url):
         return any(
@@ -262,7 +299,7 @@ class Site:
         target = self.locate(page_path, ref.url, page.base)
         if target.insecure and (ref.resource or not self.http_allowed(ref.url)):
             code = "mixed-content" if ref.resource else "insecure-link"
-            yield issue(code, ref.element, ref.line)
+            yield issue(code, ref.element, ref.line, at_url=ref.url)
         if target.path is None:
             return
         if target.file is None:
@@ -271,8 +308,12 @@ class Site:
                 ref.element,
                 ref.line,
                 path=target.path,
-                suggestion=self.suggest(target.path),
+                suggestion=self.suggest(target.path, page_path),
+                at_url=ref.url,
             )
+            return
+        if target.file in self.drafts and not self.preview(page_path):
+            yield issue("draft-link", ref.element, ref.line, at_url=ref.url)
             return
         fragment = target.fragment
         if (
@@ -299,6 +340,7 @@ class Site:
                 fragment=fragment,
                 file=target.file,
                 suggestion=suggestion,
+                at_url=ref.url,
             )
 
     def _image(self, page_path, page, url, image_bytes, reads):
@@ -309,7 +351,8 @@ class Site:
         if target.path is None:
             return None, None
         if target.file is None:
-            fields = {"path": target.path, "suggestion": self.suggest(target.path)}
+            suggestion = self.suggest(target.path, page_path)
+            fields = {"path": target.path, "suggestion": suggestion}
             return None, ("img-missing", fields)
         try:
             file = read_image(os.path.join(self.root, target.file))
@@ -321,26 +364,70 @@ class Site:
         return file, None
 
 
-def check_site(output_dir, config, sources=None, contents=None, cache=None):
-    """Check the pages of `sources` ({output path: content file or THEME}; None:
-    every HTML file in the output). `contents` ({page: function returning the
-    content's HTML}) tells the content's own elements from the theme's around
-    them. With `cache` (a PageCache), pages unchanged since they last passed
-    are not checked again, and the pages that pass are added to it. Return
-    (findings, pages checked)."""
-    site = Site(output_dir, config)
+@dataclass
+class Sources:
+    """Where the checked files come from, for findings that name the file to
+    edit and its line. Without it every HTML file in the output is checked,
+    and every finding is the theme's."""
+
+    pages: dict = field(default_factory=dict)  # output page -> content file
+    contents: dict = field(default_factory=dict)  # page -> fn() -> content HTML
+    static: dict = field(default_factory=dict)  # files copied from content: source
+    drafts: set = field(default_factory=set)  # output files of drafts
+    # Folders where drafts are written (DRAFT_SAVE_AS up to its first {...}):
+    # pages there, such as a list of drafts for previews, may link to them.
+    draft_folders: tuple = ()
+    theme: str = THEME  # what theme findings name
+    project: str = "."  # content file paths are relative to it
+    # Feeds; every style sheet and sitemap*.xml of the output is checked too
+    # (a sitemap plugin writes at `finalized`, before this one).
+    extra: list = field(default_factory=list)
+
+    def text(self, source):
+        """The content file's text; "" if it cannot be read."""
+        try:
+            with open(os.path.join(self.project, source), encoding="utf-8") as file:
+                return file.read()
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+
+def check_site(output_dir, config, sources=None, cache=None):
+    """Check the pages of `sources` (a Sources), then its style sheets, feeds
+    and sitemaps. With `cache` (a PageCache), pages unchanged since they last
+    passed are not checked again, and the pages that pass are added to it.
+    Return (findings, files checked)."""
+    from .resources import check_resource
+
+    site = Site(output_dir, config, *((sources.drafts, sources.draft_folders)
+                                      if sources else ()))  # fmt: skip
+    if sources is None:
+        sources = Sources(pages=dict.fromkeys(site.files))
+        sources.extra = sorted(f for f in site.files if f.endswith((".css", ".xml")))
     if cache is not None:
         cache.load(config, site.files, site.dirs)
         site.cache = cache
-    if sources is None:
-        sources = dict.fromkeys(site.files, THEME)
     pages = sorted(
         name
-        for name in sources
+        for name in sources.pages
         if name.endswith((".html", ".htm"))
         and name in site.files
         and not any(fnmatch.fnmatch(name, p) for p in config.ignore_pages)
     )
+    found = _check_pages(site, sources, pages, cache)
+    name = os.path.basename
+    extra = [*sources.extra, *sorted(f for f in site.files if f.endswith(".css") or (
+        name(f).startswith("sitemap") and f.endswith(".xml")))]  # fmt: skip
+    for path in dict.fromkeys(extra):
+        if path in site.files:
+            found += check_resource(site, path, sources)
+            pages.append(path)
+    return attribute(found), pages
+
+
+def _check_pages(site, sources, pages, cache=None):
+    """The findings of `pages`, checked one after the other."""
+    config = site.config
     found = []
     for page_path in pages:
         passed = site.reusable(page_path)
@@ -349,20 +436,73 @@ def check_site(output_dir, config, sources=None, contents=None, cache=None):
             cache.reused += 1
             continue
         reads = Reads() if cache is not None else None
+        source = sources.pages.get(page_path)
+        text = sources.text(source) if source else ""
         try:
-            issues = list(site.check_page(page_path, site.parse(page_path), reads))
+            parsed = site.parse(page_path)
+            issues = list(site.check_page(page_path, parsed, reads))
         except (OSError, etree.LxmlError, ValueError) as error:
-            issues = [issue("unreadable-page", "the page", None, reason=error)]
+            parsed, issues = (
+                None,
+                [issue("unreadable-page", "the page", None, reason=error)],
+            )
+        content = sources.contents.get(page_path)
+        lines = _content_lines(site, page_path, content) if content else None
+        if parsed and source and source.endswith((".md", ".markdown", ".mkd")):
+            issues += _markdown_empty_alts(parsed, text, lines)
         if reads is not None and not issues:
             cache.passed[page_path] = site.checked(page_path, reads)
-        source, content = sources[page_path], (contents or {}).get(page_path)
-        lines = _content_lines(site, page_path, content) if issues and content else None
+        target_of = site.target_of(page_path)
         for item in issues:
-            outside = lines and item.line and item.line not in lines
-            found += findings(
-                page_path, THEME if outside else source, [item], config.levels
-            )
-    return found, pages
+            if not source or (lines and item.line and item.line not in lines):
+                found += findings(page_path, sources.theme, [item], config.levels,
+                                  from_theme=True, target_of=target_of)  # fmt: skip
+            else:
+                copy = page_path in sources.static
+                found += findings(page_path, source, [item], config.levels,
+                                  (lambda item: item.line) if copy else
+                                  line_finder(site, sources, page_path, text),
+                                  target_of=target_of)  # fmt: skip
+    return found
+
+
+def line_finder(site, sources, page_path, text):
+    """issue -> its line in the content file's `text`: where its URL is
+    written, or the name of the content file it links to ({filename}x.md)."""
+
+    def line(item):
+        target = site.locate(page_path, item.url).file if item.url else None
+        linked = sources.pages.get(target) or sources.static.get(target)
+        return source_line(text, item.url, [os.path.basename(linked)] if linked else [])
+
+    return line
+
+
+_MARKDOWN_EMPTY_ALT = re.compile(r"!\[\s*\]\(\s*<?([^\s)>]+)")
+
+
+def _markdown_empty_alts(page, text, lines):
+    """Issues for the content's `<img alt="">` written as Markdown `![](url)`:
+    an omission, where an HTML `<img alt="">` is a deliberate decorative image."""
+    if "![" not in text:
+        return []
+    written = [_intrasite_path(url) for url in _MARKDOWN_EMPTY_ALT.findall(text)]
+    issues = []
+    for img in page.images:
+        if img.alt != "" or img.decorative or (lines and img.line not in lines):
+            continue
+        src = unquote(urlsplit(img.src or "").path)
+        url = next((w for w in written if w and src.endswith(w)), None)
+        if url is not None:
+            issues.append(issue("img-empty-alt", img.element, img.line, at_url=url))
+    return issues
+
+
+def _intrasite_path(url):
+    """The path part of a URL as written in content: {static}/a.png -> /a.png."""
+    for marker in _MARKERS:
+        url = url.replace(marker, "")
+    return unquote(urlsplit(url).path).lstrip("./") if url else ""
 
 
 def _content_lines(site, page_path, content):

@@ -2,15 +2,13 @@
 
 import dataclasses
 import re
-import types
 
 import pytest
+from pelican.plugins.sitecheck._testing import html
+from pelican.plugins.sitecheck.images import fill_image_sizes, read_image
+from pelican.plugins.sitecheck.internal import check_site
+from pelican.plugins.sitecheck.plugin import fill_written_pages
 from PIL import Image
-
-from sitecheck._testing import html
-from sitecheck.images import fill_image_sizes, read_image
-from sitecheck.internal import check_site
-from sitecheck.plugin import fill_content_image_sizes
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" {}></svg>'
 
@@ -91,7 +89,7 @@ def test_images_that_pass(images, config, img):
         ('<img alt="A">', "img-no-src", "add a src"),
         ('<img src="/images/photo-400.png" alt="A">', "img-no-size",
          'add width="400" height="300"'),
-        ('<img src="/images/photo-800.png" alt="A" width="200">', "img-no-size",
+        ('<img src="/images/photo-400.png" alt="A" width="200">', "img-no-size",
          'add width="200" height="150"'),
         ('<img src="/images/logo.svg" alt="A">', "img-no-size",
          'add width="400" height="200"'),
@@ -124,7 +122,7 @@ def test_image_failures(images, config, img, code, fix):
         ("/images/photo-400.png 2x", "srcset-small", "use a file 800 px wide"),
         ("/images/square.png 1x", "srcset-shape", "crop it to the same aspect ratio"),
         ("/images/photo-800.png big", "srcset-descriptor", 'write "640w" or "2x"'),
-        ("/images/photo-4000.png 2x", "img-missing", "link to /images/photo-400.png"),
+        ("/images/phot-800.png 2x", "img-missing", "link to /images/photo-800.png"),
     ],
 )
 def test_srcset_failures(images, config, srcset, code, fix):
@@ -171,26 +169,38 @@ def test_fill_image_sizes_in_content(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("src", "filled"),
+    ("img", "code", "fix"),
     [
-        ("{static}/images/p.png", True),  # from the content root
-        ("{static}../images/p.png", True),  # from the article's folder
-        ("|static|/images/p.png", True),  # Pelican's old syntax
-        ("/images/p.png", True),  # root-relative: the content root
-        ("{static}/images/missing.png", False),
-        ("https://cdn.example/p.png", False),
+        # Pelican's sample site: reST :width: 600 px becomes an inline style.
+        ('<img src="/images/photo-400.png" alt="A" style="width: 600px;'
+         ' height: 450px;">', "img-blurry", "use a file at least 600 px wide"),
+        ('<img src="/images/photo-400.png" alt="A" width="400" height="300"'
+         ' style="width:600px; height:450px">', "img-blurry",
+         "use a file at least 600 px wide"),
+        ('<img src="/images/photo-800.png" alt="A" style="width: 200px; height:'
+         ' 150px">', "img-oversized", "resize it to 200-400 px wide"),
+        ('<img src="/images/photo-400.png" alt="A" style="width: 400px; height:'
+         ' 400px">', "img-distorted", 'set height="300" for width="400"'),
     ],
-)
-def test_fill_content_image_sizes_finds_the_source_file(tmp_path, src, filled):
-    (tmp_path / "images").mkdir()
-    Image.new("RGB", (40, 30)).save(tmp_path / "images" / "p.png")
-    settings = {"PATH": str(tmp_path), "SITECHECK_FILL_IMAGE_SIZES": True}
-    article = types.SimpleNamespace(
-        settings=settings, relative_dir="news", _content=f'<img alt="" src="{src}">'
+)  # fmt: skip
+def test_inline_css_sizes_are_what_the_browser_shows(images, config, img, code, fix):
+    src = re.search(r'src="([^"]*)"', img).group(1)
+    assert findings_for(images, config, img) == [(code, f'<img src="{src}">', fix)]
+
+
+def test_an_inline_style_with_both_sizes_keeps_the_page_still(images, config):
+    img = '<img src="/images/photo-400.png" alt="A" style="width:400px;height:300px">'
+    assert findings_for(images, config, img) == []
+
+
+def test_filling_sizes_in_written_pages_after_the_check(images, config):
+    body = '<img src="/images/photo-400.png" alt="A"><img src="/nope.png" alt="B">'
+    page = images("index.html", html(body))
+    found = findings_for(images, config, body)
+    fill_written_pages(str(images.root), config, [str(page)])
+    assert [code for code, *_ in found] == ["img-missing", "img-no-size"]
+    written = page.read_text()
+    assert (
+        '<img src="/images/photo-400.png" alt="A" width="400" height="300">' in written
     )
-    fill_content_image_sizes(article)
-    assert ('width="40" height="30"' in article._content) is filled
-    article.settings = {**settings, "SITECHECK_FILL_IMAGE_SIZES": False}
-    article._content = f'<img alt="" src="{src}">'
-    fill_content_image_sizes(article)
-    assert "width" not in article._content
+    assert '<img src="/nope.png" alt="B">' in written

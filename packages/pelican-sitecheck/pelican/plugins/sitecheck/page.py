@@ -27,8 +27,25 @@ SRC_RESOURCES = {"script", "iframe", "embed", "video", "audio", "source", "track
 IGNORE_ATTRIBUTE = "data-sitecheck-ignore"
 # Selected by libxml2, not in Python: most of a page's elements are neither.
 _WITH_ID = etree.XPath("//*[@id]")
-_CHECKED_TAGS = ("a", "img", "link", "source", "area", "meta", "base", *SRC_RESOURCES)
+_IDS = etree.XPath("//@id", smart_strings=False)
+_WITH_STYLE_URL = etree.XPath("//*[contains(@style, 'url(')]")
+_CHECKED_TAGS = ("a", "img", "link", "source", "area", "meta", "base", "object",
+                 "form", "input", "use", "blockquote", "q", "del", "ins", "style",
+                 *SRC_RESOURCES)  # fmt: skip
+_CITES = {"blockquote", "q", "del", "ins"}
 _SRCSET_URL = re.compile(r"[\s,]*(\S*)")
+# url(...) and @import "..." in CSS; comments are removed first.
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CSS_URL = re.compile(
+    r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')"""
+)
+_REFRESH_URL = re.compile(
+    r"^\s*\d*(?:\.\d*)?\s*[;,]\s*(?:url\s*=\s*)?(['\"]?)(.+?)\1\s*$", re.I
+)
+# A CSS length in px (or a bare 0) in an inline style: "width: 600px".
+_CSS_SIZE = re.compile(
+    r"(?:^|;)\s*(width|height)\s*:\s*([\d.]+)(px)?\s*(?:!important\s*)?(?=;|$)", re.I
+)
 
 
 @dataclass(slots=True)
@@ -44,6 +61,8 @@ class Ref:
     @property
     def element(self):
         # Described only for a finding: most refs have none.
+        if self.attribute == "style":  # a <style> block or a style="" attribute
+            return describe(self.tag, "style", f"... url({self.url}) ...")
         return describe(self.tag, self.attribute, self.url)
 
 
@@ -56,6 +75,9 @@ class Img:
     width: str | None
     height: str | None
     decorative: bool
+    # Displayed size set by an inline style ("width: 600px"), in CSS pixels.
+    style_width: float | None = None
+    style_height: float | None = None
     srcset: list = field(default_factory=list)  # (url, descriptor) pairs
     sources: list = field(default_factory=list)  # <picture><source srcset> pairs
 
@@ -72,6 +94,12 @@ class Page:
 def describe(tag, attribute, value):
     """`<a href="...">`, shortened: how a finding names its element."""
     value = value if len(value) <= 80 else value[:77] + "..."
+    if tag == "style" and attribute == "style":
+        return f"<style> {value.strip('. ')}"
+    if tag == "css":  # in a style sheet
+        return f"url({value})"
+    if attribute == "text":  # a feed's or sitemap's <link> or <loc>
+        return f"<{tag}>{value}</{tag}>"
     return f'<{tag} {attribute}="{value}">'
 
 
@@ -92,6 +120,24 @@ def parse_srcset(value):
         position = end + 1
 
 
+def css_urls(text):
+    """[(url, offset)] of every url() and @import in a style sheet's text."""
+    text = _CSS_COMMENT.sub(lambda m: " " * len(m.group()), text)
+    return [
+        (next(g for g in m.groups() if g is not None), m.start())
+        for m in _CSS_URL.finditer(text)
+    ]
+
+
+def style_size(style):
+    """(width, height) in CSS pixels that an inline style gives, or None each."""
+    sizes = {"width": None, "height": None}
+    for name, value, unit in _CSS_SIZE.findall(style or ""):
+        if unit or float(value) == 0:
+            sizes[name.lower()] = round(float(value)) or None
+    return sizes["width"], sizes["height"]
+
+
 def parse_page(data):
     """Parse HTML bytes into a Page; elements carrying data-sitecheck-ignore
     are not checked (their ids still count)."""
@@ -99,15 +145,13 @@ def parse_page(data):
     root = etree.fromstring(data, _PARSER) if data.strip() else None
     if root is None:
         return page
-    id_lines = {}
-    for element in _WITH_ID(root):
-        id_ = element.get("id")
-        if id_ in id_lines:
-            page.duplicate_ids.setdefault(id_, [id_lines[id_]]).append(
-                element.sourceline
-            )
-        else:
-            id_lines[id_] = element.sourceline
+    ids = _IDS(root)  # strings, not elements: most pages have no duplicate
+    page.ids.update(ids)
+    if len(page.ids) < len(ids):
+        lines = {}
+        for element in _WITH_ID(root):
+            lines.setdefault(element.get("id"), []).append(element.sourceline)
+        page.duplicate_ids = {id_: at for id_, at in lines.items() if len(at) > 1}
     for element in root.iter(*_CHECKED_TAGS):
         tag = element.tag
         get = element.get
@@ -134,10 +178,40 @@ def parse_page(data):
         elif tag == "meta":
             if (get("property") or get("name") or "").lower() in IMAGE_METAS:
                 _ref(page, element, "content", resource=False)
+            elif (get("http-equiv") or "").lower() == "refresh":
+                match = _REFRESH_URL.match(get("content") or "")
+                if match:
+                    _add(page, match.group(2), "meta", "content", element)
+        elif tag == "object":
+            _ref(page, element, "data", resource=True)
+        elif tag == "form":
+            _ref(page, element, "action", resource=False)
+        elif tag == "input":
+            if (get("type") or "").lower() == "image":
+                _ref(page, element, "src", resource=True)
+        elif tag == "use":
+            for attribute in ("href", "xlink:href"):
+                _ref(page, element, attribute, resource=True)
+        elif tag in _CITES:
+            _ref(page, element, "cite", resource=False)
+        elif tag == "style":
+            _css(page, element.text or "", element, "style")
         elif tag == "base" and page.base is None:
             page.base = get("href")
-    page.ids.update(id_lines)
+    for element in _WITH_STYLE_URL(root) if b"url(" in data else ():
+        if element.get(IGNORE_ATTRIBUTE) is None:
+            _css(page, element.get("style"), element, "style")
     return page
+
+
+def _css(page, text, element, attribute):
+    for url, offset in css_urls(text):
+        line = element.sourceline + text.count("\n", 0, offset)
+        page.refs.append(Ref(url, element.tag, attribute, line, resource=True))
+
+
+def _add(page, url, tag, attribute, element):
+    page.refs.append(Ref(url, tag, attribute, element.sourceline, False))
 
 
 def _ref(page, element, attribute, resource):
@@ -158,6 +232,7 @@ def _picture(element):
 def _image(element):
     get = element.get
     src = get("src")
+    style_width, style_height = style_size(get("style"))
     picture = _picture(element)
     sources = []
     if picture is not None:
@@ -172,6 +247,8 @@ def _image(element):
         height=get("height"),
         decorative=get("aria-hidden") == "true"
         or get("role") in ("presentation", "none"),
+        style_width=style_width,
+        style_height=style_height,
         srcset=parse_srcset(get("srcset") or ""),
         sources=sources,
     )

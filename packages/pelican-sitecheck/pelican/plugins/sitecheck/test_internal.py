@@ -3,14 +3,13 @@
 import dataclasses
 
 import pytest
+from pelican.plugins.sitecheck._testing import SITEURL, html
+from pelican.plugins.sitecheck.internal import Site, Sources, check_site
+from pelican.plugins.sitecheck.settings import Config, SettingsError
 
-from sitecheck._testing import SITEURL, html
-from sitecheck.internal import Site, check_site
-from sitecheck.settings import Config, SettingsError
 
-
-def codes(output, config, sources=None):
-    found, _ = check_site(output.root, config, sources)
+def codes(output, config):
+    found, _ = check_site(output.root, config)
     return sorted((f.page, f.code, f.element) for f in found)
 
 
@@ -111,7 +110,7 @@ def test_siteurl_with_a_path_and_other_site_addresses(output):
 def test_duplicate_ids(output, config):
     output("index.html", html('<h2 id="x">A</h2>\n<p id="x">B</p>\n<p id="y"></p>'))
     (finding,) = check_site(output.root, config)[0]
-    assert (finding.code, finding.line) == ("duplicate-id", 5)
+    assert (finding.code, finding.page_line) == ("duplicate-id", 5)
     assert finding.message == "id used 2 times (lines 4, 5): #x links are ambiguous"
 
 
@@ -136,9 +135,11 @@ def test_http_resources_are_errors_and_http_links_warnings(output, config):
 def test_only_given_pages_are_checked_and_findings_name_their_source(site, config):
     site("stale.html", html('<a href="/gone/">old build</a>'))
     site("about.html", html('<a href="/gone/">x</a>'))
-    sources = {"about.html": "content/pages/about.md", "index.html": "theme"}
+    sources = Sources(
+        pages={"about.html": "content/pages/about.md", "index.html": None}
+    )
     found, pages = check_site(site.root, config, sources)
-    assert pages == ["about.html", "index.html"]
+    assert pages == ["about.html", "index.html", "theme/css/main.css"]
     assert [(f.page, f.source, f.code) for f in found] == [
         ("about.html", "content/pages/about.md", "broken-link")
     ]
@@ -187,12 +188,11 @@ def test_findings_outside_the_content_are_the_themes(output, config):
     output(
         "a/index.html", html(f'<nav><a href="/gone-from-nav/">x</a></nav>\n{content}')
     )
-    found, _ = check_site(
-        output.root,
-        config,
-        {"a/index.html": "content/a.md"},
-        {"a/index.html": lambda: content},
+    sources = Sources(
+        pages={"a/index.html": "content/a.md"},
+        contents={"a/index.html": lambda: content},
     )
+    found, _ = check_site(output.root, config, sources)
     assert sorted((f.element, f.source) for f in found) == [
         ('<a href="/gone-from-content/">', "content/a.md"),
         ('<a href="/gone-from-nav/">', "theme"),

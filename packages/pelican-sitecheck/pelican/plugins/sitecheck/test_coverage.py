@@ -1,0 +1,215 @@
+"""URLs outside <a href> and <img src>: CSS, refresh, object, form, svg use,
+input image, cite, feeds and sitemaps; links to drafts; |filename|; and the
+fix each kind of broken reference gets."""
+
+import pytest
+from pelican.plugins.sitecheck._testing import SITEURL, html
+from pelican.plugins.sitecheck.internal import Sources, check_site
+
+
+@pytest.fixture
+def site(output):
+    output("about/index.html", html('<h1 id="team">About</h1>'))
+    output("aims/index.html", html("<p>Aims</p>"))
+    output("news/2021/cfp/index.html", html('<h2 id="dates">Dates</h2>'))
+    output("news/2021/grants/index.html", html("<p>Grants</p>"))
+    output("images/photo.jpg", (40, 30))
+    output("images/figure-12.png", (40, 30))
+    output("images/icons.svg", '<svg xmlns="http://www.w3.org/2000/svg" id="x"/>')
+    output("talks/keynote.vtt", "WEBVTT")
+    output("talks/keynote.mp4", "mp4")
+    output("theme/css/main.css", "body {}")
+    output("drafts/soon/index.html", html("<p>Soon</p>"))
+    return output
+
+
+def problems(output, config, sources=None):
+    found, _ = check_site(output.root, config, sources)
+    return sorted((f.code, f.page, f.element, f.fix) for f in found)
+
+
+GENERIC = (
+    "link to a file that exists (in content: a {filename} or {static} link to"
+    " the source file)"
+)
+
+
+@pytest.mark.parametrize(
+    ("markup", "element"),
+    [
+        ('<p style="background: url(/images/gone.png)">x</p>',
+         '<p style="... url(/images/gone.png) ...">'),
+        ("<style>\nh1 { background: url('/images/gone.png') }</style>",
+         "<style> url(/images/gone.png)"),
+        ('<meta http-equiv="refresh" content="0; URL=\'/images/gone.png\'">',
+         '<meta content="/images/gone.png">'),
+        ('<object data="/images/gone.png"></object>',
+         '<object data="/images/gone.png">'),
+        ('<form action="/images/gone.png"></form>',
+         '<form action="/images/gone.png">'),
+        ('<svg><use href="/images/gone.png#x"></use></svg>',
+         '<use href="/images/gone.png#x">'),
+        ('<svg><use xlink:href="/images/gone.png#x"></use></svg>',
+         '<use xlink:href="/images/gone.png#x">'),
+        ('<input type="image" src="/images/gone.png" alt="Go">',
+         '<input src="/images/gone.png">'),
+        ('<blockquote cite="/images/gone.png">q</blockquote>',
+         '<blockquote cite="/images/gone.png">'),
+        ('<q cite="/images/gone.png">q</q>', '<q cite="/images/gone.png">'),
+    ],
+)  # fmt: skip
+def test_every_place_a_url_can_be_is_checked(site, config, markup, element):
+    site("index.html", html(markup))
+    assert problems(site, config) == [("broken-link", "index.html", element, GENERIC)]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<p style="background: url(/images/photo.jpg)">x</p>',
+        '<p style="background: url(data:image/png;base64,AAAA)">x</p>',
+        "<style>/* url(/images/gone.png) */ h1 { color: red }</style>",
+        '<meta http-equiv="refresh" content="30">',
+        '<form action=""></form><form></form>',
+        '<svg><use href="/images/icons.svg#x"></use><use href="#top"></use></svg>',
+        '<input type="text" src="/ignored">',
+        '<blockquote cite="https://elsewhere.example/q">q</blockquote>',
+    ],
+)
+def test_correct_urls_in_those_places_pass(site, config, markup):
+    site("index.html", html(markup))
+    assert problems(site, config) == []
+
+
+def test_style_sheets_are_checked_relative_to_their_folder(site, config):
+    site(
+        "theme/css/main.css",
+        '@import "print.css";\nbody { background: url("../../images/photo.jpg") }\n'
+        "h1 { background: url(../img/gone.png) }\n",
+    )
+    site("theme/css/print.css", "")
+    found, _ = check_site(site.root, config)
+    assert [(f.code, f.page, f.element, f.page_line) for f in found] == [
+        ("broken-link", "theme/css/main.css", "url(../img/gone.png)", 3)
+    ]
+
+
+FEED = f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>News</title>
+<link href="{SITEURL}/" rel="alternate"/>
+<link href="{SITEURL}/feeds/all.atom.xml" rel="self"/>
+<entry><title>CFP</title>
+<link href="{SITEURL}/news/2021/cfp/" rel="alternate"/>
+<content type="html">&lt;p&gt;See &lt;a href="#dates"&gt;dates&lt;/a&gt; and
+&lt;a href="#deadline"&gt;the deadline&lt;/a&gt;&lt;img src="/images/gone.png"
+alt="x"&gt;&lt;/p&gt;</content></entry>
+<entry><title>Old</title><link href="{SITEURL}/news/2020/old/" rel="alternate"/>
+</entry></feed>
+"""
+RSS = f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>News</title><link>{SITEURL}/</link>
+<item><title>A</title><link>{SITEURL}/news/2021/grants/</link>
+<description>&lt;a href="{SITEURL}/drafts/soon/"&gt;soon&lt;/a&gt;</description>
+<enclosure url="{SITEURL}/talks/keynote.mp3" type="audio/mpeg" length="1"/>
+</item></channel></rss>
+"""
+SITEMAP = f"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>{SITEURL}/about/</loc></url>
+<url><loc>{SITEURL}/abuot/</loc></url>
+</urlset>
+"""
+
+
+def test_feeds_and_sitemaps(site, config):
+    site("feeds/all.atom.xml", FEED)
+    site("feeds/all.rss.xml", RSS)
+    site("sitemap.xml", SITEMAP)
+    sources = Sources(
+        pages={"news/2021/cfp/index.html": "content/cfp.md"},
+        extra=["feeds/all.atom.xml", "feeds/all.rss.xml", "sitemap.xml"],
+        drafts={"drafts/soon/index.html"},
+    )
+    found, _ = check_site(site.root, config, sources)
+    assert {(f.code, f.page, f.source, f.element) for f in found} == {
+        ("broken-link", "feeds/all.atom.xml", "theme",
+         f'<link href="{SITEURL}/news/2020/old/">'),
+        ("broken-link", "feeds/all.rss.xml", "theme",
+         f'<enclosure url="{SITEURL}/talks/keynote.mp3">'),
+        ("broken-link", "sitemap.xml", "theme", f"<loc>{SITEURL}/abuot/</loc>"),
+        ("draft-link", "feeds/all.rss.xml", "theme",
+         f'<a href="{SITEURL}/drafts/soon/">'),
+        # The entry's HTML: relative to its page, and the page's content file.
+        ("broken-link", "feeds/all.atom.xml", "content/cfp.md",
+         '<img src="/images/gone.png">'),
+        ("missing-fragment", "feeds/all.atom.xml", "content/cfp.md",
+         '<a href="#deadline">'),
+    }  # fmt: skip
+    lines = {f.element: f.page_line for f in found}
+    assert lines['<a href="#deadline">'] == 8
+
+
+def test_a_published_page_linking_to_a_draft(site, config):
+    site("index.html", html('<a href="/drafts/soon/">soon</a>'))
+    site("drafts/soon/index.html", html('<a href="/drafts/soon/">itself</a>'))
+    sources = Sources(
+        pages=dict.fromkeys(["index.html", "drafts/soon/index.html"]),
+        drafts={"drafts/soon/index.html"},
+    )
+    (finding,) = check_site(site.root, config, sources)[0]
+    assert (finding.code, finding.page) == ("draft-link", "index.html")
+    assert "publish it (Status: published)" in finding.fix
+    # A list of drafts for previews, in the drafts' folder, may link to them.
+    site("drafts/index.html", html('<a href="/drafts/soon/">soon</a>'))
+    sources.pages["drafts/index.html"] = None
+    sources.draft_folders = ("drafts/",)
+    assert [f.page for f in check_site(site.root, config, sources)[0]] == ["index.html"]
+
+
+@pytest.mark.parametrize(
+    ("href", "fix"),
+    [
+        # Left as written by Pelican: the content file does not exist.
+        ("{filename}gone.md", "no file content/gone.md exists: fix the path after"
+         " {filename}"),
+        ("|filename|gone.md", "no file content/gone.md exists: fix the path after"
+         " |filename|"),
+        ("|static|/images/gone.png", "no file content/images/gone.png exists: fix"
+         " the path after |static|"),
+        # Case only.
+        ("/AIMS/", "link to /aims/"),
+        ("/Images/Photo.JPG", "link to /images/photo.jpg"),
+        # A typo in the same folder.
+        ("/news/2021/cpf/", "link to /news/2021/cfp/"),
+        ("/theme/css/mian.css", "link to /theme/css/main.css"),
+        # Another extension of the same kind.
+        ("/images/photo.jpeg", "link to /images/photo.jpg"),
+        # The same name in the nearest other folder.
+        ("/news/cfp/", "link to /news/2021/cfp/"),
+        # Not plausible: another kind of file, another post's image, the page itself.
+        ("/talks/keynote.srt", GENERIC),
+        ("/images/figure-13.png", GENERIC),
+        ("/news/2021/cfp-2/", GENERIC),
+        ("/index.htm", GENERIC),
+    ],
+)  # fmt: skip
+def test_the_fix_is_the_plausible_target_or_none(site, config, href, fix):
+    site("index.html", html(f'<a href="{href}">x</a>'))
+    ((code, _, _, given),) = problems(site, config)
+    assert (code, given) == ("broken-link", fix)
+
+
+def test_a_missing_page_is_never_told_to_link_to_itself(site, config):
+    # The nearest spelling of cfpp/ is cfp/, the page that has the link.
+    site("news/2021/cfp/index.html", html('<a href="/news/2021/cfpp/">x</a>'))
+    site("index.html", html('<a href="/news/2021/cfpp/">x</a>'))
+    assert [(page, fix) for _, page, _, fix in problems(site, config)] == [
+        ("index.html", "link to /news/2021/cfp/"),
+        ("news/2021/cfp/index.html", GENERIC),
+    ]
+
+
+def test_missing_images_are_not_pointed_at_other_images(site, config):
+    site("index.html", html('<img src="/images/figure-13.png" alt="A figure">'))
+    ((code, _, _, fix),) = problems(site, config)
+    assert (code, fix) == ("img-missing", GENERIC)

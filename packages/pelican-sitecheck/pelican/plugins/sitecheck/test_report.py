@@ -1,0 +1,146 @@
+"""Report lines, grouping, JSON, and how the build ends."""
+
+import dataclasses
+import json
+import logging
+import types
+from pathlib import Path
+
+import pytest
+from pelican.plugins.sitecheck import plugin
+from pelican.plugins.sitecheck._testing import html
+from pelican.plugins.sitecheck.report import (
+    CHECKS,
+    THEME,
+    attribute,
+    findings,
+    issue,
+    log_findings,
+    records,
+    source_line,
+)
+from pelican.plugins.sitecheck.settings import Config, SettingsError
+
+
+def finding(page, source, element='<a href="/x/">', line=None):
+    problem = issue("broken-link", element, 7, path="x/", suggestion="link to /y/")
+    return findings(page, source, [problem], {}, lambda _: line)[0]
+
+
+def test_one_record_per_finding_sorted_by_source():
+    found = [finding("b.html", "content/b.md", line=3), finding("a.html", THEME)]
+    assert records(found) == [
+        ("error", "content/b.md", 3, '<a href="/x/"> in b.html (output line 7):'
+         " broken link: nothing at /x/ in the output", "link to /y/"),
+        ("error", "theme", None, '<a href="/x/"> in a.html (output line 7):'
+         " broken link: nothing at /x/ in the output", "link to /y/"),
+    ]  # fmt: skip
+
+
+def test_each_record_carries_the_finding_in_extra(caplog):
+    caplog.set_level(logging.WARNING)
+    log_findings(logging.getLogger("t"), [finding("b.html", "content/b.md", line=3)])
+    (record,) = caplog.records
+    assert record.getMessage() == (
+        'content/b.md:3: <a href="/x/"> in b.html (output line 7): broken link:'
+        " nothing at /x/ in the output; fix: link to /y/"
+    )
+    assert record.finding == {
+        "source": "content/b.md",
+        "line": 3,
+        "message": '<a href="/x/"> in b.html (output line 7): broken link:'
+        " nothing at /x/ in the output",
+        "fix": "link to /y/",
+    }
+    assert "\n" not in record.getMessage()
+
+
+def test_a_problem_on_many_pages_is_one_record_and_summaries_are_the_contents():
+    def on(page, source):
+        problem = issue("img-no-size", "<img>", 1, "/a.png", width=1, height=1)
+        return findings(page, source, [problem], {}, lambda _: 4,
+                        from_theme=source == THEME,
+                        target_of=lambda _: "a.png")[0]  # fmt: skip
+
+    # An image in one article's page, and in its summary on listing pages.
+    found = [on("a.html", "content/a.md")] + [on(f"p{i}.html", THEME) for i in range(4)]
+    ((_, source, line, message, _),) = records(attribute(found))
+    assert (source, line) == ("content/a.md", 4)
+    assert message.startswith("<img> on 5 pages (a.html, p0.html, p1.html, ...)")
+    # Two articles show the same image: the listing pages' copies stay the theme's.
+    found.append(on("b.html", "content/b.md"))
+    assert [source for _, source, *_ in records(attribute(found))] == [
+        "content/a.md",
+        "content/b.md",
+        THEME,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "line"),
+    [
+        ("/nope/", 3),  # as written
+        ("/news/second/#part", 4),  # a {filename} link: its fragment
+        ("/images/photo.png", 5),  # {static}/images/photo.png: its path
+        ("/images/twice.png", None),  # two places: no guess
+        ("/elsewhere/", None),
+    ],
+)
+def test_source_line_finds_the_url_as_the_author_wrote_it(url, line):
+    text = (
+        "Title: x\n\n[a](/nope/)\n[b]({filename}second.md#part)\n"
+        "![c]({static}/images/photo.png)\n"
+        "![d](/images/twice.png) ![e](/images/twice.png)\n"
+    )
+    assert source_line(text, url) == line
+
+
+@pytest.fixture
+def built(tmp_path):
+    """A fake Pelican after writing one page with a broken link."""
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text(html('<a href="/gone/">x</a>'))
+    plugin.reset()
+    plugin.collect_written(str(output / "index.html"), {"page": None})
+    settings = {
+        "SITEURL": "",
+        "PATH": str(tmp_path / "content"),
+        "THEME": str(tmp_path / "theme"),
+        "SITECHECK_REPORT_PATH": str(tmp_path / "r.json"),
+    }
+    return types.SimpleNamespace(settings=settings, output_path=str(output))
+
+
+def test_development_build_logs_and_goes_on(built, caplog, tmp_path):
+    plugin.check_output(built)
+    assert (
+        'theme/templates: <a href="/gone/"> in index.html (output line 4)'
+        in caplog.text
+    )
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert (report["errors"], report["pages"]) == (1, {"index.html": "theme/templates"})
+
+
+def test_strict_build_raises_one_ordinary_exception_after_the_findings(built, caplog):
+    built.settings["SITECHECK_STRICT"] = True
+    with pytest.raises(plugin.SiteCheckError, match="1 errors in the built site"):
+        plugin.check_output(built)
+    assert "broken link" in caplog.text
+
+
+def test_a_mistyped_setting_stops_the_build_with_its_name(built):
+    built.settings["SITECHECK_STRICT"] = "yes"
+    with pytest.raises(SettingsError, match="SITECHECK_STRICT must be True or False"):
+        plugin.check_output(built)
+
+
+def test_the_readme_documents_every_check_and_setting():
+    readme = (Path(__file__).parents[3] / "README.md").read_text()
+    settings = [
+        f"`SITECHECK_{spec.name.upper()}`"
+        for spec in dataclasses.fields(Config)
+        if spec.name not in ("site_urls", "base_path")
+    ]
+    missing = [f"`{code}`" for code in CHECKS] + settings
+    assert [name for name in missing if name not in readme] == []
