@@ -20,6 +20,7 @@ import argparse
 import http.client
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -124,11 +125,14 @@ def targets(project):
 
 
 def start(command, project, url):
+    # A session of its own: `pelican --autoreload --listen` runs two child
+    # processes that outlive their parent when it alone is stopped.
     process = subprocess.Popen(
-        command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+        command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
     if not wait_until(lambda: "<html" in get(url + "/").lower(), 120, 0.2):
-        process.terminate()
+        os.killpg(process.pid, signal.SIGTERM)
         raise SystemExit(f"{' '.join(command)} served nothing at {url}")
     return process
 
@@ -263,7 +267,7 @@ def main():
         )
     finally:
         for server in servers:
-            server.terminate()
+            os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
 
