@@ -226,13 +226,11 @@ class FindingsHandler(logging.Handler):
         self.ignored = set()  # Pelican's LOG_FILTER, applied as Pelican does
         self.report = None
         self.fatal = None  # FINDINGS_FATAL
-        self.armed = False  # True once `finalized` switched on --fatal
 
     def reset(self):
         self.findings = []
         self.structured = []  # findings that a plugin gave with their fields
         self.explained = set()  # the sources they are about
-        self.armed = False
 
     def add(self, finding, structured):
         """Record `finding` unless it is known; a structured finding about a
@@ -297,10 +295,8 @@ class NoTraceback(logging.Filter):
             return True
         if logging.getLogger().getEffectiveLevel() <= logging.DEBUG:
             return True
-        problems = blocking(HANDLER.findings, HANDLER.fatal)
-        if isinstance(error, PublicationBlocked) or (
-            HANDLER.armed and isinstance(error, RuntimeError) and problems
-        ):  # our exception, or Pelican's (--fatal) after our check was armed
+        if isinstance(error, PublicationBlocked):
+            problems = blocking(HANDLER.findings, HANDLER.fatal)
             record.msg, record.args = "%s", (blocked_message(len(problems)),)
             record.exc_info = record.exc_text = None
             record.blocked = True
@@ -391,13 +387,9 @@ def finish(pelican):
     fatal = settings.get("FINDINGS_FATAL")
     problems = blocking(findings, fatal)
     if problems:
+        # Last in PLUGINS, so every other plugin's `finalized` check has logged
+        # (Pelican calls receivers in plugin order).
         raise PublicationBlocked(blocked_message(len(problems)))
-    if fatal:
-        # Other plugins' `finalized` receivers may run after this one (blinker
-        # keeps no order): from now on, their first problem stops the build,
-        # as Pelican's `--fatal` does.
-        HANDLER.armed = True
-        pelican_log.init(fatal=fatal, handler=None)
 
 
 def register():
