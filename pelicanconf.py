@@ -19,7 +19,6 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
-    "friendly_errors",
     "content_guard",
     "workshop_data",
     "feed_links",
@@ -28,7 +27,8 @@ PLUGINS = [
     "event_meta",
     "sitemap",
     "source_date",  # dates from the commit (SOURCE_DATE_EPOCH)
-    "pelican.plugins.sitecheck",  # last: checks the finished output
+    "pelican.plugins.sitecheck",  # checks the finished output
+    "findings",  # last: one record of every problem, from the log
 ]
 
 # Content layout: announcements in news/, pages in pages/, data lists in data/.
@@ -136,12 +136,9 @@ def content_security_policy(*extra_script_sources):
     )
 
 
-# `invoke livereload` injects one inline script into every page it serves; in
-# development exactly that script is allowed, by its hash (livereload 2.7.1;
-# tests/test_livereload.py checks the hash still matches).
-CONTENT_SECURITY_POLICY = content_security_policy(
-    "'sha256-MclZcNa5vMtp/wzxRW6+KS3i8mRUf6thpmjT3pkIT5I='"
-)
+# The development server's reload script and banner are files of the site's
+# own origin, so development and production send the same policy.
+CONTENT_SECURITY_POLICY = content_security_policy()
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import html
+import json
 import os
 import posixpath
 import re
@@ -33,122 +34,118 @@ CONFIG = {
     "host": "127.0.0.1",
     "port": 8000,
 }
-# Development rebuilds reuse what did not change: Pelican's content cache, kept
-# correct by plugins/build_cache, and sitecheck's pages that passed.
-CACHED_BUILD = ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true"]
+# When the output is not a terminal (CI, `| tee`, an editor), one line per record.
+LOG_HANDLER = [] if sys.stdout.isatty() else ["--log-handler", "plain"]
+# Development builds go on after an error, then exit non-zero (plugins/findings).
+STOP_AFTER_ERRORS = ["-e", 'FINDINGS_FATAL="errors"']
 
 
 def pelican(c, *args, env=None):
     """Run Pelican in its own process, so that a failed build ends with a clear
     message and no global state carries over to the next one."""
-    command = [sys.executable, "-m", "pelican", CONFIG["content"], *args]
+    command = [sys.executable, "-m", "pelican", CONFIG["content"], *LOG_HANDLER, *args]
     with c.cd(str(ROOT)):
         return c.run(shlex.join(command), pty=False, warn=True, env=env or {})
 
 
 def _exit_on_failure(result):
     if result.failed:
-        raise SystemExit(result.exited)
+        raise Exit(code=result.exited)
+
+
+def _port_or_exit(action):
+    """Run action() (a server); a busy port is one clear line, not a traceback."""
+    import devserver  # noqa: PLC0415 (only the serving tasks need it)
+
+    try:
+        action(devserver)
+    except devserver.PortBusy as error:
+        raise Exit(str(error)) from None
 
 
 @task
 def clean(c):
-    """Remove the generated output directory."""
+    """Remove the generated output directory, output/.
+
+    The development server keeps its builds elsewhere and goes on serving."""
     shutil.rmtree(CONFIG["output"], ignore_errors=True)
 
 
 @task
 def build(c):
-    """Build the site for development into output/."""
-    _exit_on_failure(pelican(c, "-s", CONFIG["settings_base"]))
+    """Build for development into output/; exits non-zero after an error."""
+    _exit_on_failure(pelican(c, "-s", CONFIG["settings_base"], *STOP_AFTER_ERRORS))
 
 
 @task
 def rebuild(c):
     """Build from scratch: delete output/ first."""
-    _exit_on_failure(pelican(c, "-d", "-s", CONFIG["settings_base"]))
+    _exit_on_failure(
+        pelican(c, "-d", "-s", CONFIG["settings_base"], *STOP_AFTER_ERRORS)
+    )
 
 
 @task
 def regenerate(c):
-    """Rebuild automatically whenever content or the theme change."""
-    pelican(c, "-r", "-s", CONFIG["settings_base"])
-
-
-@task
-def serve(c):
-    """Serve output/ at http://127.0.0.1:8000 (no rebuilds)."""
-    pelican(
-        c,
-        "-l",
-        "-s",
-        CONFIG["settings_base"],
-        "-b",
-        CONFIG["host"],
-        "-p",
-        str(CONFIG["port"]),
+    """Rebuild output/ on every save; a broken edit does not stop it."""
+    _port_or_exit(
+        lambda server: server.regenerate(
+            ROOT / CONFIG["settings_base"], ROOT / CONFIG["output"]
+        )
     )
 
 
-PROBLEM_LINE = re.compile(r"\b(WARNING|ERROR|CRITICAL) +(.+?)(?: {2,}\S+\.py:\d+)?$")
-ERROR_BANNER = (
-    '<div class="build-error" role="alert"><p><strong>The last build failed.</strong>'
-    " You are looking at the previous build; fix this and save again:</p>"
-    "<pre>{problems}</pre></div>"
-)
-
-
-def problems_in(log):
-    """The problems a Pelican log reports, one per line, without decoration."""
-    return [f"{m[1]}: {m[2].strip()}" for m in map(PROBLEM_LINE.search,
-            log.splitlines()) if m]  # fmt: skip
-
-
-def show_build_error(output, problems):
-    """Put a banner with the problems at the top of every page of the last good
-    build, so the organiser sees them in the browser (development only)."""
-    banner = ERROR_BANNER.format(problems=html.escape("\n".join(problems)))
-    for page in Path(output).rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        text = re.sub(r'<div class="build-error".*?</div>', "", text, flags=re.S)
-        text = re.sub(r"<body[^>]*>", lambda body: body[0] + banner, text, count=1)
-        page.write_text(text, encoding="utf-8")
+@task(help={"port": "Port to serve on (default: 8000)."})
+def serve(c, port=CONFIG["port"]):
+    """Serve output/ as it is at http://127.0.0.1:8000 (no rebuilds)."""
+    _port_or_exit(
+        lambda server: server.serve_folder(
+            ROOT / CONFIG["output"], CONFIG["host"], port
+        )
+    )
 
 
 @task(help={"port": "Port to serve on (default: 8000)."})
 def livereload(c, port=CONFIG["port"]):
-    """Serve at http://127.0.0.1:8000, rebuilding and reloading on every change."""
-    from livereload import Server
+    """Serve at http://127.0.0.1:8000, rebuilding and reloading on every save.
 
-    def rebuild_site():
-        # A broken edit must not stop the server: keep serving the last good
-        # build, with the problems shown at the top of every page.
-        result = pelican(c, "-s", CONFIG["settings_base"], "--fatal", "errors",
-                         *CACHED_BUILD, env={"COLUMNS": "200"})  # fmt: skip
-        if result.failed:
-            show_build_error(ROOT / CONFIG["output"],
-                             problems_in(result.stdout + result.stderr))  # fmt: skip
-            print("\nBuild failed: the message above names the file to fix. "
-                  "Still serving the last good build.\n", file=sys.stderr)  # fmt: skip
-
-    rebuild_site()
-    server = Server()
-    for pattern in (
-        "pelicanconf.py",
-        f"{CONFIG['content']}/**/*",
-        f"{SETTINGS['THEME']}/**/*",
-        "plugins/**/*.py",
-    ):
-        server.watch(str(ROOT / pattern), rebuild_site)
-    server.serve(host=CONFIG["host"], port=int(port), root=str(ROOT / CONFIG["output"]))
-
-
-@task
-def preview(c):
-    """Build with production settings (publishconf.py) into output/."""
-    _exit_on_failure(
-        pelican(c, "-s", CONFIG["settings_publish"], "--fatal", "warnings")
+    Every problem the build finds is shown at the top of every page."""
+    _port_or_exit(
+        lambda server: server.livereload(
+            ROOT / CONFIG["settings_base"], CONFIG["host"], port
+        )
     )
+
+
+@task(help={"port": "Port to serve on (default: 8001, beside livereload's)."})
+def preview(c, port=CONFIG["port"] + 1):
+    """Build with production settings and serve it at http://127.0.0.1:8001.
+
+    The build goes into a folder of its own, with the local address as
+    SITEURL, so the site looks as it will when published."""
+    import devserver  # noqa: PLC0415
+
+    address = f"http://{CONFIG['host']}:{port}"
+    server = None
+    try:
+        server = devserver.make_server(CONFIG["host"], port, None, live=False)
+    except devserver.PortBusy as error:
+        raise Exit(str(error)) from None
+    with tempfile.TemporaryDirectory(prefix="haet-preview-") as output:
+        result = pelican(c, "-s", CONFIG["settings_publish"], "-o", output, "-e",
+                         f"SITEURL={json.dumps(address)}",
+                         f"FEED_DOMAIN={json.dumps(address)}")  # fmt: skip
+        if result.failed:
+            server.server_close()
+            raise Exit("The production build failed (see above); nothing to preview.")
+        server.RequestHandlerClass.site = devserver.Site(output)
+        print(f"Previewing the production build at {address}/ (Ctrl-C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
 
 
 # --- Checks and deployment (README, "Publishing") ---------------------------------
@@ -190,7 +187,7 @@ def run_in(c, folder, command, env=None):
 
 def production_build(c, source, output, epoch=None):
     """Build `source` (a project folder) with publishconf.py into `output`; every
-    warning fails it (FRIENDLY_ERRORS_FATAL, then devloop's FINDINGS_FATAL).
+    warning fails it (FINDINGS_FATAL).
     `epoch` (SOURCE_DATE_EPOCH) dates what the content does not."""
     command = [sys.executable, "-m", "pelican", CONFIG["content"],
                "-s", CONFIG["settings_publish"], "-o", str(output)]  # fmt: skip

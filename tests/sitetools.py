@@ -50,7 +50,6 @@ def build_site(
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "COLUMNS": "1000"},  # keep each log record on one line
     )
 
 
@@ -61,6 +60,7 @@ def copy_project(destination):
         "pelicanconf.py",
         "publishconf.py",
         "tasks.py",
+        "devserver.py",
         "content",
         "themes",
         "plugins",

@@ -2,12 +2,9 @@
 workflow's build (`invoke deploy` with GITHUB_ACTIONS=true) turns a mistake in a
 post into an annotation on that file and line, and says it in the job summary.
 
-Needs branch devloop's findings plugin, which writes the annotations
-(`::error file=content/news/X.md,line=N::...`): until it is merged this test is
-expected to fail, and `strict` makes it fail loudly once it passes, so that
-the marker below is removed then."""
+The annotations come from the findings plugin
+(`::error file=content/news/X.md,line=N::...`)."""
 
-import pytest
 from test_publish import (
     commit,
     deploy,
@@ -20,13 +17,6 @@ from test_publish import (
 )
 
 __all__ = ["other_sites", "project"]  # fixtures shared with test_publish.py
-
-pytestmark = pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="needs branch devloop's findings plugin (GitHub annotations); "
-    "remove this marker when it is merged",
-)
 
 
 def test_a_broken_post_is_an_annotation_on_its_line(project, tmp_path):

@@ -103,7 +103,7 @@ def build_with(tmp_path, settings, name, data):
     (project / "content/news" / name).write_bytes(data)
     output = tmp_path / "out"
     result = build_site(output, project / settings, project / "content", fatal=None)
-    log = " ".join((result.stdout + result.stderr).split())  # unwrap long lines
+    log = result.stdout + result.stderr  # piped: one line per record, whole
     return result, log, output
 
 
@@ -126,6 +126,7 @@ def test_production_build_stops(tmp_path, case):
     result, log, output = build_with(tmp_path, "publishconf.py", name, data)
     assert result.returncode != 0
     assert message in log, log
+    assert re.search(r"\d+ problems? blocks? publication", log), log
     assert "Traceback" not in log
 
 
@@ -140,7 +141,11 @@ def test_production_build_stops_even_when_quiet(tmp_path):
         "-q",
         fatal=None,
     )
+    # -q would hide the problems that must fail it: refused in one line.
     assert quiet.returncode != 0
+    assert "FINDINGS_FATAL needs the problems to be logged: build without -q" in (
+        quiet.stdout + quiet.stderr
+    )
 
 
 def test_a_clashing_post_is_left_out_and_the_first_kept(tmp_path):

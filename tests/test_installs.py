@@ -72,10 +72,12 @@ def test_the_readme_commands_install_with_hash_checking():
 
 
 def third_party_imports():
-    """Top-level modules imported by the plugins, tasks and settings."""
-    files = [*ROOT.glob("plugins/**/*.py"), ROOT / "tasks.py", ROOT / "pelicanconf.py"]
+    """Top-level modules imported by the plugins, tasks, dev server and settings."""
+    files = [*ROOT.glob("plugins/**/*.py"), ROOT / "tasks.py", ROOT / "devserver.py",
+             ROOT / "pelicanconf.py"]  # fmt: skip
     local = {path.name for path in (ROOT / "plugins").iterdir()} | {
         "tasks",
+        "devserver",
         "pelicanconf",
     }
     found = set()

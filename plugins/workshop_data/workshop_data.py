@@ -53,7 +53,9 @@ class Entry(dict):
     field_lines: dict
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it: ten times faster, which every rebuild of
+# the development server feels; the same marks (lines) and errors.
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """A SafeLoader whose mappings are Entries."""
 
 

@@ -1,3 +1,0 @@
-from .friendly_errors import register
-
-__all__ = ["register"]
