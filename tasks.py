@@ -288,10 +288,10 @@ def new(c, title):
     now = dt.datetime.now(ZoneInfo(SETTINGS["TIMEZONE"]))
     slug = slugify(title, regex_subs=SETTINGS["SLUG_REGEX_SUBSTITUTIONS"])
     if not slug:
-        raise SystemExit(f"Cannot make a file name from the title {title!r}.")
+        raise Exit(f"Cannot make a file name from the title {title!r}.")
     path = CONFIG["news"] / f"{now:%Y-%m-%d}-{slug}.md"
     if path.exists():
-        raise SystemExit(f"{path} already exists; choose another title or edit it.")
+        raise Exit(f"{path} already exists; choose another title or edit it.")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         f"Title: {title}\n"

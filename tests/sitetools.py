@@ -118,10 +118,11 @@ def metadata(path):
     return found
 
 
-def posts(site=None, today=None):
+def posts(site=None, today=None, statuses=("published",)):
     """The announcements of content/news/ that a build today publishes, newest
     first: dicts of their metadata plus `url`, `year`, `tags` (list), `date`
-    (YYYY-MM-DD) and `source`; drafts, hidden and future posts left out."""
+    (YYYY-MM-DD) and `source`; drafts, future posts and (unless `statuses`
+    says so) hidden posts left out."""
     import datetime as dt
 
     site = site or SITE
@@ -131,7 +132,7 @@ def posts(site=None, today=None):
         meta = metadata(path)
         status = meta.get("status", "published").lower()
         date = meta["date"][:10]
-        if status != "published" or date > today:
+        if status not in statuses or date > today:
             continue
         slug = meta.get("slug") or path.stem[len("YYYY-MM-DD-") :]
         found.append({

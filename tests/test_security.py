@@ -80,3 +80,26 @@ def test_robots_and_sitemap(prod_site):
     assert "https://haet2021.github.io/news/2021/schedule/" in urls
     assert not [u for u in urls if re.search(r"drafts|404|_headers|robots", u)]
     assert len(urls) == len(set(urls))
+
+
+def test_the_theme_escapes_titles_whatever_the_plugins_do(tmp_path):
+    """Without content_guard (nothing escapes titles when they are read), a
+    title that an organiser typed still arrives as text, never as markup."""
+    from sitetools import build_site, copy_project
+
+    project = copy_project(tmp_path / "site")
+    settings = project / "pelicanconf.py"
+    settings.write_text(
+        settings.read_text().replace('    "content_guard",\n', "", 1), "utf-8"
+    )
+    hostile = '<script>alert(1)</script><b onmouseover="x()">Bold</b>'
+    (project / "content/news/2021-05-01-hostile.md").write_text(
+        f"Title: {hostile}\nDate: 2021-05-01 10:00\nSlug: hostile\n"
+        "Summary: Hostile.\n\nText.\n"
+    )
+    result = build_site(tmp_path / "out", settings, project / "content", fatal=None)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for page in ("news/2021/hostile/", "news/", "news/archive/", ""):
+        html = soup(tmp_path / "out", page)
+        assert not [s for s in html.find_all("script") if "alert" in s.get_text()]
+        assert not html.find_all(attrs={"onmouseover": True}), page
