@@ -2,6 +2,9 @@
 with Pillow: the social card (link previews) and the touch icon (home
 screens). No image files are committed; next year's data redraws them."""
 
+import hashlib
+import io
+
 from PIL import Image, ImageDraw, ImageFont
 
 CARD_SIZE = (1200, 630)
@@ -40,7 +43,19 @@ def touch_icon(event):
     return image
 
 
+# PNG encoding (optimize=True) is most of the cost of a development rebuild:
+# the same pixels are encoded once per process.
+_encoded = {}
+
+
 def save_png(image, path):
     """Write a PNG that is the same for the same picture (no timestamps)."""
+    key = (image.size, hashlib.blake2b(image.tobytes(), digest_size=16).digest())
+    if key not in _encoded:
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        if len(_encoded) > 8:
+            _encoded.clear()
+        _encoded[key] = buffer.getvalue()
     path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, format="PNG", optimize=True)
+    path.write_bytes(_encoded[key])
