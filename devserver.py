@@ -352,9 +352,13 @@ def make_server(host, port, site, live=True):
 
 
 def serve_folder(folder, host, port):
-    """Serve `folder` as it is until Ctrl-C (invoke serve, invoke preview)."""
+    """Serve `folder` as it is until Ctrl-C (invoke serve)."""
     server = make_server(host, port, Site(folder), live=False)
-    print(f"Serving {folder} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+    serve_until_stopped(server, f"Serving {folder} at http://{host}:{port}/")
+
+
+def serve_until_stopped(server, message):
+    print(f"{message} (Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -139,13 +139,9 @@ def preview(c, port=CONFIG["port"] + 1):
             server.server_close()
             raise Exit("The production build failed (see above); nothing to preview.")
         server.RequestHandlerClass.site = devserver.Site(output)
-        print(f"Previewing the production build at {address}/ (Ctrl-C stops)")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+        devserver.serve_until_stopped(
+            server, f"Previewing the production build at {address}/"
+        )
 
 
 # --- Checks and deployment (README, "Publishing") ---------------------------------

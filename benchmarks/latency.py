@@ -21,7 +21,6 @@ import http.client
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from sitetools import CHROMIUM, CHROMIUM_ARGS, copy_project  # noqa: E402
+from sitetools import CHROMIUM, CHROMIUM_ARGS, copy_project, free_port  # noqa: E402
 
 BARE_SETTINGS = """
 import sys
@@ -57,12 +56,6 @@ PROBE_POST = (
     "Title: Latency probe\nDate: 2021-05-01 10:00\nSlug: latency-probe\n"
     "Summary: A post the benchmark edits.\n\nFirst text.\n"
 )
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(url):

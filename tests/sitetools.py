@@ -5,6 +5,7 @@ several folders of this project have a conftest.py."""
 import functools
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -145,3 +146,10 @@ def posts(site=None, today=None, statuses=("published",)):
             "url": f"news/{date[:4]}/{slug}/",
         })  # fmt: skip
     return sorted(found, key=lambda post: post["datetime"], reverse=True)
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

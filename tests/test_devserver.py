@@ -13,19 +13,13 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sitetools import copy_project
+from sitetools import copy_project, free_port
 
 INVOKE = str(Path(sys.executable).parent / "invoke")
 BROKEN_LINK_POST = (
     "Title: Venue\nDate: 2021-05-01 10:00\nSummary: Where.\n\n"
     "[The venue]({filename}/pages/99-venue.md)\n"
 )
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url):
