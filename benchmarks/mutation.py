@@ -49,6 +49,13 @@ def prepare(name, source, workdir):
     shutil.copytree(
         source, workdir / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
     )
+    # The tests read the real site's files beside the plugins (content/data).
+    for shared in ("content", "themes", "pelicanconf.py", "publishconf.py"):
+        source_path = ROOT / shared
+        if source_path.is_dir():
+            shutil.copytree(source_path, workdir / shared)
+        else:
+            shutil.copy2(source_path, workdir / shared)
     for test in (workdir / name).rglob("*.py"):
         text = test.read_text(encoding="utf-8")
         if "pelican.plugins.sitecheck" in text and name == "sitecheck":
