@@ -107,7 +107,9 @@ TYPOGRIFY = True
 # widont's non-breaking spaces make long titles overflow narrow screens.
 TYPOGRIFY_OMIT_FILTERS = ["widont"]
 
-DELETE_OUTPUT_DIRECTORY = False
+# Every build starts from an empty output/: a page that an earlier build left
+# there can never hide a broken link (nor be served as if it were current).
+DELETE_OUTPUT_DIRECTORY = True
 # The navigation lists Home, News, then every published page in file-name order
 # (content/pages/10-aims.md, 20-...); a page's `Nav_title` shortens its entry.
 PAGE_ORDER_BY = "basename"

@@ -10,7 +10,6 @@ from pelicanconf import *  # noqa: E402, F403
 SITEURL = "https://haet2021.github.io"
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
-DELETE_OUTPUT_DIRECTORY = True
 FINDINGS_FATAL = "warnings"  # any warning or error fails a production build
 CONTENT_GUARD_UNKNOWN_METADATA = "error"  # a misspelt key never reaches visitors
 # The list of drafts is for organisers' previews, not for visitors.

@@ -285,3 +285,41 @@ def test_drafts_and_hidden_posts_stay_out_of_lists_feeds_and_sitemap(tmp_path):
               out / "sitemap.xml", out / "index.html"]  # fmt: skip
     for path in listed:
         assert not re.search(r"not[- ]listed", path.read_text(), re.I), path
+
+
+def test_a_page_left_by_an_earlier_build_hides_no_broken_link(tmp_path):
+    """A page deleted from content/ is gone from output/ at the next build, so
+    a link to it is reported, in development as in production."""
+    project = copy_project(tmp_path / "site")
+    venue = project / "content/pages/95-venue.md"
+    venue.write_text("Title: Venue\nSlug: venue\n\nWhere.\n")
+    output = tmp_path / "out"
+    first = build_site(output, project / "pelicanconf.py", project / "content")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert (output / "venue/index.html").exists()
+    venue.unlink()
+    (project / "content/news/2021-05-01-venue.md").write_text(
+        "Title: Venue\nDate: 2021-05-01 10:00\nSummary: Where.\n\n[Venue](/venue/)\n"
+    )
+    second = build_site(
+        output, project / "pelicanconf.py", project / "content", fatal=None
+    )
+    log = " ".join((second.stdout + second.stderr).split())
+    assert not (output / "venue/index.html").exists()
+    assert "content/news/2021-05-01-venue.md" in log and "/venue/" in log, log
+
+
+def test_one_slug_in_two_years_is_two_posts_in_both_builds(tmp_path):
+    project = copy_project(tmp_path / "site")
+    for year in ("2021", "2022"):
+        (project / f"content/news/{year}-05-01-meetup.md").write_text(
+            f"Title: Meetup {year}\nDate: {year}-05-01 10:00\nSlug: meetup\n"
+            "Summary: We meet.\n\nText.\n"
+        )
+    for settings in ("pelicanconf.py", "publishconf.py"):
+        output = tmp_path / settings
+        result = build_site(output, project / settings, project / "content")
+        assert result.returncode == 0, result.stdout + result.stderr
+        for year in ("2021", "2022"):
+            page = soup(output, f"news/{year}/meetup/")
+            assert f"Meetup {year}" in page.h1.get_text()
