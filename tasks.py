@@ -271,7 +271,7 @@ def check(c, external=False):
     }
 )
 def bench(c, sizes="1000,5000", runs=3):
-    """Time our build against bare Pelican, and a livereload rebuild."""
+    """Time our production build against bare Pelican."""
     command = [sys.executable, "benchmarks/build.py", "--sizes",
                *sizes.replace(",", " ").split(), "--runs", str(runs)]  # fmt: skip
     with c.cd(str(ROOT)):
