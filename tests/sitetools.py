@@ -119,22 +119,26 @@ def metadata(path):
     return found
 
 
-def posts(site=None, today=None, statuses=("published",)):
-    """The announcements of content/news/ that a build today publishes, newest
+def posts(site=None, statuses=("published",)):
+    """The announcements of content/news/ that a build now publishes, newest
     first: dicts of their metadata plus `url`, `year`, `tags` (list), `date`
     (YYYY-MM-DD) and `source`; drafts, future posts and (unless `statuses`
-    says so) hidden posts left out."""
+    says so) hidden posts left out. "Now" is in the site's TIMEZONE, as
+    Pelican compares a post's date."""
     import datetime as dt
+    from zoneinfo import ZoneInfo
 
     site = site or SITE
-    today = today or dt.date.today().isoformat()
+    zone = ZoneInfo(settings_of(site=site)["TIMEZONE"])
+    now = dt.datetime.now(zone)
     found = []
     for path in sorted((site / "content/news").glob("*.md")):
         meta = metadata(path)
         status = meta.get("status", "published").lower()
-        date = meta["date"][:10]
-        if status not in statuses or date > today:
+        when = dt.datetime.fromisoformat(meta["date"])
+        if status not in statuses or when.replace(tzinfo=when.tzinfo or zone) > now:
             continue
+        date = meta["date"][:10]
         slug = meta.get("slug") or path.stem[len("YYYY-MM-DD-") :]
         found.append({
             **meta,
