@@ -93,3 +93,29 @@ def test_strict_mode_stops_the_build_with_the_number_of_errors(build):
 def test_a_disabled_check_writes_no_report(build):
     with pytest.raises(FileNotFoundError):
         build(SITECHECK_ENABLED=False)
+
+
+@pytest.mark.parametrize(
+    "cache", [{"CACHE_CONTENT": True}, {"LOAD_CONTENT_CACHE": True}]
+)
+def test_a_rebuild_with_the_content_cache_reuses_the_pages_that_passed(
+    build, tmp_path, cache
+):
+    folder = str(tmp_path / "cache")
+    first = build(CACHE_PATH=folder, **cache)
+    again = build(CACHE_PATH=folder, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+    assert first["pages_reused"] == 0
+    # Pages with findings are checked every time; others that passed the first
+    # build are reused only if it saved the cache (CACHE_CONTENT).
+    with_findings = {f["page"] for f in again["findings"]}
+    assert again["pages_reused"] <= len(set(first["pages"]) - with_findings)
+    assert (again["pages_reused"] > 0) == ("CACHE_CONTENT" in cache)
+    assert again["pages_checked"] == first["pages_checked"]
+    assert again["findings"] == first["findings"]
+
+
+def test_without_the_content_cache_every_page_is_checked_again(build):
+    first = build()
+    again = build()
+    assert again["pages_reused"] == first["pages_reused"] == 0
+    assert again["pages_checked"] == first["pages_checked"] > 0
