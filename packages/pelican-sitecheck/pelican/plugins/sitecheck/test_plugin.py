@@ -119,3 +119,32 @@ def test_without_the_content_cache_every_page_is_checked_again(build):
     again = build()
     assert again["pages_reused"] == first["pages_reused"] == 0
     assert again["pages_checked"] == first["pages_checked"] > 0
+
+
+@pytest.mark.parametrize(
+    ("drafts", "link"),
+    [
+        ({"DRAFT_SAVE_AS": "previews/{slug}.html", "DRAFT_URL": "previews/{slug}.html"},
+         "work-in-progress.html"),
+        ({"DRAFT_PAGE_SAVE_AS": "previews/{slug}.html"},
+         "../drafts/work-in-progress.html"),
+    ],
+)  # fmt: skip
+def test_pages_in_the_drafts_folder_may_link_to_drafts(build, tmp_path, drafts, link):
+    """A list of drafts for previews, in the folder of DRAFT_SAVE_AS (or
+    DRAFT_PAGE_SAVE_AS) up to its first {...}, is not a published page."""
+    (tmp_path / "content/extra/list.html").write_text(
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<title>Drafts</title></head>\n"
+        f'<body><a href="{link}">Soon</a></body></html>\n'
+    )
+    extra = {
+        "extra/sitemap.xml": {"path": "sitemap.xml"},
+        "extra/list.html": {"path": "previews/list.html"},
+    }
+    report = build(EXTRA_PATH_METADATA=extra, **drafts)
+    draft_links = {f["page"] for f in report["findings"] if f["code"] == "draft-link"}
+    # The published post still may not link to the draft; the list may.
+    assert "first-post.html" in draft_links
+    assert "previews/list.html" not in draft_links
+    assert "previews/list.html" in report["pages"]
