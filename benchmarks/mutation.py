@@ -29,11 +29,19 @@ SITECHECK = ROOT / "packages/pelican-sitecheck/pelican/plugins/sitecheck"
 MUTMUT = Path(sys.executable).parent / "mutmut"
 
 # mutant name -> why no test can tell it from the original.
+UTF8 = "codec names ignore case: 'UTF-8' is 'utf-8'"
+NONEMPTY = "its only caller passes regex matches of one character or more: never ''"
 EQUIVALENT = {
     "sitecheck.suggest.x__common__mutmut_2": "count starts at 1: every folder's"
     " distance drops by 2, so the nearest and the ties stay the same",
     "sitecheck.suggest.x__common__mutmut_5": "zip(strict=None) is zip(strict=False)",
     "sitecheck.suggest.x__common__mutmut_8": "zip's strict defaults to False",
+    "sitecheck.plugin.x_fill_written_pages__mutmut_18": UTF8,
+    "sitecheck.plugin.x_fill_written_pages__mutmut_56": UTF8,
+    "sitecheck.internal.x__content_lines__mutmut_10": UTF8,
+    "sitecheck.external.x__line__mutmut_6": UTF8,
+    "sitecheck.internal.x__intrasite_path__mutmut_8": NONEMPTY,
+    "sitecheck.internal.x__intrasite_path__mutmut_14": NONEMPTY,
 }
 
 
