@@ -40,6 +40,8 @@ EQUIVALENT = {
     "sitecheck.plugin.x_fill_written_pages__mutmut_56": UTF8,
     "sitecheck.internal.x__content_lines__mutmut_10": UTF8,
     "sitecheck.external.x__line__mutmut_6": UTF8,
+    "sitecheck.internal.x__content_lines__mutmut_25": "str.count(sub, None, end)"
+    " counts from the start, as str.count(sub, 0, end)",
     "sitecheck.internal.x__intrasite_path__mutmut_8": NONEMPTY,
     "sitecheck.internal.x__intrasite_path__mutmut_14": NONEMPTY,
 }
