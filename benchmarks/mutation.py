@@ -29,7 +29,22 @@ SITECHECK = ROOT / "packages/pelican-sitecheck/pelican/plugins/sitecheck"
 MUTMUT = Path(sys.executable).parent / "mutmut"
 
 # mutant name -> why no test can tell it from the original.
-EQUIVALENT = {}
+UTF8 = "codec names ignore case: 'UTF-8' is 'utf-8'"
+NONEMPTY = "its only caller passes regex matches of one character or more: never ''"
+EQUIVALENT = {
+    "sitecheck.suggest.x__common__mutmut_2": "count starts at 1: every folder's"
+    " distance drops by 2, so the nearest and the ties stay the same",
+    "sitecheck.suggest.x__common__mutmut_5": "zip(strict=None) is zip(strict=False)",
+    "sitecheck.suggest.x__common__mutmut_8": "zip's strict defaults to False",
+    "sitecheck.plugin.x_fill_written_pages__mutmut_18": UTF8,
+    "sitecheck.plugin.x_fill_written_pages__mutmut_56": UTF8,
+    "sitecheck.internal.x__content_lines__mutmut_10": UTF8,
+    "sitecheck.external.x__line__mutmut_6": UTF8,
+    "sitecheck.internal.x__content_lines__mutmut_25": "str.count(sub, None, end)"
+    " counts from the start, as str.count(sub, 0, end)",
+    "sitecheck.internal.x__intrasite_path__mutmut_8": NONEMPTY,
+    "sitecheck.internal.x__intrasite_path__mutmut_14": NONEMPTY,
+}
 
 
 def targets():
@@ -46,9 +61,10 @@ def targets():
 
 def prepare(name, source, workdir):
     """Copy one plugin as a top-level package into workdir, with a mutmut setup."""
-    shutil.copytree(
-        source, workdir / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
-    )
+    # test_install.py checks the package's distribution (pip, a new virtual
+    # environment), which the copy does not have; it reaches no mutated line.
+    skipped = ("__pycache__", "*.pyc", "test_install.py")
+    shutil.copytree(source, workdir / name, ignore=shutil.ignore_patterns(*skipped))
     # The tests read the real site's files beside the plugins (content/data).
     for shared in ("content", "themes", "pelicanconf.py", "publishconf.py"):
         source_path = ROOT / shared
@@ -56,6 +72,11 @@ def prepare(name, source, workdir):
             shutil.copytree(source_path, workdir / shared)
         else:
             shutil.copy2(source_path, workdir / shared)
+    # The distribution's README, which the tests compare with the code, goes
+    # beside the package as in its own folder (mutmut copies it with the mutants).
+    readme = source.parents[2] / "README.md"
+    if name == "sitecheck":
+        shutil.copy2(readme, workdir / "README.md")
     for test in (workdir / name).rglob("*.py"):
         text = test.read_text(encoding="utf-8")
         if "pelican.plugins.sitecheck" in text and name == "sitecheck":
@@ -65,6 +86,7 @@ def prepare(name, source, workdir):
         f"source_paths={name}\n"
         "do_not_mutate=*/test_*.py\n\t*/conftest.py\n\t*/_testing.py\n"
         f"pytest_add_cli_args_test_selection={name}\n"
+        "also_copy=README.md\n"
         "pytest_add_cli_args=-p no:cacheprovider -p no:xdist -q\n"
     )
     (workdir / "pyproject.toml").write_text(

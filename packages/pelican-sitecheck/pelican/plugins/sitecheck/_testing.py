@@ -3,8 +3,12 @@
 import contextlib
 import http.server
 import threading
+from pathlib import Path
 
 SITEURL = "https://example.org"
+# The folder that holds this package's top level (the distribution's folder, or
+# a copy's): builds import the very code under test from it, not an installed one.
+IMPORT_ROOT = Path(__file__).resolve().parents[__package__.count(".") + 1]
 
 
 def html(body, head=""):

@@ -3,6 +3,7 @@ must pass, and how the build ends. Pelican runs in a subprocess: its logging
 and signals are process-global."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -10,12 +11,20 @@ import pytest
 from pelican.plugins.sitecheck._testing import (
     FOREIGN_DEFECTS,
     FOREIGN_FIXES,
+    IMPORT_ROOT,
     write_foreign_site,
 )
 from pelican.plugins.sitecheck.report import CHECKS
 
 
 def build(project, *options, python=sys.executable, env=None):
+    """Run Pelican on `project` with the code under test (a mutant, under mutmut;
+    mutmut's coverage pass records hits in its own process only, so it stays out)."""
+    if env is None:
+        paths = [str(IMPORT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+        if env.get("MUTANT_UNDER_TEST") == "stats":
+            del env["MUTANT_UNDER_TEST"]
     return subprocess.run(
         [python, "-m", "pelican", "-s", "pelicanconf.py", "-o", "output",
          "--log-handler", "plain", *options],

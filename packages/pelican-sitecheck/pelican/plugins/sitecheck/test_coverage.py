@@ -213,3 +213,17 @@ def test_missing_images_are_not_pointed_at_other_images(site, config):
     site("index.html", html('<img src="/images/figure-13.png" alt="A figure">'))
     ((code, _, _, fix),) = problems(site, config)
     assert (code, fix) == ("img-missing", GENERIC)
+
+
+def test_a_refresh_to_http_is_an_insecure_link_on_its_line(output, config):
+    """A refresh is a link the visitor follows (a warning), not a resource the
+    page loads (mixed content, an error); its finding names its line."""
+    output(
+        "old/index.html",
+        html('<p>Moved.</p>',
+             head='\n<meta http-equiv="refresh" content="0; url=http://example.com/">'),
+    )  # fmt: skip
+    found, _ = check_site(output.root, config)
+    assert [(f.code, f.page, f.page_line) for f in found] == [
+        ("insecure-link", "old/index.html", 3)  # the <meta> line
+    ]

@@ -265,3 +265,34 @@ def test_exclude_patterns_and_retry_after_dates(output, config):
     assert retry_after("120", 1.0) == 120
     assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1.0) == 0
     assert retry_after("soon", 1.0) == 1.0
+
+
+class Gone(http.server.BaseHTTPRequestHandler):
+    def do_HEAD(self):
+        self.send_response(404)
+        self.end_headers()
+
+    do_GET = do_HEAD
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_broken_link_names_the_content_file_and_its_line(output, fast_config):
+    content = output.root.parent / "content"
+    content.mkdir()
+    with serve(Gone) as base:
+        url = f"{base}/gone"
+        post = content / "post.md"
+        post.write_text(f"Title: A post\n\nSee [this]({url}).\n")
+        output("post.html", html(f'<p>Intro</p>\n<a href="{url}">this</a>'))
+        output("unreadable.html", html(f'<a href="{url}">again</a>'))
+        output("index.html", html(f'<a href="{url}">list</a>'))
+        sources = {"post.html": str(post), "unreadable.html": str(content / "x.md")}
+        found, _ = check_external(output.root, fast_config, sources, theme="theme")
+    where = {f.page: (f.code, f.source, f.line, f.from_theme) for f in found}
+    assert where == {
+        "post.html": ("external-broken", str(post), 3, False),
+        "unreadable.html": ("external-broken", str(content / "x.md"), None, False),
+        "index.html": ("external-broken", "theme", None, True),
+    }

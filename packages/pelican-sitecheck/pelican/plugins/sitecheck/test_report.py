@@ -4,11 +4,10 @@ import dataclasses
 import json
 import logging
 import types
-from pathlib import Path
 
 import pytest
 from pelican.plugins.sitecheck import plugin
-from pelican.plugins.sitecheck._testing import html
+from pelican.plugins.sitecheck._testing import IMPORT_ROOT, html
 from pelican.plugins.sitecheck.report import (
     CHECKS,
     THEME,
@@ -136,7 +135,7 @@ def test_a_mistyped_setting_stops_the_build_with_its_name(built):
 
 
 def test_the_readme_documents_every_check_and_setting():
-    readme = (Path(__file__).parents[3] / "README.md").read_text()
+    readme = (IMPORT_ROOT / "README.md").read_text()
     settings = [
         f"`SITECHECK_{spec.name.upper()}`"
         for spec in dataclasses.fields(Config)

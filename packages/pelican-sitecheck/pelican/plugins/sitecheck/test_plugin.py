@@ -1,0 +1,150 @@
+"""register() in this process: a real Pelican build of the foreign site, with
+the plugin's signals connected by Pelican and disconnected after each test."""
+
+import json
+import logging
+import sys
+
+import pytest
+from pelican import Pelican, signals
+from pelican.plugins.sitecheck import plugin
+from pelican.plugins.sitecheck._testing import (
+    FOREIGN_DEFECTS,
+    FOREIGN_FIXES,
+    write_foreign_site,
+)
+from pelican.plugins.sitecheck.report import CHECKS
+from pelican.settings import read_settings
+
+HANDLERS = {
+    signals.get_generators: plugin.reset,
+    signals.content_written: plugin.collect_written,
+    signals.feed_written: plugin.collect_feed,
+    signals.static_generator_finalized: plugin.collect_static,
+    signals.finalized: plugin.check_output,
+}
+
+
+@pytest.fixture
+def build(tmp_path):
+    """build(**settings): build the foreign site in this process; its report."""
+    write_foreign_site(tmp_path)
+
+    def run(**settings):
+        override = {
+            "PLUGINS": [sys.modules[plugin.__package__]],
+            "OUTPUT_PATH": str(tmp_path / "output"),
+            "SITECHECK_REPORT_PATH": str(tmp_path / "report.json"),
+            **settings,
+        }
+        site = Pelican(read_settings(str(tmp_path / "pelicanconf.py"), override))
+        site.run()
+        return json.loads((tmp_path / "report.json").read_text())
+
+    run.output = tmp_path / "output"
+    yield run
+    for signal, handler in HANDLERS.items():
+        signal.disconnect(handler)
+    plugin.reset()
+
+
+def test_a_build_in_this_process_finds_every_seeded_defect(build, caplog):
+    caplog.set_level(logging.INFO, logger=plugin.__name__)
+    report = build()
+    found = {(f["code"], f["source"], f["target"]) for f in report["findings"]}
+    assert found == FOREIGN_DEFECTS
+    fixes = {f["target"]: f["fix"] for f in report["findings"]}
+    for target, fix in FOREIGN_FIXES.items():
+        assert fixes[target] == fix
+    # The theme's pages are the theme's; a content page is its source file.
+    assert report["pages"]["second-post.html"] == "content/second.md"
+    assert report["pages"]["pages/about.html"] == "content/pages/about.md"
+    assert report["pages"]["extra/old.html"] == "content/extra/old.html"
+    assert report["pages"]["index.html"].endswith("templates")
+    assert "feeds/all.atom.xml" in report["pages"]
+    summary = [r.getMessage() for r in caplog.records if "pages checked" in r.message]
+    assert len(summary) == 1
+    assert summary[0].startswith("sitecheck: ")
+    assert "report: " in summary[0]
+
+
+def test_filling_sizes_writes_them_into_the_built_pages(build):
+    report = build(SITECHECK_FILL_IMAGE_SIZES=True)
+    assert {(f["code"], f["source"], f["target"]) for f in report["findings"]} == (
+        FOREIGN_DEFECTS
+    )
+    page = (build.output / "second-post.html").read_text()
+    assert 'width="400" height="300"' in page
+    assert 'width="40" height="40"' in page
+
+
+def test_without_filling_the_pages_are_left_as_written(build):
+    build()
+    page = (build.output / "second-post.html").read_text()
+    assert 'width="400" height="300"' not in page
+
+
+def test_strict_mode_stops_the_build_with_the_number_of_errors(build):
+    errors = sum(CHECKS[code][0] == "error" for code, *_ in FOREIGN_DEFECTS)
+    with pytest.raises(plugin.SiteCheckError, match=f"sitecheck: {errors} errors"):
+        build(SITECHECK_STRICT=True)
+
+
+def test_a_disabled_check_writes_no_report(build):
+    with pytest.raises(FileNotFoundError):
+        build(SITECHECK_ENABLED=False)
+
+
+@pytest.mark.parametrize(
+    "cache", [{"CACHE_CONTENT": True}, {"LOAD_CONTENT_CACHE": True}]
+)
+def test_a_rebuild_with_the_content_cache_reuses_the_pages_that_passed(
+    build, tmp_path, cache
+):
+    folder = str(tmp_path / "cache")
+    first = build(CACHE_PATH=folder, **cache)
+    again = build(CACHE_PATH=folder, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+    assert first["pages_reused"] == 0
+    # Pages with findings are checked every time; others that passed the first
+    # build are reused only if it saved the cache (CACHE_CONTENT).
+    with_findings = {f["page"] for f in again["findings"]}
+    assert again["pages_reused"] <= len(set(first["pages"]) - with_findings)
+    assert (again["pages_reused"] > 0) == ("CACHE_CONTENT" in cache)
+    assert again["pages_checked"] == first["pages_checked"]
+    assert again["findings"] == first["findings"]
+
+
+def test_without_the_content_cache_every_page_is_checked_again(build):
+    first = build()
+    again = build()
+    assert again["pages_reused"] == first["pages_reused"] == 0
+    assert again["pages_checked"] == first["pages_checked"] > 0
+
+
+@pytest.mark.parametrize(
+    ("drafts", "link"),
+    [
+        ({"DRAFT_SAVE_AS": "previews/{slug}.html", "DRAFT_URL": "previews/{slug}.html"},
+         "work-in-progress.html"),
+        ({"DRAFT_PAGE_SAVE_AS": "previews/{slug}.html"},
+         "../drafts/work-in-progress.html"),
+    ],
+)  # fmt: skip
+def test_pages_in_the_drafts_folder_may_link_to_drafts(build, tmp_path, drafts, link):
+    """A list of drafts for previews, in the folder of DRAFT_SAVE_AS (or
+    DRAFT_PAGE_SAVE_AS) up to its first {...}, is not a published page."""
+    (tmp_path / "content/extra/list.html").write_text(
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<title>Drafts</title></head>\n"
+        f'<body><a href="{link}">Soon</a></body></html>\n'
+    )
+    extra = {
+        "extra/sitemap.xml": {"path": "sitemap.xml"},
+        "extra/list.html": {"path": "previews/list.html"},
+    }
+    report = build(EXTRA_PATH_METADATA=extra, **drafts)
+    draft_links = {f["page"] for f in report["findings"] if f["code"] == "draft-link"}
+    # The published post still may not link to the draft; the list may.
+    assert "first-post.html" in draft_links
+    assert "previews/list.html" not in draft_links
+    assert "previews/list.html" in report["pages"]
