@@ -1,3 +1,4 @@
+import json
 import logging
 import uuid
 
@@ -150,3 +151,194 @@ def test_a_plugins_finding_about_a_file_replaces_pelicans_bare_note(tmp_path):
     finally:
         log.removeHandler(handler)
     assert handler.findings == [{"level": "error", **given}]
+
+
+# --- a real build with the plugin -------------------------------------------
+
+
+def build(tmp_path, monkeypatch, **settings):
+    """Build a fixture site with one file Pelican cannot process, the findings
+    plugin registered; return (the exception raised or None, the report path)."""
+    from pelican import Pelican, signals
+    from pelican import log as pelican_log
+    from pelican.settings import read_settings
+
+    content = tmp_path / "content"
+    (content / "news").mkdir(parents=True)
+    (content / "news/fine.md").write_text("Title: Fine\nDate: 2021-05-01\n\nText\n")
+    # Unique per run: Pelican drops a warning it logged before in this process.
+    broken = f"news/broken-{uuid.uuid4().hex[:8]}.md"
+    (content / broken).write_text("Date: 2021-05-02\n\nNo title\n")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    root = logging.getLogger()
+    handlers, soft_wrap = list(root.handlers), pelican_log.console.soft_wrap
+    settings = read_settings(
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(tmp_path / "out"),
+            "CACHE_PATH": str(tmp_path / "cache"),
+            "PLUGINS": [findings],
+            "ARTICLE_PATHS": ["news"],
+            "CACHE_CONTENT": False,
+            "SITEURL": "",
+            "FEED_ALL_ATOM": None,
+            **settings,
+        }
+    )
+    error = None
+    try:
+        Pelican(settings).run()
+    except Exception as raised:  # noqa: BLE001 (the test looks at it)
+        error = raised
+    finally:
+        signals.initialized.disconnect(findings.install)
+        signals.get_generators.disconnect(findings.start_build)
+        signals.finalized.disconnect(findings.finish)
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in handlers:
+            root.addHandler(handler)
+        logging.getLogger("pelican").removeFilter(findings.NO_TRACEBACK)
+        pelican_log.console.soft_wrap = soft_wrap
+    return error, broken, summary
+
+
+def test_a_build_records_reports_and_blocks_on_warnings(tmp_path, monkeypatch, capsys):
+    report = tmp_path / "report/findings.json"
+    error, broken, summary = build(
+        tmp_path,
+        monkeypatch,
+        FINDINGS_FATAL="warnings",
+        FINDINGS_REPORT=str(report),
+    )
+    assert isinstance(error, findings.PublicationBlocked)
+    assert str(error) == "1 problem blocks publication; it is listed above"
+    recorded = json.loads(report.read_text(encoding="utf-8"))["findings"]
+    assert [f["source"] for f in recorded] == [f"content/{broken}"]
+    assert recorded == findings.current_findings()
+    assert recorded[0]["level"] == "error"
+    assert summary.read_text(encoding="utf-8") == (
+        findings.summary_table(recorded) + "\n"
+    )
+    assert f"::error file=content/{broken}::" in capsys.readouterr().out
+
+
+def test_a_build_without_fatal_goes_on_and_reports_in_the_cache(tmp_path, monkeypatch):
+    error, broken, _ = build(tmp_path, monkeypatch)
+    assert error is None
+    report = json.loads((tmp_path / "cache/findings.json").read_text("utf-8"))
+    assert [f["source"] for f in report["findings"]] == [f"content/{broken}"]
+    assert (tmp_path / "out/fine.html").exists()
+
+
+def test_fatal_errors_ignore_a_build_with_only_warnings(tmp_path, monkeypatch):
+    warning = f"a warning {uuid.uuid4().hex}"
+
+    def warn(_pelican):
+        logging.getLogger("test_findings_build").warning(warning)
+
+    from pelican import signals
+
+    signals.all_generators_finalized.connect(warn)
+    try:
+        error, _, _ = build(tmp_path, monkeypatch, FINDINGS_FATAL="errors")
+    finally:
+        signals.all_generators_finalized.disconnect(warn)
+    assert isinstance(error, findings.PublicationBlocked)  # the broken file
+    messages = [f["message"] for f in findings.current_findings()]
+    assert warning in messages
+    assert str(error).startswith("1 problem blocks")
+
+
+def test_a_wrong_fatal_value_or_quiet_build_is_refused(tmp_path, monkeypatch):
+    error, _, _ = build(tmp_path, monkeypatch, FINDINGS_FATAL="all")
+    assert isinstance(error, findings.SettingsError)
+    assert "FINDINGS_FATAL" in str(error)
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # what `pelican -q` does
+    try:
+        error, _, _ = build(tmp_path / "q", monkeypatch, FINDINGS_FATAL="warnings")
+    finally:
+        root.setLevel(level)
+    assert isinstance(error, findings.SettingsError)
+    assert "without -q" in str(error)
+
+
+# --- the one-line logs ------------------------------------------------------
+
+
+def failing(error):
+    try:
+        raise error
+    except type(error) as caught:
+        return caught
+
+
+def stopping_record(error):
+    made = record("%s", "stopped", level=logging.CRITICAL)
+    made.exc_info = (type(error), error, error.__traceback__)
+    return made
+
+
+def test_the_exception_that_stops_a_build_is_one_line(tmp_path):
+    theme = tmp_path / "themes/t"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates/page.html").write_text("<p>\n{{ 1 // 0 }}\n")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(theme / "templates"))
+    with pytest.raises(ZeroDivisionError) as caught:
+        env.get_template("page.html").render()
+    no_traceback = findings.NoTraceback()
+    no_traceback.root, no_traceback.theme = str(tmp_path), str(theme)
+    made = stopping_record(caught.value)
+    assert no_traceback.filter(made)
+    assert made.exc_info is None
+    assert made.getMessage() == (
+        "themes/t/templates/page.html:2: ZeroDivisionError: integer division or"
+        " modulo by zero"
+    )
+    assert made.finding["line"] == 2
+    other = stopping_record(failing(ValueError("bad value")))
+    assert no_traceback.filter(other)
+    assert other.exc_info is None and other.getMessage() == "stopped"
+
+
+def test_records_below_critical_and_debug_builds_keep_their_traceback():
+    no_traceback = findings.NoTraceback()
+    error = failing(ValueError("bad"))
+    lesser = stopping_record(error)
+    lesser.levelno = logging.ERROR
+    assert no_traceback.filter(lesser) and lesser.exc_info is not None
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.DEBUG)
+    try:
+        debugged = stopping_record(error)
+        assert no_traceback.filter(debugged) and debugged.exc_info is not None
+    finally:
+        root.setLevel(level)
+
+
+def test_publication_blocked_is_the_count_without_traceback(monkeypatch):
+    monkeypatch.setattr(findings.HANDLER, "findings", [BROKEN, BROKEN])
+    monkeypatch.setattr(findings.HANDLER, "fatal", "errors")
+    made = stopping_record(failing(findings.PublicationBlocked("x")))
+    assert findings.NoTraceback().filter(made)
+    assert made.getMessage() == "2 problems block publication; they are listed above"
+    assert made.exc_info is None and made.blocked
+    handler = FindingsHandler()
+    handler.handle(made)
+    assert handler.findings == []  # the summary is not one more finding
+
+
+def test_one_line_formatter_keeps_the_whole_record_on_one_line():
+    formatter = findings.OneLineFormatter()
+    assert formatter.format(record("a\n\tb %s", "c")) == "WARNING: a b c"
+    made = record("oops", level=logging.ERROR)
+    error = failing(ValueError("why"))
+    made.exc_info = (ValueError, error, error.__traceback__)
+    text = formatter.format(made)
+    assert text.startswith("ERROR: oops\nTraceback")
+    assert text.endswith("ValueError: why")
