@@ -342,3 +342,141 @@ def test_one_line_formatter_keeps_the_whole_record_on_one_line():
     text = formatter.format(made)
     assert text.startswith("ERROR: oops\nTraceback")
     assert text.endswith("ValueError: why")
+
+
+# --- the fields of a finding, exactly -----------------------------------------
+
+
+def test_an_error_outside_the_theme_keeps_its_message_without_a_place():
+    assert finding_from_exception(failing(ValueError("bad\nvalue"))) == {
+        "level": "error",
+        "source": None,
+        "line": None,
+        "message": "ValueError: bad value",
+        "fix": None,
+    }
+
+
+def test_a_template_error_says_how_to_fix_it(tmp_path):
+    theme = tmp_path / "themes/t"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates/base.html").write_text("{{ oops }\n")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(theme / "templates"))
+    with pytest.raises(jinja2.TemplateSyntaxError) as caught:
+        env.get_template("base.html")
+    found = finding_from_exception(caught.value, tmp_path, theme)
+    assert found["level"] == "error"
+    assert found["fix"] == "correct the template at this line"
+
+
+def test_a_record_with_an_exception_points_at_the_template(tmp_path):
+    theme = tmp_path / "themes/t"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates/page.html").write_text("\n{{ 1 // 0 }}\n")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(theme / "templates"))
+    with pytest.raises(ZeroDivisionError) as caught:
+        env.get_template("page.html").render()
+    made = record("failed", level=logging.WARNING)
+    made.exc_info = (ZeroDivisionError, caught.value, caught.value.__traceback__)
+    found = finding_from_record(made, root=tmp_path, theme=theme)
+    assert found == {
+        "level": "warning",
+        "source": "themes/t/templates/page.html",
+        "line": 2,
+        "message": "ZeroDivisionError: integer division or modulo by zero",
+        "fix": "correct the template at this line",
+    }
+
+
+def test_a_structured_line_may_be_text_and_the_fix_is_optional():
+    def given(**fields):
+        made = record("text", finding={"source": "content/x.md", **fields})
+        return finding_from_record(made)
+
+    assert given(line="7", message="m")["line"] == 7
+    assert given(line="seven", message="m")["line"] is None
+    assert given(line=3.5, message="m")["line"] is None
+    assert given(message="m")["fix"] is None
+    assert given()["message"] == "text"  # the record's own text
+
+
+def test_the_file_named_by_any_argument_is_found(tmp_path):
+    (tmp_path / "content/news").mkdir(parents=True)
+    (tmp_path / "content/news/x.md").write_text("Title: x\n")
+    found = finding_from_record(
+        record("%s problems in %s (%s)", 3, "news/x.md", ""),
+        content=tmp_path / "content",
+        root=tmp_path,
+    )
+    assert found["source"] == "content/news/x.md"
+
+
+def test_a_finding_without_place_or_fix_is_its_message():
+    bare = {"level": "warning", "source": None, "line": None, "message": "m"}
+    assert describe({**bare, "fix": None}) == "m"
+    assert describe({**bare, "fix": "f"}) == "m (fix: f)"
+    assert describe({**bare, "source": "s.md", "fix": None}) == "s.md: m"
+    assert findings.location({**bare, "source": "s.md"}) == "s.md"
+
+
+def test_a_carriage_return_is_escaped_in_an_annotation():
+    assert annotation({**BROKEN, "message": "a\r\nb", "fix": None}).endswith(
+        "::a%0D%0Ab"
+    )
+
+
+def test_the_summary_table_is_a_markdown_table():
+    assert summary_table([]) == "### Site build: no problems found\n"
+    assert summary_table([{**BROKEN, "fix": None}]) == (
+        "### Site build: 1 problem(s) block publication\n"
+        "\n"
+        "| Level | File:line | Problem | Fix |\n"
+        "|---|---|---|---|\n"
+        "| error | content/news/2021-05-01-a,b:c.md:3 | 100% wrong second line |  |\n"
+    )
+    with_fix = summary_table([BROKEN])
+    assert "| 100% wrong second line | write a date |" in with_fix
+    with pytest.raises(findings.SettingsError, match="warnings, errors or None"):
+        blocking([], "all")
+
+
+def test_a_structured_finding_replaces_only_pelicans_notes_on_its_file(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text("Title: x\n")
+    handler = FindingsHandler()
+    handler.content = handler.root = tmp_path
+
+    def bare(text, name):
+        handler.handle(record(text, name, level=logging.ERROR))
+
+    def given(name, message):
+        fields = {"source": name, "line": None, "message": message, "fix": None}
+        handler.handle(record(message, level=logging.ERROR, finding=fields))
+
+    bare("Could not process %s", "b.md")
+    bare("Could not read %s", "b.md")
+    bare("Could not process %s", "a.md")
+    given("a.md", "first")
+    given("a.md", "second")
+    given("a.md", "second")  # the same again: once
+    bare("Could not process %s", "a.md")
+    assert [(f["source"], f["message"]) for f in handler.findings] == [
+        ("b.md", "Could not process b.md"),
+        ("b.md", "Could not read b.md"),
+        ("a.md", "first"),
+        ("a.md", "second"),
+    ]
+    assert len(capsys.readouterr().out.splitlines()) == 5  # one annotation each
+
+
+def test_a_build_that_stops_still_writes_its_report(tmp_path):
+    handler = FindingsHandler()
+    handler.report = tmp_path / "findings.json"
+    handler.handle(record("one", level=logging.ERROR))
+    assert not handler.report.exists()
+    handler.handle(record("stopped", level=logging.CRITICAL))
+    written = json.loads(handler.report.read_text(encoding="utf-8"))["findings"]
+    assert [f["message"] for f in written] == ["one", "stopped"]
