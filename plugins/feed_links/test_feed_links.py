@@ -78,3 +78,75 @@ def test_every_kind_of_relative_url_is_resolved():
         ),
     ]:
         assert expected in make_links_absolute(html, BASE), html
+
+
+def test_published_items_keep_their_absolute_links_and_ids():
+    import datetime as dt
+
+    feed = Atom1Feed(title="t", link="/", description="d")
+    common = {"pubdate": dt.datetime(2021, 1, 1, tzinfo=dt.UTC), "title": "x"}
+    feed.add_item(
+        link="https://example.org/news/x/",
+        description='<a href="../y/">y</a>',
+        content=None,
+        unique_id="tag:example.org,2021-01-01:/news/x/",
+        **common,
+    )
+    feed.add_item(
+        link="http://example.org/news/z/",
+        description="",
+        content="<p>plain</p>",
+        unique_id="kept",
+        **common,
+    )
+    context = {"SITEURL": "https://example.org", "FEED_DOMAIN": "http://127.0.0.1"}
+    absolutise_feed(context, feed)
+    first, second = feed.items
+    assert feed.feed["link"] == "https://example.org/"
+    assert first["link"] == "https://example.org/news/x/"
+    assert first["unique_id"] == "tag:example.org,2021-01-01:/news/x/"
+    assert first["description"] == '<a href="https://example.org/news/y/">y</a>'
+    assert first["content"] is None
+    assert second["unique_id"] == "kept" and second["description"] == ""
+    assert second["content"] == "<p>plain</p>"
+
+
+def test_empty_html_is_returned_as_it_is():
+    assert make_links_absolute("", BASE) == ""
+    assert make_links_absolute(None, BASE) is None
+
+
+def test_a_built_feed_has_absolute_links(tmp_path):
+    import uuid
+
+    from pelican import Pelican, signals
+    from pelican.settings import read_settings
+
+    from feed_links import feed_links
+
+    content = tmp_path / "content"
+    content.mkdir()
+    slug = f"post-{uuid.uuid4().hex[:8]}"
+    (content / f"{slug}.md").write_text(
+        f"Title: Post\nDate: 2021-05-01\nSlug: {slug}\n\n"
+        "See [the schedule](/schedule/) and ![a map](map.png).\n"
+    )
+    settings = read_settings(
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(tmp_path / "out"),
+            "PLUGINS": [feed_links],
+            "SITEURL": "https://example.org",
+            "FEED_ALL_ATOM": "all.atom.xml",
+            "ARTICLE_URL": "news/{slug}/",
+            "ARTICLE_SAVE_AS": "news/{slug}/index.html",
+            "CACHE_CONTENT": False,
+        }
+    )
+    try:
+        Pelican(settings).run()
+    finally:
+        signals.feed_generated.disconnect(feed_links.absolutise_feed)
+    feed = (tmp_path / "out/all.atom.xml").read_text(encoding="utf-8")
+    assert 'href="https://example.org/schedule/"' in feed
+    assert f'src="https://example.org/news/{slug}/map.png"' in feed

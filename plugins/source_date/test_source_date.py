@@ -33,3 +33,26 @@ def test_the_sitemap_dates_pages_without_a_date_from_the_commit(monkeypatch):
     clock = sitemap.generator.now
     stamp_sitemap(SimpleNamespace(settings={}))
     assert sitemap.generator.now is clock  # without it, nothing changes
+
+
+def test_a_build_with_the_plugin_dates_the_sitemap(tmp_path, monkeypatch):
+    from pelican import Pelican, signals
+    from pelican.settings import read_settings
+
+    from source_date import source_date as plugin
+
+    monkeypatch.setattr(sitemap.generator, "now", sitemap.generator.now)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1620345600")
+    (tmp_path / "content").mkdir()
+    settings = read_settings(
+        override={
+            "PATH": str(tmp_path / "content"),
+            "OUTPUT_PATH": str(tmp_path / "out"),
+            "PLUGINS": [plugin],
+        }
+    )
+    try:
+        Pelican(settings)  # `initialized` is sent here
+    finally:
+        signals.initialized.disconnect(plugin.stamp_sitemap)
+    assert sitemap.generator.now == dt.datetime(2021, 5, 7, tzinfo=dt.UTC)
