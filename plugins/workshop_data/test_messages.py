@@ -2,6 +2,7 @@
 (content/data/...), the line of the mistake, what is wrong and what to write
 (the README's promise), and how a build hands the workshop to templates."""
 
+import dataclasses
 import datetime as dt
 import logging
 import shutil
@@ -452,3 +453,39 @@ def test_register_loads_the_data_for_every_generator():
         assert add_workshop_to_context in list(receivers)
     finally:
         signals.generator_init.disconnect(add_workshop_to_context)
+
+
+def test_a_new_model_declares_each_field_once():
+    """The README's "one schema": a field's YAML type, whether it is required
+    and its allowed values come from its declaration alone."""
+    data = workshop_data.data
+
+    @dataclasses.dataclass(frozen=True)
+    class Talk:
+        id: str = data(plain=True)
+        when: dt.datetime = data(str, plain=True)
+        title: str = data()
+        room: str | None = data(choices=("main", "posters"), default=None)
+        tags: tuple[str, ...] = data(default_factory=tuple)
+        length: float | None = data(default=None)
+        computed: int = data(derived=True, default=0)
+
+    rule = workshop_data.Rule
+    assert schema(Talk) == {
+        "id": rule(str, True, (), True),
+        "when": rule(str, True, (), True),
+        "title": rule(str, True, (), False),
+        "room": rule(str, False, ("main", "posters"), False),
+        "tags": rule(list, False, (), False),
+        "length": rule(float, False, (), False),
+    }
+    where = workshop_data.Where("talks.yaml", {})
+    entry = {"id": "it's", "when": "10:00", "title": "Noah's", "tags": ["a's"]}
+    assert workshop_data.check_entry(entry, Talk, where) == {
+        "id": "it's",
+        "when": "10:00",
+        "title": "Noah\u2019s",
+        "tags": ["a\u2019s"],
+    }
+    with pytest.raises(DataError, match="room must be one of main, posters"):
+        workshop_data.check_entry({**entry, "room": "hall"}, Talk, where)
