@@ -9,6 +9,7 @@ import shutil
 import types
 import uuid
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pelican import signals
@@ -260,6 +261,9 @@ def test_yaml_syntax_errors(data):
     )
     assert error.line in (line, line + 1)
     assert "quote" not in error.message
+    # A quote left open further down is not blamed for the mistake above it.
+    edit(data, "sponsors.yaml", "- name: NVIDIA", '- name: "NVIDIA')
+    assert refused(data).line == error.line
 
 
 @pytest.mark.parametrize(
@@ -370,6 +374,8 @@ def test_derived_values(data):
         assert slot.title == f"Keynote: {slot.speaker.name}"
         assert slot.utc_end == slot.end.astimezone(dt.UTC)
     assert workshop.slot_of(None).speaker is None  # the first slot without one
+    stranger = dataclasses.replace(keynotes[0].speaker, id="nobody", name="No Body")
+    assert workshop.slot_of(stranger) is None
     assert workshop.videos == tuple(p for p in workshop.papers if p.video)
     assert 0 < len(workshop.videos) < len(workshop.papers)
     assert workshop.event.utc_end == workshop.event.end.astimezone(dt.UTC)
@@ -383,6 +389,12 @@ def test_site_today_defaults_and_errors():
         dt.datetime.now(dt.UTC).date() + dt.timedelta(days=d) for d in (-1, 0, 1)
     }
     assert site_today({"TIMEZONE": None}, {}) == dt.datetime.now(dt.UTC).date()
+    # The real date where the site is: one of these differs from UTC's at any hour.
+    for zone in ("Pacific/Kiritimati", "Etc/GMT+12"):
+        there = {dt.datetime.now(ZoneInfo(zone)).date()}
+        assert site_today({"TIMEZONE": zone}, {}) in there | {
+            dt.datetime.now(ZoneInfo(zone)).date()
+        }
     assert site_today({"SITE_TODAY": dt.date(2021, 5, 7)}, {}) == dt.date(2021, 5, 7)
     assert site_today({}, {"SITE_TODAY": "2021-05-08"}) == dt.date(2021, 5, 8)
     with pytest.raises(DataError) as error:
@@ -487,5 +499,6 @@ def test_a_new_model_declares_each_field_once():
         "title": "Noah\u2019s",
         "tags": ["a\u2019s"],
     }
-    with pytest.raises(DataError, match="room must be one of main, posters"):
+    with pytest.raises(DataError, match="room must be one of main, posters") as error:
         workshop_data.check_entry({**entry, "room": "hall"}, Talk, where)
+    assert error.value.line is None  # a plain dict knows no lines
