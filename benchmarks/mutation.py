@@ -56,6 +56,20 @@ def prepare(name, source, workdir):
             shutil.copytree(source_path, workdir / shared)
         else:
             shutil.copy2(source_path, workdir / shared)
+    # Local plugins this one imports (event_meta's tests load workshop_data),
+    # copied beside it unmutated.
+    code = " ".join(p.read_text(encoding="utf-8") for p in source.rglob("*.py"))
+    needed = [
+        other
+        for other, path in targets().items()
+        if other != name and re.search(rf"^\s*(from|import) {other}\b", code, re.M)
+    ]
+    for other in needed:
+        shutil.copytree(
+            targets()[other],
+            workdir / other,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
     for test in (workdir / name).rglob("*.py"):
         text = test.read_text(encoding="utf-8")
         if "pelican.plugins.sitecheck" in text and name == "sitecheck":
@@ -66,6 +80,7 @@ def prepare(name, source, workdir):
         "do_not_mutate=*/test_*.py\n\t*/conftest.py\n\t*/_testing.py\n"
         f"pytest_add_cli_args_test_selection={name}\n"
         "pytest_add_cli_args=-p no:cacheprovider -p no:xdist -q\n"
+        + ("also_copy=" + "\n\t".join(needed) + "\n" if needed else "")
     )
     (workdir / "pyproject.toml").write_text(
         '[tool.pytest.ini_options]\npythonpath = ["."]\n'
