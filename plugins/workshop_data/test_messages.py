@@ -130,6 +130,13 @@ CASES = [
     ),
     (
         "dates.yaml",
+        'time: "23:59"',
+        'time: "midnight"',
+        "field 'time' must be a time like 13:45, got 'midnight'; "
+        'fix: write the time as "HH:MM", in quotes',
+    ),
+    (
+        "dates.yaml",
         "what: Acceptance notification",
         "what: workshop",
         "the workshop's own date comes from event.yaml; "
@@ -312,6 +319,9 @@ def test_deadlines_take_their_zone_or_the_events(data):
     assert first.utcoffset() == dt.timedelta(hours=5, minutes=30)
     assert first.tzname() == "UTC+5"
     assert dates["Workshop"].deadline is None and dates["Workshop"].kind == ""
+    assert dates["Camera-ready deadline"].deadline is not None
+    untimed = [d for d in load_workshop(DATA).dates if not d.time]
+    assert len(untimed) > 1 and all(d.deadline is None for d in untimed)
     assert [d.date for d in workshop.dates] == sorted(d.date for d in workshop.dates)
     assert workshop.dates[-1].what == "Workshop"  # the last of the key dates
 
@@ -502,3 +512,12 @@ def test_a_new_model_declares_each_field_once():
     with pytest.raises(DataError, match="room must be one of main, posters") as error:
         workshop_data.check_entry({**entry, "room": "hall"}, Talk, where)
     assert error.value.line is None  # a plain dict knows no lines
+
+
+def test_a_relative_content_path_is_named_as_given(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    data = Path(shutil.copytree(DATA, tmp_path / "site" / "content" / "data"))
+    edit(data, "sponsors.yaml", "- name: Intel\n", "- Intel\n")
+    with pytest.raises(DataError) as error:
+        add_workshop_to_context(generator(Path("site/content")))
+    assert error.value.source == "site/content/data/sponsors.yaml"
