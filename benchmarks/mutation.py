@@ -33,6 +33,13 @@ EQUIVALENT = {
     "workshop_data.workshop_data.xǁWhereǁline__mutmut_15": (
         'getattr(entry, "line", None) or None: 0 and None both end as None'
     ),
+    "event_meta.event_meta.x_jsonld__mutmut_3": "ensure_ascii=None is falsy like False",
+    "event_meta.event_meta.x_jsonld__mutmut_4": (
+        "default separators only add spaces between JSON tokens: the same data"
+    ),
+    "event_meta.event_meta.x_jsonld__mutmut_7": (
+        "default separators only add spaces between JSON tokens: the same data"
+    ),
 }
 
 

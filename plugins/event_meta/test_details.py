@@ -249,6 +249,7 @@ def test_the_social_image_in_the_context(workshop, tmp_path):
         "height": 630,
         "alt": f"{event.name} ({event.short_name}): {event.tagline}",
     }
+    assert generator.context["event_jsonld"]["url"] == f"{SITE}/"
     plain = make_generator(workshop, tmp_path)
     plain.generate_context()
     assert "social_image" not in plain.context
@@ -377,3 +378,16 @@ def test_png_files_are_the_same_for_the_same_picture(workshop, tmp_path):
         assert image.format == "PNG" and image.tobytes() == card.tobytes()
     with Image.open(tmp_path / "x.png") as image:
         assert image.getpixel((0, 0)) == (11, 0, 0)
+
+
+def test_a_percent_sign_in_a_bad_value_is_logged_as_written(
+    workshop, tmp_path, monkeypatch, caplog
+):
+    value = f"100%s{uuid.uuid4().hex[:6]}%d"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with caplog.at_level(logging.ERROR), pytest.raises(ConfigError) as error:
+        make_generator(workshop, tmp_path).generate_output(writer=None)
+    (record,) = [r for r in caplog.records if r.name == event_meta.logger.name]
+    assert record.getMessage() == str(error.value)
+    assert repr(value) in record.getMessage()
+    assert record.finding["source"] == "SOURCE_DATE_EPOCH"
