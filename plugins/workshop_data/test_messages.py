@@ -116,6 +116,13 @@ CASES = [
     ),
     (
         "event.yaml",
+        "timezone: Europe/Paris",
+        "timezone: Xanadu/Capital",
+        "unknown time zone 'Xanadu/Capital'; "
+        "fix: write an IANA zone name such as Europe/Paris",
+    ),
+    (
+        "event.yaml",
         "attendance: virtual",
         "attendance: online",
         "attendance must be one of virtual, hybrid, in person, got 'online'; "
