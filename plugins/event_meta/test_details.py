@@ -391,3 +391,35 @@ def test_a_percent_sign_in_a_bad_value_is_logged_as_written(
     assert record.getMessage() == str(error.value)
     assert repr(value) in record.getMessage()
     assert record.finding["source"] == "SOURCE_DATE_EPOCH"
+
+
+def test_nested_output_paths_are_created_and_each_file_logged(
+    workshop, tmp_path, caplog
+):
+    generator = make_generator(
+        workshop,
+        tmp_path,
+        EVENT_META_CALENDAR_PATH="a/b/all.ics",
+        EVENT_META_SCHEDULE_CALENDAR_PATH="c/d/sessions.ics",
+        SOCIAL_IMAGE="e/f/card.png",
+        EVENT_META_TOUCH_ICON_PATH="g/h/icon.png",
+    )
+    with caplog.at_level(logging.INFO, logger=event_meta.logger.name):
+        generator.generate_output(writer=None)
+    paths = ["a/b/all.ics", "c/d/sessions.ics", "e/f/card.png", "g/h/icon.png"]
+    assert all((tmp_path / path).is_file() for path in paths)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"Writing {tmp_path / path}" for path in paths
+    ]
+
+
+def test_the_icons_word_is_centred(workshop):
+    icon = images.touch_icon(workshop.event)
+    white = [
+        (x, y)
+        for x in range(180)
+        for y in range(150)
+        if icon.getpixel((x, y)) == rgb(images.TEXT)
+    ]
+    middle = (min(x for x, _ in white) + max(x for x, _ in white)) / 2
+    assert abs(middle - 90) <= 3
