@@ -423,3 +423,77 @@ def test_the_icons_word_is_centred(workshop):
     ]
     middle = (min(x for x, _ in white) + max(x for x, _ in white)) / 2
     assert abs(middle - 90) <= 3
+
+
+# The card's lines, top to bottom: (band of rows, colour, least glyph height).
+CARD_LINES = {
+    "short_name": ((95, 250), images.TEXT, 60),
+    "name": ((255, 320), images.TEXT, 25),
+    "tagline": ((320, 385), images.TEXT, 25),
+    "day and time": ((425, 478), images.ACCENT, 20),
+    "utc and format": ((478, 540), images.ACCENT, 20),
+}
+
+
+def band(card, rows):
+    return card.crop((110, rows[0], 1200, rows[1]))
+
+
+def test_each_line_of_the_social_card_is_drawn_large_in_its_colour(workshop):
+    card = images.social_card(workshop.event)
+    background = rgb(images.BACKGROUND)
+    for line, (rows, colour, height) in CARD_LINES.items():
+        part = band(card, rows)
+        inked = [
+            y
+            for y in range(part.height)
+            for x in range(0, part.width, 2)
+            if part.getpixel((x, y)) != background
+        ]
+        assert max(inked) - min(inked) >= height, line
+        assert rgb(colour) in colours(part, (0, 0, part.width, part.height)), line
+        other = images.TEXT if colour == images.ACCENT else images.ACCENT
+        assert rgb(other) not in colours(part, (0, 0, part.width, part.height)), line
+
+
+def test_the_day_and_the_times_are_each_drawn(workshop):
+    event = workshop.event
+    card = images.social_card(event)
+    day_rows, utc_rows = CARD_LINES["day and time"][0], CARD_LINES["utc and format"][0]
+    next_day = dataclasses.replace(
+        event,
+        start=event.start + dt.timedelta(days=1),
+        end=event.end + dt.timedelta(days=1),
+    )
+    later = dataclasses.replace(event, start=event.start + dt.timedelta(hours=1))
+    for other in (next_day, later):
+        drawn = images.social_card(other)
+        assert band(drawn, day_rows).tobytes() != band(card, day_rows).tobytes()
+    assert (
+        band(images.social_card(later), utc_rows).tobytes()
+        != band(card, utc_rows).tobytes()
+    )
+
+
+def test_uids_do_not_depend_on_the_build_machines_zone(workshop, monkeypatch):
+    import time
+
+    settings = {"SITEURL": SITE}
+    before = [e["UID"] for e in schedule_calendar(workshop, settings, STAMP).walk()]
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        after = [e["UID"] for e in schedule_calendar(workshop, settings, STAMP).walk()]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert after == before
+
+
+def test_no_domain_is_a_clear_error():
+    with pytest.raises(ConfigError) as error:
+        event_meta.uid_domain({})
+    assert str(error.value) == (
+        "pelicanconf.py: calendar UIDs need a domain; "
+        "fix: set SITEURL, FEED_DOMAIN or EVENT_META_UID_DOMAIN"
+    )
