@@ -49,27 +49,30 @@ EQUIVALENT = {
 # event_meta's pictures: a shape or a line of text moved by one pixel, a font one
 # point larger, white text in the default ink (white), and PNG cache details.
 _IMAGES = "event_meta.images.x_"
-_SAME = {
-    "social_card": (
+_SAME = [
+    (
+        "social_card",
         "one pixel or one point off: the same card to the eye",
         (16, 17, 18, 19, 28, 29, 31, 40, 41, 43, 52, 53, 55, 66, 67, 69, 79, 80, 82),
     ),
-    "social_card ": (
+    (
+        "social_card",
         "white text in the default ink, which is white",
         (23, 27, 35, 39, 47, 51),
     ),
-    "touch_icon": (
+    (
+        "touch_icon",
         "one pixel or one point off: the same icon to the eye",
         (19, 20, 21, 34, 36),
     ),
-    "touch_icon ": ("white text in the default ink, which is white", (25, 30)),
-    "save_png": ("another digest length of the same cache key", (5, 6)),
-    "save_png ": ("Pillow takes the format name in any case", (16,)),
-    "save_png  ": ("the cache is cleared one picture sooner or later", (18, 19)),
-}
-for _function, (_why, _numbers) in _SAME.items():
+    ("touch_icon", "white text in the default ink, which is white", (25, 30)),
+    ("save_png", "another digest length of the same cache key", (5, 6)),
+    ("save_png", "Pillow takes the format name in any case", (16,)),
+    ("save_png", "the cache is cleared one picture sooner or later", (18, 19)),
+]
+for _function, _why, _numbers in _SAME:
     for _number in _numbers:
-        EQUIVALENT[f"{_IMAGES}{_function.strip()}__mutmut_{_number}"] = _why
+        EQUIVALENT[f"{_IMAGES}{_function}__mutmut_{_number}"] = _why
 
 
 def targets():
