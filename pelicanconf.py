@@ -127,20 +127,15 @@ TEMPLATE_PAGES = {
 }
 
 
-def content_security_policy(*extra_script_sources):
-    """Only the site's own files may load: no third-party scripts, styles, fonts
-    or frames. Sent as <meta> in every page, and in _headers (with what <meta>
-    cannot carry) for hosts that read it."""
-    scripts = " ".join(("'self'", *extra_script_sources))
-    return (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-        f"script-src {scripts}; object-src 'none'; base-uri 'self'; form-action 'self'"
-    )
-
-
-# The development server's reload script and banner are files of the site's
-# own origin, so development and production send the same policy.
-CONTENT_SECURITY_POLICY = content_security_policy()
+# Only the site's own files may load: no third-party scripts, styles, fonts or
+# frames. Sent as <meta> in every page, and in _headers (with what <meta> cannot
+# carry) for hosts that read it. The development server's reload script and
+# banner are files of the site's own origin, so development and production send
+# the same policy.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
