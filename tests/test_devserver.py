@@ -126,7 +126,12 @@ def test_the_banner_tells_every_problem_and_which_build_is_shown(dev_server, bro
     assert re.search(r"This is the build of \d\d:\d\d:\d\d, with \d+ problems", text)
     # At the top of the viewport, although the reloaded page is scrolled down
     # (Chromium restores the scroll position once the page is laid out).
-    page.wait_for_function("window.scrollY > 100", timeout=5000)
+    # (Polled from here: the page's CSP forbids the eval wait_for_function uses.)
+    for _ in range(50):
+        if page.evaluate("window.scrollY") > 100:
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate("window.scrollY") > 100
     top = page.evaluate(f"{BANNER}.getBoundingClientRect().top")
     assert abs(top) < 1, top
     status.unlink()
