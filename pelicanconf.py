@@ -78,7 +78,8 @@ PAGINATION_PATTERNS = (
 # How many announcements the home page lists.
 HOME_LATEST_NEWS = 4
 
-# Feeds: every announcement, full content, Atom and RSS.
+# Feeds: the latest announcements in full, Atom and RSS. Readers keep what
+# they fetched before; a feed of every post ever only grows (Jekyll's keeps 10).
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
 CATEGORY_FEED_ATOM = None
@@ -86,7 +87,7 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 RSS_FEED_SUMMARY_ONLY = False
-FEED_MAX_ITEMS = None
+FEED_MAX_ITEMS = 20
 
 MARKDOWN = {
     "extension_configs": {
