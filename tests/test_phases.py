@@ -36,7 +36,7 @@ def build(output, today, project=ROOT, settings="publishconf.py"):
     command += [sys.executable, "-m", "pelican", str(project / "content")]
     command += ["-s", str(project / settings), "-o", str(output)]
     command += ["--fatal", "warnings"]
-    env = {**os.environ, "SITE_TODAY": today.isoformat(), "COLUMNS": "1000"}
+    env = {**os.environ, "SITE_TODAY": today.isoformat()}
     result = subprocess.run(
         command, cwd=project, capture_output=True, text=True, check=False, env=env
     )

@@ -79,7 +79,7 @@ def other_sites():
 def run(command, cwd, env=None):
     return subprocess.run(
         command, cwd=cwd, capture_output=True, text=True, check=False,
-        env={**os.environ, **GIT_ENV, "COLUMNS": "250", **(env or {})},
+        env={**os.environ, **GIT_ENV, **(env or {})},
     )  # fmt: skip
 
 
