@@ -39,6 +39,9 @@ class Config:
     fill_image_sizes: bool = False
     # {check code: "error" | "warning" | "ignore"}: codes are in report.CHECKS.
     levels: dict = field(default_factory=dict)
+    # Processes that check a large site's pages at once (forked from the
+    # build's process, where that is safe); 1: one after the other.
+    workers: int = os.cpu_count() or 1
     # JSON report of the last build; None: CACHE_PATH/sitecheck-report.json.
     report_path: str | None = None
     # The pages that passed the last check, when Pelican's content cache is on;
