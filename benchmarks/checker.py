@@ -24,6 +24,7 @@ Figures are also written to benchmarks/results/checker.json.
 import argparse
 import http.server
 import json
+import os
 import random
 import resource
 import shutil
@@ -268,6 +269,9 @@ def benchmark_lychee(articles, rounds):
         times = {name: [] for name in (*commands, "sitecheck_check")}
         cpu = {name: [] for name in (*commands, "sitecheck_check")}
         outputs = {}
+        # Other work on the machine: a process with more threads (lychee's
+        # five, sitecheck's SITECHECK_WORKERS) gets more of a busy machine.
+        load = [os.getloadavg()[0]]
         for round_ in range(rounds):
             # Alternate which one runs first: neither always gets a warm cache.
             for name in list(commands)[:: 1 if round_ % 2 else -1]:
@@ -277,6 +281,7 @@ def benchmark_lychee(articles, rounds):
             _, _, wall, cpu_seconds = outputs["sitecheck"].split()
             times["sitecheck_check"].append(float(wall))
             cpu["sitecheck_check"].append(float(cpu_seconds))
+        load.append(os.getloadavg()[0])
     files, findings, *_ = outputs["sitecheck"].split()
     medians = {name: statistics.median(values) for name, values in times.items()}
     return {
@@ -297,6 +302,8 @@ def benchmark_lychee(articles, rounds):
             2,
         ),
         "times_s": {n: [round(t, 2) for t in v] for n, v in times.items()},
+        "load_average": [round(value, 1) for value in load],
+        "cpus": os.cpu_count(),
     }
 
 
@@ -380,7 +387,8 @@ def main():
         medians, cpu = figures["median_s"], figures["cpu_median_s"]
         print(
             f"{size} announcements ({figures['files_checked']} files), median of"
-            f" {args.rounds} runs each:\n"
+            f" {args.rounds} runs each (load average {figures['load_average'][0]},"
+            f" then {figures['load_average'][1]}, on {figures['cpus']} CPUs):\n"
             f"  sitecheck, the check alone (what a build spends):"
             f" {medians['sitecheck_check']} s wall, {cpu['sitecheck_check']} s CPU;"
             f" as a process (Python, Pelican's imports): {medians['sitecheck']} s"
