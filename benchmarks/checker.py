@@ -24,6 +24,7 @@ Figures are also written to benchmarks/results/checker.json.
 import argparse
 import http.server
 import json
+import os
 import random
 import resource
 import shutil
@@ -220,13 +221,17 @@ def benchmark_build(articles, runs, instructions=False):
 
 # The check sitecheck does at the end of a build, alone, in a fresh process:
 # every HTML page, style sheet, feed and sitemap of the output.
+# Its CPU time includes its worker processes' (SITECHECK_WORKERS).
 SITECHECK = """
-import sys, time
+import resource, sys, time
 from pelican.plugins.sitecheck.internal import check_site
 from pelican.plugins.sitecheck.settings import Config
-start, cpu = time.perf_counter(), time.process_time()
+def cpu():
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + workers.ru_utime + workers.ru_stime
+start, cpu_start = time.perf_counter(), cpu()
 found, files = check_site(sys.argv[1], Config.from_settings({"SITEURL": sys.argv[2]}))
-print(len(files), len(found), time.perf_counter() - start, time.process_time() - cpu)
+print(len(files), len(found), time.perf_counter() - start, cpu() - cpu_start)
 """
 
 
@@ -264,6 +269,9 @@ def benchmark_lychee(articles, rounds):
         times = {name: [] for name in (*commands, "sitecheck_check")}
         cpu = {name: [] for name in (*commands, "sitecheck_check")}
         outputs = {}
+        # Other work on the machine: a process with more threads (lychee's
+        # five, sitecheck's SITECHECK_WORKERS) gets more of a busy machine.
+        load = [os.getloadavg()[0]]
         for round_ in range(rounds):
             # Alternate which one runs first: neither always gets a warm cache.
             for name in list(commands)[:: 1 if round_ % 2 else -1]:
@@ -273,6 +281,7 @@ def benchmark_lychee(articles, rounds):
             _, _, wall, cpu_seconds = outputs["sitecheck"].split()
             times["sitecheck_check"].append(float(wall))
             cpu["sitecheck_check"].append(float(cpu_seconds))
+        load.append(os.getloadavg()[0])
     files, findings, *_ = outputs["sitecheck"].split()
     medians = {name: statistics.median(values) for name, values in times.items()}
     return {
@@ -284,6 +293,7 @@ def benchmark_lychee(articles, rounds):
         "median_s": {name: round(value, 2) for name, value in medians.items()},
         "cpu_median_s": {n: round(statistics.median(v), 2) for n, v in cpu.items()},
         "lychee_over_sitecheck": round(medians["lychee"] / medians["sitecheck"], 2),
+        "lychee_over_check": round(medians["lychee"] / medians["sitecheck_check"], 2),
         # What a build spends on the check, against the lychee process: CPU
         # time, which the load of a shared machine moves least.
         "lychee_cpu_over_check_cpu": round(
@@ -292,6 +302,8 @@ def benchmark_lychee(articles, rounds):
             2,
         ),
         "times_s": {n: [round(t, 2) for t in v] for n, v in times.items()},
+        "load_average": [round(value, 1) for value in load],
+        "cpus": os.cpu_count(),
     }
 
 
@@ -375,7 +387,8 @@ def main():
         medians, cpu = figures["median_s"], figures["cpu_median_s"]
         print(
             f"{size} announcements ({figures['files_checked']} files), median of"
-            f" {args.rounds} runs each:\n"
+            f" {args.rounds} runs each (load average {figures['load_average'][0]},"
+            f" then {figures['load_average'][1]}, on {figures['cpus']} CPUs):\n"
             f"  sitecheck, the check alone (what a build spends):"
             f" {medians['sitecheck_check']} s wall, {cpu['sitecheck_check']} s CPU;"
             f" as a process (Python, Pelican's imports): {medians['sitecheck']} s"
@@ -383,7 +396,8 @@ def main():
             f" findings\n"
             f"  lychee --offline: {medians['lychee']} s wall, {cpu['lychee']} s CPU;"
             f" {figures['lychee_summary']}\n"
-            f"  lychee / sitecheck check, CPU: {figures['lychee_cpu_over_check_cpu']};"
+            f"  lychee / sitecheck check, CPU: {figures['lychee_cpu_over_check_cpu']},"
+            f" wall: {figures['lychee_over_check']};"
             f" lychee / sitecheck process, wall: {figures['lychee_over_sitecheck']}"
             " (target >= 1)"
         )

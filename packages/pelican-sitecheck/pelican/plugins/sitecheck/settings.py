@@ -13,6 +13,13 @@ from .report import CHECKS
 PREFIX = "SITECHECK_"
 
 
+def cpus():
+    """The CPUs this process may run on (os.process_cpu_count() from Python 3.13)."""
+    if hasattr(os, "sched_getaffinity"):  # not on macOS and Windows
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 class SettingsError(ValueError):
     """A SITECHECK_* setting has the wrong type; the message names it."""
 
@@ -39,6 +46,9 @@ class Config:
     fill_image_sizes: bool = False
     # {check code: "error" | "warning" | "ignore"}: codes are in report.CHECKS.
     levels: dict = field(default_factory=dict)
+    # Processes that check a large site's pages at once (forked from the
+    # build's process, where that is safe); 1: one after the other.
+    workers: int = cpus()
     # JSON report of the last build; None: CACHE_PATH/sitecheck-report.json.
     report_path: str | None = None
     # The pages that passed the last check, when Pelican's content cache is on;

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 from pelican import Pelican, signals
-from pelican.plugins.sitecheck import plugin
+from pelican.plugins.sitecheck import internal, plugin
 from pelican.plugins.sitecheck._testing import (
     FOREIGN_DEFECTS,
     FOREIGN_FIXES,
@@ -148,3 +148,27 @@ def test_pages_in_the_drafts_folder_may_link_to_drafts(build, tmp_path, drafts, 
     assert "first-post.html" in draft_links
     assert "previews/list.html" not in draft_links
     assert "previews/list.html" in report["pages"]
+
+
+@pytest.mark.parametrize(
+    "cache", [{}, {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}]
+)
+def test_worker_processes_find_what_one_process_finds_in_its_order(
+    build, tmp_path, monkeypatch, cache
+):
+    """Forked workers check parts of the site; the findings, their order, the
+    pages reused from the content cache are those of a check in one process."""
+    monkeypatch.setattr(internal, "PAGES_PER_WORKER", 2)  # parts of a small site
+    reports = {}
+    for workers in (1, 2, 3):
+        folder = str(tmp_path / f"cache-{workers}")
+        first = build(CACHE_PATH=folder, SITECHECK_WORKERS=workers, **cache)
+        again = build(CACHE_PATH=folder, SITECHECK_WORKERS=workers, **cache)
+        reports[workers] = first, again
+    for workers, (first, again) in reports.items():
+        assert first["workers"] == again["workers"] == workers
+        for report in (first, again):
+            assert report["findings"] == reports[1][0]["findings"]
+        assert again["pages_reused"] == reports[1][1]["pages_reused"]
+    assert reports[1][0]["findings"]
+    assert (reports[1][1]["pages_reused"] > 0) == bool(cache)
