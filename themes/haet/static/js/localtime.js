@@ -58,11 +58,11 @@
     // In a table, a row that starts a new day of the visitor's says so.
     const row = el.closest("tr");
     if (row) {
+      // For browsers that cannot tell the stylesheet that scripts run.
+      row.closest("table").classList.add("has-localtime");
       if (previousDay && dayKey(start) !== previousDay) row.classList.add("new-day");
       previousDay = dayKey(start);
       if (end && start <= now && now < end) row.classList.add("now");
     }
   }
-  // For browsers that cannot tell the stylesheet that scripts run.
-  document.documentElement.classList.add("has-localtime");
 })();
