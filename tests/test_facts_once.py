@@ -1,8 +1,11 @@
 """Facts written once: in a copy of the project the event moves to another day
 and time, one keynote speaker is replaced and another dropped, one paper is
-withdrawn; then no page but the announcements (which are history) still states
-the old date, weekday, times or counts, and the pages state the new ones."""
+withdrawn, the papers' format and submission site change and the challenge
+gets another time budget, machine, data and baseline; then no page but the
+announcements (which are history) still states the old date, weekday, times,
+counts, format or challenge, and the pages state the new ones."""
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -21,6 +24,33 @@ NEW_SPEAKER = {
     "summary": "A talk given only in this test's copy of the site.",
 }
 NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve"
+# Every field of submission.yaml and challenge.yaml changed.
+NEW_SUBMISSION = {
+    "site": "OpenReview",
+    "url": "https://openreview.example/group?id=HAET",
+    "template": "HAET 2022 LaTeX template",
+    "template_url": "https://templates.example/haet2022.zip",
+    "page_limit": 6,
+    "review": "single-blind",
+}
+NEW_CHALLENGE = {
+    "minutes": 15,
+    "gpu": "NVIDIA A100",
+    "gpu_memory": "40 GB",
+    "cpu": "AMD EPYC 7742",
+    "cpu_clock": "2.25 GHz",
+    "ram": "64 GB",
+    "trial_dataset": "SVHN",
+    "classes": 20,
+    "image_size": 64,
+    "train_images": 400,
+    "test_images": 80,
+    "evaluation_source": "the Tiny ImageNet train split",
+    "runs": 3,
+    "entry_pages": 2,
+    "category": "Efficiency track",
+    "baseline_url": "https://code.example/haet-baseline",
+}
 
 
 def shifted(clock):
@@ -71,7 +101,11 @@ def moved(tmp_path_factory):
     edit("speakers.yaml", speakers)
     edit("schedule.yaml", schedule)
     edit("papers.yaml", papers)
+    edit("submission.yaml", lambda entry: {**entry, **NEW_SUBMISSION})
+    edit("challenge.yaml", lambda entry: {**entry, **NEW_CHALLENGE})
     new = load_workshop(data)
+    assert set(NEW_SUBMISSION) == {f.name for f in dataclasses.fields(new.submission)}
+    assert set(NEW_CHALLENGE) == {f.name for f in dataclasses.fields(new.challenge)}
     output = project / "output"
     result = build_site(output, project / "pelicanconf.py", project / "content")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -133,6 +167,93 @@ def test_no_page_states_the_old_date_time_or_counts(moved):
         if re.search(rf"(?<![\w:]){re.escape(fact)}(?![\w:])", stated(site, page))
     ]
     assert found == []
+
+
+def format_phrases(workshop):
+    """How the pages state the papers' format and the challenge: phrases
+    built from the data, each specific enough to be found only where meant."""
+    submission, challenge = workshop.submission, workshop.challenge
+    size = f"{challenge.image_size}×{challenge.image_size}"
+    return {
+        submission.site,
+        submission.template,
+        f"{submission.page_limit} pages",
+        submission.review,
+        f"{challenge.minutes} minutes",
+        challenge.gpu,
+        f"{challenge.gpu_memory} of memory",
+        f"{challenge.cpu} at {challenge.cpu_clock}",
+        challenge.ram,
+        challenge.trial_dataset,
+        f"{challenge.classes} classes",
+        f"{size} RGB",
+        f"{challenge.train_images} training",
+        f"{challenge.test_images} test",
+        f"{challenge.runs} runs",
+        f"{NUMBER_WORDS.split()[challenge.entry_pages]} page",
+        challenge.category,
+        challenge.evaluation_source,
+    }
+
+
+def format_links(workshop):
+    return {
+        workshop.submission.url,
+        workshop.submission.template_url,
+        workshop.challenge.baseline_url,
+    }
+
+
+def without_titles(text, workshop):
+    """A page's text without the papers' titles: a title is the authors'
+    ("... V100 in 10 Minutes"), not a statement of the site's."""
+    for paper in workshop.papers:
+        text = text.replace(re.sub(r"\s*–\s*", "–", paper.title), " ")
+    return text
+
+
+def test_no_page_states_the_old_format_or_challenge(moved):
+    old, new, site = moved
+    stale = format_phrases(old) - format_phrases(new)
+    assert len(stale) == len(format_phrases(old))  # every value changed
+    found = []
+    for path in html_pages(site):
+        page = path.relative_to(site).as_posix()
+        if page.startswith(("news/", "drafts/")):
+            continue
+        text = without_titles(stated(site, page), old)
+        found += [
+            f"{page}: {fact}"
+            for fact in sorted(stale)
+            if re.search(rf"(?<![\w:]){re.escape(fact)}(?![\w:])", text)
+        ]
+        hrefs = {a["href"] for a in soup(site, page).find_all("a", href=True)}
+        found += [f"{page}: {link}" for link in sorted(format_links(old) & hrefs)]
+    assert found == []
+
+
+def test_the_pages_state_the_new_format_and_challenge(moved):
+    _, new, site = moved
+    stated_on = {
+        page: without_titles(stated(site, page), new)
+        for page in ("call-for-papers/", "challenge/")
+    }
+    missing = [
+        fact
+        for fact in format_phrases(new)
+        if not any(fact in text for text in stated_on.values())
+    ]
+    assert missing == []
+    links = {
+        a["href"]
+        for page in stated_on
+        for a in soup(site, page).find_all("a", href=True)
+    }
+    assert format_links(new) <= links
+    challenge = new.challenge
+    description = soup(site, "challenge/").find("meta", attrs={"name": "description"})
+    assert f"{challenge.minutes} minutes" in description["content"]
+    assert challenge.gpu in description["content"]
 
 
 def test_the_pages_state_the_new_facts(moved):

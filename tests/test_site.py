@@ -161,7 +161,24 @@ def test_call_for_papers_gives_every_deadline_with_its_zone(site):
         else:
             assert entry["date"].strftime("%-d %B %Y") in text(page.main), entry
     hrefs = {a["href"] for a in page.main.find_all("a")}
-    assert EVENT["submission_url"] in hrefs
+    submission = data("submission")
+    assert {submission["url"], submission["template_url"]} <= hrefs
+    instructions = text(page.find(id="submission-instructions").find_next("ul"))
+    assert f"at most {submission['page_limit']} pages" in instructions
+    assert submission["review"] in instructions
+
+
+def test_challenge_gives_its_budget_machine_and_baseline(site):
+    page = soup(site, "challenge/")
+    challenge = data("challenge")
+    facts = text(page.select_one("dl.facts"))
+    for value in ("gpu", "gpu_memory", "cpu", "cpu_clock", "ram", "trial_dataset"):
+        assert challenge[value] in facts, value
+    assert f"{challenge['minutes']} minutes" in facts
+    hrefs = {a["href"] for a in page.main.find_all("a")}
+    assert {challenge["baseline_url"], data("submission")["url"]} <= hrefs
+    description = page.find("meta", attrs={"name": "description"})["content"]
+    assert f"{challenge['minutes']} minutes" in description
 
 
 def test_organisers_and_contact(site):

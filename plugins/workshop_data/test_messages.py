@@ -219,6 +219,53 @@ CASES = [
         "missing field 'affiliation'; fix: add a line `affiliation: ...` to the entry",
     ),
     (
+        "submission.yaml",
+        "page_limit: 4",
+        "page_limit: 0",
+        "page_limit must be at least 1, got 0; fix: write a number of 1 or more",
+    ),
+    (
+        "submission.yaml",
+        "page_limit: 4",
+        "page_limit: four",
+        "field 'page_limit' must be a whole number, got 'four'; "
+        "fix: write a whole number",
+    ),
+    (
+        "submission.yaml",
+        "review: double-blind",
+        "review: double blind",
+        "review must be one of double-blind, single-blind, open, got 'double blind'; "
+        "fix: write one of: double-blind, single-blind, open",
+    ),
+    (
+        "challenge.yaml",
+        "minutes: 10",
+        "minutes: -10",
+        "minutes must be at least 1, got -10; fix: write a number of 1 or more",
+    ),
+    (
+        "challenge.yaml",
+        "ram: 12 GB",
+        "ram: 12",
+        "field 'ram' must be text; "
+        'fix: write numbers and times in quotes, like "13:45"',
+    ),
+    (
+        "challenge.yaml",
+        "classes: 10",
+        "classes: 1",
+        "classes must be at least 2, got 1; fix: write a number of 2 or more",
+    ),
+    (
+        "challenge.yaml",
+        "gpu: NVIDIA V100\n",
+        "gpu: NVIDIA V100\ngpus: 2\n",
+        "unknown field gpus (known fields: "
+        + ", ".join(schema(workshop_data.Challenge))
+        + "); fix: use one of the known field names",
+    ),
+    (
         "event.yaml",
         "super_event:\n",
         "super_event: ICLR\nold_super_event:\n",
@@ -264,6 +311,36 @@ def test_file_level_problems_name_the_file(data):
     error = refused(data)
     assert str(error).startswith(f"{SHOWN}/organisers.yaml: not UTF-8 text (")
     assert error.fix == "save the file as UTF-8" and error.line is None
+
+
+def test_single_entry_files_name_the_file(data):
+    """submission.yaml and challenge.yaml hold one mapping each, like
+    event.yaml: a missing file, a list or an empty file is named."""
+    (data / "submission.yaml").unlink()
+    assert str(refused(data)) == (
+        f"{SHOWN}/submission.yaml: missing data file; "
+        "fix: create submission.yaml (see its README)"
+    )
+    shutil.copy(DATA / "submission.yaml", data)
+    (data / "challenge.yaml").write_text("- minutes: 10\n")
+    error = refused(data)
+    assert str(error).startswith(
+        f"{SHOWN}/challenge.yaml: expected a mapping of fields, got ["
+    )
+    assert error.fix.startswith("write the fields as `name: value` lines (minutes, ")
+    (data / "challenge.yaml").write_text("# nothing yet\n")
+    assert str(refused(data)).startswith(
+        f"{SHOWN}/challenge.yaml: expected a mapping of fields, got None"
+    )
+
+
+def test_the_format_and_the_challenge_reach_the_model(data):
+    edit(data, "submission.yaml", "page_limit: 4", "page_limit: 8")
+    edit(data, "challenge.yaml", "gpu: NVIDIA V100", "gpu: Noah's GPU")
+    workshop = load_workshop(data)
+    assert workshop.submission.page_limit == 8
+    assert workshop.challenge.gpu == "Noah\u2019s GPU"  # typeset like names
+    assert workshop.challenge.baseline_url.startswith("https://")
 
 
 def test_yaml_syntax_errors(data):
@@ -497,6 +574,7 @@ def test_a_new_model_declares_each_field_once():
         room: str | None = data(choices=("main", "posters"), default=None)
         tags: tuple[str, ...] = data(default_factory=tuple)
         length: float | None = data(default=None)
+        seats: int = data(minimum=1, default=1)
         computed: int = data(derived=True, default=0)
 
     rule = workshop_data.Rule
@@ -507,6 +585,7 @@ def test_a_new_model_declares_each_field_once():
         "room": rule(str, False, ("main", "posters"), False),
         "tags": rule(list, False, (), False),
         "length": rule(float, False, (), False),
+        "seats": rule(int, False, (), False, 1),
     }
     where = workshop_data.Where("talks.yaml", {})
     entry = {"id": "it's", "when": "10:00", "title": "Noah's", "tags": ["a's"]}
@@ -519,6 +598,8 @@ def test_a_new_model_declares_each_field_once():
     with pytest.raises(DataError, match="room must be one of main, posters") as error:
         workshop_data.check_entry({**entry, "room": "hall"}, Talk, where)
     assert error.value.line is None  # a plain dict knows no lines
+    with pytest.raises(DataError, match="seats must be at least 1, got 0"):
+        workshop_data.check_entry({**entry, "seats": 0}, Talk, where)
 
 
 def test_a_relative_content_path_is_named_as_given(tmp_path, monkeypatch):

@@ -29,6 +29,7 @@ SLOT_KINDS = ("opening", "keynote", "break", "posters", "panel", "closing")
 PAPER_TRACKS = ("workshop", "challenge")
 ATTENDANCE = ("virtual", "hybrid", "in person")
 DATE_KINDS = ("submission", "notification", "camera-ready")
+REVIEW_KINDS = ("double-blind", "single-blind", "open")
 # The workshop's phases, in order: submissions open, then the weeks before the
 # day, the day itself, and afterwards.
 PHASES = ("open", "upcoming", "live", "over")
@@ -126,12 +127,21 @@ def read_yaml(path, source=None):
 # --- The data model: one declaration per field ----------------------------------
 
 
-def data(yaml_type=None, choices=(), plain=False, derived=False, **options):
+def data(
+    yaml_type=None, choices=(), plain=False, derived=False, minimum=None, **options
+):
     """A dataclass field with what its YAML form needs: the type written in the
     file when it differs from the model's (a time "13:45" for a datetime), the
     allowed values, `plain` for text kept as typed (ids, addresses, times),
-    `derived` for fields the loader computes and the file may not set."""
-    meta = {"yaml": yaml_type, "choices": choices, "plain": plain, "derived": derived}
+    `derived` for fields the loader computes and the file may not set,
+    `minimum` for the smallest number allowed."""
+    meta = {
+        "yaml": yaml_type,
+        "choices": choices,
+        "plain": plain,
+        "derived": derived,
+        "minimum": minimum,
+    }
     return field(metadata=meta, **options)
 
 
@@ -238,7 +248,6 @@ class Event:
     registration_url: str = data(plain=True)
     iclr_page_url: str = data(plain=True)
     poster_room_url: str = data(plain=True)
-    submission_url: str = data(plain=True)
     proceedings_url: str = data(plain=True)
     proceedings_date: dt.date = data()
     contact: tuple[str, ...] = data(plain=True)
@@ -260,8 +269,44 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Submission:
+    """How papers are sent (submission.yaml): the call for papers states it."""
+
+    site: str = data()
+    url: str = data(plain=True)
+    template: str = data()
+    template_url: str = data(plain=True)
+    page_limit: int = data(minimum=1)
+    review: str = data(choices=REVIEW_KINDS)
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """The challenge (challenge.yaml): its time budget, machine and data."""
+
+    minutes: int = data(minimum=1)
+    gpu: str = data()
+    gpu_memory: str = data()
+    cpu: str = data()
+    cpu_clock: str = data()
+    ram: str = data()
+    trial_dataset: str = data()
+    classes: int = data(minimum=2)
+    image_size: int = data(minimum=1)
+    train_images: int = data(minimum=1)
+    test_images: int = data(minimum=1)
+    evaluation_source: str = data()
+    runs: int = data(minimum=1)
+    entry_pages: int = data(minimum=1)
+    category: str = data()
+    baseline_url: str = data(plain=True)
+
+
+@dataclass(frozen=True)
 class Workshop:
     event: Event
+    submission: Submission
+    challenge: Challenge
     speakers: tuple[Speaker, ...]
     schedule: tuple[Slot, ...]
     papers: tuple[Paper, ...]
@@ -319,6 +364,7 @@ class Rule:
     required: bool
     choices: tuple = ()
     plain: bool = False
+    minimum: int | None = None
 
 
 def _yaml_type(hint):
@@ -343,7 +389,9 @@ def schema(model):
             and item.default_factory is dataclasses.MISSING
         )
         kind = meta.get("yaml") or _yaml_type(hints[item.name])
-        rules[item.name] = Rule(kind, required, meta["choices"], meta["plain"])
+        rules[item.name] = Rule(
+            kind, required, meta["choices"], meta["plain"], meta.get("minimum")
+        )
     return rules
 
 
@@ -424,6 +472,12 @@ def check_entry(entry, model, where):
             raise where.error(
                 f"field '{name}' must be {TYPE_NAMES[rule.kind]}, got {value!r}",
                 f"write {TYPE_NAMES[rule.kind]}",
+                name,
+            )
+        if rule.minimum is not None and value < rule.minimum:
+            raise where.error(
+                f"{name} must be at least {rule.minimum}, got {value!r}",
+                f"write a number of {rule.minimum} or more",
                 name,
             )
         if rule.choices and value not in rule.choices:
@@ -512,6 +566,12 @@ def load_event(path, source=None):
     )
     check_span(event.start, event.end, where)
     return event
+
+
+def load_mapping(model, path, source=None):
+    """A data file holding one entry (a mapping of fields) of `model`."""
+    raw = read_yaml(path, source)
+    return model(**check_entry(raw, model, Where(source or path, raw)))
 
 
 def load_schedule(path, event, speakers, source=None):
@@ -643,6 +703,8 @@ def load_workshop(data_dir, today=None, source_dir=None):
     dates_file, dates_source = files("dates.yaml")
     return Workshop(
         event=event,
+        submission=load_mapping(Submission, *files("submission.yaml")),
+        challenge=load_mapping(Challenge, *files("challenge.yaml")),
         speakers=tuple(speakers.values()),
         schedule=load_schedule(schedule_file, event, speakers, schedule_source),
         papers=tuple(papers.values()),

@@ -1,24 +1,33 @@
 // Puts the visitor's own time first in each element marked
 // data-localtime="START" or "START/END" (ISO 8601, with offset): "04:45–05:00
-// PDT", with their day where it is not the one the page states. The page's
+// GMT-7", with their day where it is not the one the page states. The page's
 // own times (the workshop's zone and UTC) stay, second. A slot under way now
-// is marked "live now".
+// is marked "live now". The stylesheet keeps the local time's line from the
+// first paint, so nothing moves when it comes. No Intl: a page's first
+// Intl.DateTimeFormat costs 50 ms or more (ICU loads its data).
 (() => {
   "use strict";
-  const zones = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" });
+  const weekdays = "Sun Mon Tue Wed Thu Fri Sat".split(" ");
+  const months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
   const pad = (n) => String(n).padStart(2, "0");
   const clock = (d) => pad(d.getHours()) + ":" + pad(d.getMinutes());
   const dayKey = (d) =>
     d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
-  // One formatter each, made once: making them is the costly part.
-  const days = new Intl.DateTimeFormat("en-GB", {
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-  });
-  const dayName = (d) => days.format(d);
-  const zoneName = (d) =>
-    zones.formatToParts(d).find((part) => part.type === "timeZoneName").value;
+  // "Sat 8 May", as en-GB writes it.
+  const dayName = (d) =>
+    weekdays[d.getDay()] + " " + d.getDate() + " " + months[d.getMonth()];
+  // "GMT-7", "GMT+5:30", "UTC": the zone as the site names its own (GMT+2).
+  const zoneName = (d) => {
+    const east = -d.getTimezoneOffset();
+    if (!east) return "UTC";
+    const minutes = Math.abs(east) % 60;
+    return (
+      "GMT" +
+      (east < 0 ? "-" : "+") +
+      Math.floor(Math.abs(east) / 60) +
+      (minutes ? ":" + pad(minutes) : "")
+    );
+  };
   const now = Date.now();
   let previousDay = "";
 
@@ -36,7 +45,7 @@
     }
     const local = document.createElement("strong");
     local.className = "localtime";
-    // No-break spaces and word joiners keep "04:45–05:00 PDT" and each day
+    // No-break spaces and word joiners keep "04:45–05:00 GMT-7" and each day
     // marker on one line; the line may break between them.
     local.textContent =
       clock(start) +
@@ -45,17 +54,12 @@
       zoneName(start) +
       (marks.length ? " (" + marks.join(", ").replace(/ /g, "\u00a0") + ")" : "");
     el.prepend(local, " ");
-    // The column's heading names the visitor's zone first.
-    const head = el.closest("table")?.querySelector("[data-zone-head]");
-    if (head && !head.dataset.done) {
-      head.dataset.done = "1";
-      const zones = head.textContent.replace(/^Time in /, "");
-      head.textContent = "Your time (" + zoneName(start) + "), then " + zones;
-    }
     el.classList.add("has-local");
     // In a table, a row that starts a new day of the visitor's says so.
     const row = el.closest("tr");
     if (row) {
+      // For browsers that cannot tell the stylesheet that scripts run.
+      row.closest("table").classList.add("has-localtime");
       if (previousDay && dayKey(start) !== previousDay) row.classList.add("new-day");
       previousDay = dayKey(start);
       if (end && start <= now && now < end) row.classList.add("now");
