@@ -122,6 +122,7 @@ SITEMAP = f"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_feeds_and_sitemaps(site, config):
+    site("index.html", html("<p>Home</p>"))
     site("feeds/all.atom.xml", FEED)
     site("feeds/all.rss.xml", RSS)
     site("sitemap.xml", SITEMAP)
@@ -131,7 +132,8 @@ def test_feeds_and_sitemaps(site, config):
         drafts={"drafts/soon/index.html"},
     )
     found, _ = check_site(site.root, config, sources)
-    assert {(f.code, f.page, f.source, f.element) for f in found} == {
+    # Each once: an entry's links are the entry's, not also the feed's.
+    assert sorted((f.code, f.page, f.source, f.element) for f in found) == sorted({
         ("broken-link", "feeds/all.atom.xml", "theme",
          f'<link href="{SITEURL}/news/2020/old/">'),
         ("broken-link", "feeds/all.rss.xml", "theme",
@@ -144,7 +146,7 @@ def test_feeds_and_sitemaps(site, config):
          '<img src="/images/gone.png">'),
         ("missing-fragment", "feeds/all.atom.xml", "content/cfp.md",
          '<a href="#deadline">'),
-    }  # fmt: skip
+    })  # fmt: skip
     lines = {f.element: f.page_line for f in found}
     assert lines['<a href="#deadline">'] == 8
 
@@ -226,4 +228,81 @@ def test_a_refresh_to_http_is_an_insecure_link_on_its_line(output, config):
     found, _ = check_site(output.root, config)
     assert [(f.code, f.page, f.page_line) for f in found] == [
         ("insecure-link", "old/index.html", 3)  # the <meta> line
+    ]
+
+
+def feed_findings(site, config, name, text, pages=None):
+    site("index.html", html("<p>Home</p>"))
+    site(name, text)
+    sources = Sources(pages=pages or {}, extra=[name])
+    found, _ = check_site(site.root, config, sources)
+    return sorted((f.code, f.source, f.element, f.page_line) for f in found)
+
+
+# Feed entries after the feed's own links, a feed-level link after the entries,
+# http:// enclosures (resources: mixed content), a link without href, an empty
+# summary, an enclosure without url, an entry whose HTML has its own problems.
+ATOM_ORDER = f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>News</title>
+<entry><title>CFP</title><link href="{SITEURL}/news/2021/cfp/" rel="alternate"/>
+<link href="{SITEURL}/talks/gone.mp3" rel="enclosure"/>
+<summary type="html"></summary>
+<content type="html">&lt;p&gt;&lt;a href="#dates"&gt;dates&lt;/a&gt;
+&lt;img src="http://cdn.example/x.png" alt="x"&gt;&lt;img alt="no src"&gt;
+&lt;iframe src="http://video.example/v"&gt;&lt;/iframe&gt;&lt;/p&gt;</content></entry>
+<link rel="hub"/>
+<link href="{SITEURL}/feeds/gone.atom.xml" rel="self"/>
+</feed>
+"""
+
+
+def test_atom_feed_links_entries_and_their_html(site, config):
+    found = feed_findings(site, config, "feeds/all.atom.xml", ATOM_ORDER,
+                          {"news/2021/cfp/index.html": "content/cfp.md"})  # fmt: skip
+    assert found == [
+        ("broken-link", "content/cfp.md", f'<link href="{SITEURL}/talks/gone.mp3">', 4),
+        ("broken-link", "theme", f'<link href="{SITEURL}/feeds/gone.atom.xml">', 10),
+        ("empty-url", "content/cfp.md", '<img src="">', 7),
+        ("mixed-content", "content/cfp.md", '<iframe src="http://video.example/v">', 8),
+        ("mixed-content", "content/cfp.md", '<img src="http://cdn.example/x.png">', 7),
+    ]
+
+
+RSS_ITEMS = f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>News</title><link>{SITEURL}/</link>
+<item><title>CFP</title><link>{SITEURL}/news/2021/cfp/</link>
+<description>&lt;a href="#deadline"&gt;the deadline&lt;/a&gt;</description>
+<enclosure url="http://cdn.example/talk.mp3" type="audio/mpeg" length="1"/>
+<enclosure type="audio/mpeg" length="1"/>
+</item>
+<item><title>Gone</title><link>{SITEURL}/news/2020/gone/</link>
+<description>Plain text, no HTML.</description></item>
+<item><title>Elsewhere</title><link>http://elsewhere.example/</link><link></link></item>
+</channel></rss>
+"""
+
+
+def test_rss_items_links_and_enclosures(site, config):
+    found = feed_findings(site, config, "feeds/all.rss.xml", RSS_ITEMS,
+                          {"news/2021/cfp/index.html": "content/cfp.md"})  # fmt: skip
+    assert found == [
+        ("broken-link", "theme", f"<link>{SITEURL}/news/2020/gone/</link>", 8),
+        ("empty-url", "content/cfp.md", '<enclosure url="">', 6),
+        ("insecure-link", "theme", "<link>http://elsewhere.example/</link>", 10),
+        ("missing-fragment", "content/cfp.md", '<a href="#deadline">', 4),
+        ("mixed-content", "content/cfp.md",
+         '<enclosure url="http://cdn.example/talk.mp3">', 5),
+    ]  # fmt: skip
+
+
+def test_sitemap_dates_and_priorities_are_not_urls(site, config):
+    sitemap = f"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>{SITEURL}/about/</loc><lastmod>2021-05-07</lastmod>
+<changefreq>monthly</changefreq><priority>0.5</priority></url>
+<url><loc>http://example.org/aims/</loc></url>
+</urlset>
+"""
+    assert feed_findings(site, config, "sitemap.xml", sitemap) == [
+        ("insecure-link", "theme", "<loc>http://example.org/aims/</loc>", 5)
     ]

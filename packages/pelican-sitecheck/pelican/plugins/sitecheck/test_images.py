@@ -204,3 +204,156 @@ def test_filling_sizes_in_written_pages_after_the_check(images, config):
         '<img src="/images/photo-400.png" alt="A" width="400" height="300">' in written
     )
     assert '<img src="/nope.png" alt="B">' in written
+
+
+def details_for(output, config, body):
+    """(code, output line, message, fix) of each finding on a page of `body`."""
+    output("index.html", html(body))
+    found, _ = check_site(output.root, config)
+    return sorted((f.code, f.page_line, f.message, f.fix) for f in found)
+
+
+@pytest.mark.parametrize(
+    ("attributes", "size"),
+    [
+        # Only the root's own width/height count, not those of its shapes.
+        ('width="120" height="60"><rect width="10" height="5"/', (120, 60)),
+        ('height="50" viewBox="0 0 400 200"', (100, 50)),
+        # An icon drawn on a 1 x 1 box, scaled by its width or height.
+        ('width="24" viewBox="0 0 1 1"', (24, 24)),
+        ('height="24" viewBox="0 0 1 1"', (24, 24)),
+        # An empty viewBox says nothing about the missing side.
+        ('width="100" viewBox="0 0 0 50"', (100, None)),
+        ('height="100" viewBox="0 0 50 0"', (None, 100)),
+    ],
+)
+def test_svg_sizes_from_the_root_and_its_view_box(tmp_path, attributes, size):
+    path = tmp_path / "icon.svg"
+    path.write_text(SVG.format(attributes))
+    file = read_image(path)
+    assert (file.width, file.height) == size
+
+
+def test_an_svg_that_is_not_xml_is_unreadable_and_the_finding_says_why(images, config):
+    images("images/broken.svg", "<svg width='10'")
+    ((code, _, message, fix),) = details_for(
+        images, config, '<img src="/images/broken.svg" alt="A" width="10" height="10">'
+    )
+    assert (code, fix) == ("img-unreadable", "save it as PNG, JPEG, WebP or SVG")
+    reason = re.fullmatch(
+        r"images/broken\.svg is not a readable image \((.*)\)", message
+    )
+    assert reason and reason.group(1) not in ("", "None")
+
+
+@pytest.mark.parametrize(
+    ("srcset", "code", "message"),
+    [
+        ("/images/photo-800.png 400w", "srcset-width",
+         "file is 800 px wide, srcset says 400w"),
+        ("/images/photo-400.png 2x", "srcset-small",
+         "file is 400x300, too small for 2x at 400 px"),
+        ("/images/square.png 1x", "srcset-shape",
+         "400x400 file, not the shape of width/height 400x300"),
+        ("/images/photo-800.png big", "srcset-descriptor",
+         'srcset descriptor "big" is not like "2x" or "640w"'),
+    ],
+)  # fmt: skip
+def test_srcset_findings_name_the_line_and_the_facts(images, config, srcset, code,
+                                                     message):  # fmt: skip
+    img = (
+        '<img src="/images/photo-400.png" alt="A" width="400" height="300"'
+        f' srcset="{srcset}">'
+    )
+    assert [f[:3] for f in details_for(images, config, img)] == [(code, 4, message)]
+
+
+@pytest.mark.parametrize(
+    ("file", "srcset", "code"),
+    [
+        # One pixel off is rounding, as for the ratio; two is a wrong file.
+        ((801, 601), "/images/c.png 800w", None),
+        ((802, 602), "/images/c.png 800w", "srcset-width"),
+        ((799, 599), "/images/c.png 2x", None),
+        ((798, 598), "/images/c.png 2x", "srcset-small"),
+    ],
+)
+def test_srcset_sizes_allow_one_pixel_of_rounding(images, config, file, srcset, code):
+    images("images/c.png", file)
+    img = (
+        '<img src="/images/photo-400.png" alt="A" width="400" height="300"'
+        f' srcset="{srcset}">'
+    )
+    assert [f[0] for f in details_for(images, config, img)] == [code] * bool(code)
+
+
+def test_srcset_with_only_one_size_given_asks_for_both(images, config):
+    img = (
+        '<img src="/images/photo-400.png" alt="A" width="400"'
+        ' srcset="/images/photo-800.png 2x">'
+    )
+    assert [f[0] for f in details_for(images, config, img)] == ["img-no-size"]
+
+
+def padded_png(output, path, size):
+    """A 40x30 PNG of exactly `size` bytes (trailing bytes: a heavy file)."""
+    target = output(path, (40, 30))
+    with open(target, "ab") as file:
+        file.write(b"\0" * (size - target.stat().st_size))
+    return target
+
+
+def test_byte_budgets_in_kb_and_mb(images, config):
+    padded_png(images, "images/huge.png", 1_050_001)
+    img = '<img src="/images/huge.png" alt="A" width="40" height="30">'
+    assert [f[2] for f in details_for(images, config, img)] == [
+        "file is 1.1 MB, over the 200 KB image budget",
+        "1.1 MB of images, over the 1.0 MB page budget",
+    ]
+    padded_png(images, "images/huge.png", 100_600)
+    config = dataclasses.replace(config, page_images_max_bytes=100_000)
+    assert [f[2] for f in details_for(images, config, img)] == [
+        "101 KB of images, over the 100 KB page budget"
+    ]
+
+
+def test_fill_image_sizes_cases(tmp_path):
+    Image.new("RGB", (800, 600)).save(tmp_path / "photo.png")
+    Image.new("RGB", (80, 60)).save(tmp_path / "XKCD.png")
+    (tmp_path / "line.svg").write_text(SVG.format('width="100"'))
+    (tmp_path / "free.svg").write_text(SVG.format(""))
+    paths = {
+        "/photo.png": str(tmp_path / "photo.png"),
+        "XKCD.png": str(tmp_path / "XKCD.png"),
+        "/line.svg": str(tmp_path / "line.svg"),
+        "/free.svg": str(tmp_path / "free.svg"),
+    }
+    cases = {
+        # Only the height given: the width follows the file's ratio.
+        '<img src="/photo.png" height="300">': (
+            '<img src="/photo.png" height="300" width="400">'
+        ),
+        # Unquoted attributes, as HTML allows them.
+        "<img alt=a src=/photo.png width=400>": (
+            '<img alt=a src=/photo.png width=400 height="300">'
+        ),
+        # A relative src, and a space before the end of the tag.
+        '<img src="XKCD.png" alt="" >': (
+            '<img src="XKCD.png" alt="" width="80" height="60">'
+        ),
+        # Left as written: both sizes there, sizes not in pixels, a file
+        # whose size is unknown or has one side only, no src.
+        '<img src="/photo.png" width="10" height="10" >': None,
+        '<img src="/photo.png" width="50%">': None,
+        '<img src="/line.svg" alt="A line">': None,
+        '<img src="/free.svg" alt="Free size" width="10">': None,
+        '<img alt="no src">': None,
+    }
+    for tag, filled in cases.items():
+        assert fill_image_sizes(tag, paths.get) == (filled or tag), tag
+
+
+def test_filling_written_pages_leaves_an_img_without_src(images, config):
+    page = images("index.html", html('<img alt="B">'))
+    fill_written_pages(str(images.root), config, [str(page)])
+    assert '<img alt="B">' in page.read_text()
