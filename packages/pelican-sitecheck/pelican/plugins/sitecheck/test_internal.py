@@ -211,3 +211,125 @@ def test_http_links_known_to_have_no_https_can_be_allowed(output):
     found = [code for _, code, _ in codes(output, config)]
     assert "insecure-link" not in found
     assert "mixed-content" in found
+
+
+def test_a_relative_base_href_is_resolved_from_the_page(output, config):
+    output("b/x.html", html("x"))
+    output("a/index.html", html('<a href="x.html">x</a><a href="y.html">y</a>',
+                                head='<base href="../b/">'))  # fmt: skip
+    found, _ = check_site(output.root, config)
+    assert [(f.code, f.message) for f in found] == [
+        ("broken-link", "broken link: nothing at /b/y.html in the output")
+    ]
+
+
+def content_findings(output, config, tmp_path, page, *, content, text, **sources):
+    """(code, source, line, output line) of each finding on `page`, the output
+    of content/post.md (`text`), whose content's HTML is `content`."""
+    (tmp_path / "content").mkdir(exist_ok=True)
+    (tmp_path / "content/post.md").write_text(text)
+    output("post/index.html", page)
+    sources = Sources(
+        pages={"post/index.html": "content/post.md", **sources.pop("pages", {})},
+        contents={"post/index.html": lambda: content},
+        project=str(tmp_path),
+        **sources,
+    )
+    found, _ = check_site(output.root, config, sources)
+    return sorted((f.code, f.source, f.line, f.page_line) for f in found)
+
+
+def test_the_content_is_found_where_the_page_holds_it(output, config, tmp_path):
+    # A template that starts with a blank line ({% extends %}), the theme's
+    # links on the lines just before and after the content.
+    content = '<p>Intro.</p>\n<p><a href="/gone-content/">x</a></p>'
+    page = (
+        '\n<nav><a href="/gone-nav/">n</a></nav>\n'
+        f'{content}\n<footer><a href="/gone-footer/">f</a></footer>\n'
+    )
+    text = "Title: Post\n\nIntro.\n\n[x](/gone-content/)\n"
+    assert content_findings(
+        output, config, tmp_path, page, content=content, text=text
+    ) == [
+        ("broken-link", "content/post.md", 5, 4),
+        ("broken-link", "theme", None, 2),
+        ("broken-link", "theme", None, 5),
+    ]
+
+
+def test_content_at_the_top_of_the_page(output, config, tmp_path):
+    content = '<p><a href="/gone-content/">x</a></p>'
+    page = f'{content}\n<footer><a href="/gone-footer/">f</a></footer>\n'
+    text = "Title: Post\n\n[x](/gone-content/)\n"
+    assert content_findings(
+        output, config, tmp_path, page, content=content, text=text
+    ) == [
+        ("broken-link", "content/post.md", 3, 1),
+        ("broken-link", "theme", None, 2),
+    ]
+
+
+def test_a_theme_that_repeats_the_content_duplicates_its_ids(output, config, tmp_path):
+    content = '<h2 id="dates">Dates</h2>'
+    page = f"<main>\n{content}\n</main>\n<aside>\n{content}\n</aside>\n"
+    text = "Title: Post\n\n## Dates {#dates}\n"
+    ((code, source, _, page_line),) = content_findings(
+        output, config, tmp_path, page, content=content, text=text
+    )
+    assert (code, source, page_line) == ("duplicate-id", "theme", 5)
+
+
+def test_markdown_images_without_alt_and_nothing_else(output, config, tmp_path):
+    output("images/photo.png", (40, 30))
+    output("images/deco.png", (4, 3))
+    size = 'width="40" height="30"'
+    content = (
+        f'<p><img src="/images/photo.png" alt="A photo" {size}></p>\n'
+        f'<p><img src="/images/photo.png" alt="" {size}></p>\n'
+        '<p><img src="/images/deco.png" alt="" width="4" height="3"></p>'
+    )
+    # The theme shows the same photo as a decorative banner: not the author's.
+    page = html(f'<header><img src="/images/photo.png" alt="" {size}></header>\n'
+                f"{content}")  # fmt: skip
+    text = (
+        "Title: Post\n\n![A photo]({static}../images/photo.png)\n\n"
+        "![]({static}../images/photo.png)\n\n"
+        '<img src="{static}../images/deco.png" alt="">\n'
+    )
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/post.md").write_text(text)
+    output("post/index.html", page)
+    sources = Sources(
+        pages={"post/index.html": "content/post.md"},
+        contents={"post/index.html": lambda: content},
+        project=str(tmp_path),
+    )
+    found, _ = check_site(output.root, config, sources)
+    assert [(f.code, f.element, f.source, f.page_line) for f in found] == [
+        ("img-empty-alt", '<img src="/images/photo.png">', "content/post.md", 6)
+    ]
+
+
+def test_findings_name_the_line_of_the_content_file_linked(output, config, tmp_path):
+    # Pelican rewrote {filename}wip.md and {static} links: the line is where
+    # the linked file's name is written.
+    output("drafts/soon/index.html", html("Soon"))
+    output("images/logo.png", (40, 30))
+    content = (
+        '<p>See <a href="/drafts/soon/">soon</a>.</p>\n'
+        '<p><img src="/images/logo.png" alt="Logo"></p>'
+    )
+    text = (
+        "Title: Post\n\nSee [soon]({filename}wip.md).\n\n"
+        "![Logo]({static}logo-2021.png)\n"
+    )
+    found = content_findings(
+        output, config, tmp_path, html(content), content=content, text=text,
+        pages={"drafts/soon/index.html": "content/wip.md"},
+        static={"images/logo.png": "content/logo-2021.png"},
+        drafts={"drafts/soon/index.html"},
+    )  # fmt: skip
+    assert found == [
+        ("draft-link", "content/post.md", 3, 4),
+        ("img-no-size", "content/post.md", 5, 5),
+    ]

@@ -1,6 +1,7 @@
 """Parsing a page: ids, links, resources and images."""
 
 from pelican.plugins.sitecheck._testing import html
+from pelican.plugins.sitecheck.internal import check_site
 from pelican.plugins.sitecheck.page import parse_page, parse_srcset
 
 
@@ -78,3 +79,20 @@ def test_picture_sources_belong_to_their_img():
 def test_empty_document_and_base_href():
     assert parse_page(b"").refs == []
     assert parse("", head='<base href="/docs/">').base == "/docs/"
+
+
+def test_css_urls_are_resources_found_on_their_own_line(output, config):
+    output(
+        "index.html",
+        html(
+            "<style>\nh1 { color: teal }\nh2 { background: url(/images/gone.png) }\n"
+            "</style>\n"
+            '<p style="background: url(http://cdn.example/a.png)">x</p>'
+        ),
+    )
+    found, _ = check_site(output.root, config)
+    assert sorted((f.code, f.page_line, f.element) for f in found) == [
+        ("broken-link", 6, "<style> url(/images/gone.png)"),
+        # http:// in CSS is loaded by the page: mixed content, not a link.
+        ("mixed-content", 8, '<p style="... url(http://cdn.example/a.png) ...">'),
+    ]
