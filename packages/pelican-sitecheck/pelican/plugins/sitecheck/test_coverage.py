@@ -306,3 +306,13 @@ def test_sitemap_dates_and_priorities_are_not_urls(site, config):
     assert feed_findings(site, config, "sitemap.xml", sitemap) == [
         ("insecure-link", "theme", "<loc>http://example.org/aims/</loc>", 5)
     ]
+
+
+def test_urls_after_a_comment_keep_their_line(site, config):
+    site(
+        "theme/css/main.css",
+        "/* A comment\n   on url(three.png)\n   lines */\n"
+        'h1 { background: url("../img/gone.png") }\n',
+    )
+    found, _ = check_site(site.root, config)
+    assert [(f.element, f.page_line) for f in found] == [("url(../img/gone.png)", 4)]

@@ -357,3 +357,36 @@ def test_filling_written_pages_leaves_an_img_without_src(images, config):
     page = images("index.html", html('<img alt="B">'))
     fill_written_pages(str(images.root), config, [str(page)])
     assert '<img alt="B">' in page.read_text()
+
+
+@pytest.mark.parametrize(
+    ("img", "found"),
+    [
+        # Zero is no size.
+        ('<img src="/images/photo-400.png" alt="A" width="0" height="300">',
+         [("img-bad-size", 'write width="0" (CSS pixels, no unit)')]),
+        # Exactly the file's width, exactly twice it: fine.
+        ('<img src="/images/photo-800.png" alt="A" width="800" height="600">', []),
+        ('<img src="/images/photo-800.png" alt="A" width="400" height="300">', []),
+        ('<img src="/images/photo-800.png" alt="A" width="399" height="299">',
+         [("img-oversized", "resize it to 399-798 px wide")]),
+        # A banner: the height of a narrow one is at least a pixel.
+        ('<img src="/images/banner.png" alt="A" width="100">',
+         [("img-no-size", 'add width="100" height="1"'),
+          ("img-oversized", "resize it to 100-200 px wide")]),
+        ('<img src="/images/banner.png" alt="A" height="1">',
+         [("img-no-size", 'add width="1000" height="1"')]),
+        ('<img src="/images/tower.gif" alt="A">',
+         [("img-no-size", 'add width="30" height="90"')]),
+        ('<img src="/images/photo.webp" alt="A">',
+         [("img-no-size", 'add width="64" height="48"')]),
+        ('<img src="/images/fake.png" alt="A" width="10" height="10">',
+         [("img-unreadable", "save it as PNG, JPEG, WebP or SVG")]),
+    ],
+)  # fmt: skip
+def test_image_sizes_at_the_edges(images, config, img, found):
+    images("images/banner.png", (1000, 1))
+    images("images/tower.gif", (30, 90))
+    images("images/photo.webp", (64, 48))
+    images("images/fake.png", "not an image")
+    assert [(code, fix) for code, _, fix in findings_for(images, config, img)] == found

@@ -96,3 +96,35 @@ def test_css_urls_are_resources_found_on_their_own_line(output, config):
         # http:// in CSS is loaded by the page: mixed content, not a link.
         ("mixed-content", 8, '<p style="... url(http://cdn.example/a.png) ...">'),
     ]
+
+
+def test_attribute_values_are_read_in_any_letter_case():
+    page = parse(
+        '<input type="IMAGE" src="/go.png" alt="Go">'
+        '<meta http-equiv="Refresh" content="0; url=/moved/">',
+        head='<link rel="StyleSheet" href="/c.css"><link rel="DNS-Prefetch"'
+        ' href="https://cdn.example"><meta property="OG:Image" content="/og.png">',
+    )
+    assert sorted((ref.url, ref.resource) for ref in page.refs) == [
+        ("/c.css", True),
+        ("/go.png", True),
+        ("/moved/", False),
+        ("/og.png", False),
+    ]
+
+
+def test_only_the_first_base_counts_and_decorative_roles():
+    page = parse(
+        '<img src="a.png" role="none"><img src="b.png" role="presentation">'
+        '<img src="c.png" aria-hidden="true"><img src="d.png" aria-hidden="false">',
+        head='<base href="/first/"><base href="/second/">',
+    )
+    assert page.base == "/first/"
+    assert [img.decorative for img in page.images] == [True, True, True, False]
+
+
+def test_long_urls_are_shortened_in_findings(output, config):
+    url = "/" + "a" * 100
+    output("index.html", html(f'<a href="{url}">x</a>'))
+    ((finding,),) = [check_site(output.root, config)[0]]
+    assert finding.element == f'<a href="{url[:77]}...">'
