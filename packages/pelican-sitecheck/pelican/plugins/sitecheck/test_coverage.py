@@ -316,3 +316,72 @@ def test_urls_after_a_comment_keep_their_line(site, config):
     )
     found, _ = check_site(site.root, config)
     assert [(f.element, f.page_line) for f in found] == [("url(../img/gone.png)", 4)]
+
+
+def test_a_style_sheet_in_another_encoding_is_still_checked(site, config):
+    site.root.joinpath("theme/css/old.css").write_bytes(
+        b"\n/* caf\xe9 */\nh1 { background: url(http://cdn.example/a.png) }\n"
+        b"h2 { background: url(gone.png) }\n"
+    )
+    found, _ = check_site(site.root, config)
+    assert sorted((f.code, f.element, f.page_line) for f in found) == [
+        ("broken-link", "url(gone.png)", 4),
+        # A style sheet's http:// URLs are loaded by the page: mixed content.
+        ("mixed-content", "url(http://cdn.example/a.png)", 3),
+    ]
+
+
+def test_an_unreadable_feed_is_one_finding_of_the_theme(site, config):
+    found = check_site(site.root, config,
+                       Sources(extra=[str(site("feeds/all.atom.xml", "<feed><entry>")
+                                          .relative_to(site.root))]))[0]  # fmt: skip
+    assert [(f.level, f.code, f.page, f.source, f.element, f.page_line, f.from_theme)
+            for f in found] == [("error", "unreadable-page", "feeds/all.atom.xml",
+                                 "theme", "the file", None, True)]  # fmt: skip
+    assert found[0].message.startswith("cannot parse the page: ")
+    assert found[0].message != "cannot parse the page: None"
+
+
+def test_a_feed_never_loads_external_entities(site, config, tmp_path):
+    (tmp_path / "secret.txt").write_text("/secret-path/")
+    feed = (
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY s SYSTEM'
+        f' "file://{tmp_path}/secret.txt">]>\n<rss version="2.0"><channel>'
+        "<title>t</title><link>&s;</link></channel></rss>\n"
+    )
+    assert feed_findings(site, config, "feeds/all.rss.xml", feed) == []
+
+
+def test_a_feed_copied_from_content_names_its_file_and_lines(site, config):
+    site("index.html", html("<p>Home</p>"))
+    site("feeds/old.atom.xml", ATOM_ORDER)
+    sources = Sources(static={"feeds/old.atom.xml": "content/extra/old.atom.xml"},
+                      extra=["feeds/old.atom.xml"])  # fmt: skip
+    found, _ = check_site(site.root, config, sources)
+    assert sorted((f.code, f.source, f.line, f.target) for f in found) == [
+        ("broken-link", "content/extra/old.atom.xml", 4, "talks/gone.mp3"),
+        ("broken-link", "content/extra/old.atom.xml", 10, "feeds/gone.atom.xml"),
+        ("empty-url", "content/extra/old.atom.xml", 7, ""),
+        ("mixed-content", "content/extra/old.atom.xml", 7, "http://cdn.example/x.png"),
+        ("mixed-content", "content/extra/old.atom.xml", 8, "http://video.example/v"),
+    ]
+
+
+def test_a_feed_entry_is_its_content_files_at_its_line(site, config, tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/cfp.md").write_text(
+        "Title: CFP\n\nSee [the deadline](#deadline).\n"
+    )
+    feed = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>News</title>
+<entry><title>CFP</title><link href="/news/2021/cfp/" rel="alternate"/>
+<content type="html">&lt;a href="#deadline"&gt;the deadline&lt;/a&gt;</content>
+</entry></feed>
+"""
+    site("feeds/all.atom.xml", feed)
+    sources = Sources(pages={"news/2021/cfp/index.html": "content/cfp.md"},
+                      extra=["feeds/all.atom.xml"], project=str(tmp_path))  # fmt: skip
+    found, _ = check_site(site.root, config, sources)
+    assert [(f.code, f.source, f.line, f.page_line) for f in found] == [
+        ("missing-fragment", "content/cfp.md", 3, 4)
+    ]
