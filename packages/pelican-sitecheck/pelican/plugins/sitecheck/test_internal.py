@@ -333,3 +333,13 @@ def test_findings_name_the_line_of_the_content_file_linked(output, config, tmp_p
         ("draft-link", "content/post.md", 3, 4),
         ("img-no-size", "content/post.md", 5, 5),
     ]
+
+
+def test_a_markdown_image_without_alt_is_found_on_its_line(output, config, tmp_path):
+    output("images/photo.png", (40, 30))
+    content = '<p><img src="/images/photo.png" alt="" width="40" height="30"></p>'
+    text = "Title: Post\n\nA photo:\n\n![]({static}/images/photo.png)\n"
+    found = content_findings(
+        output, config, tmp_path, html(content), content=content, text=text
+    )
+    assert found == [("img-empty-alt", "content/post.md", 5, 4)]
