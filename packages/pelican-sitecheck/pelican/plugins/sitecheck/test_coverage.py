@@ -282,6 +282,16 @@ RSS_ITEMS = f"""<?xml version="1.0" encoding="utf-8"?>
 """
 
 
+def test_a_feed_finding_outside_entries_is_the_themes(site, config):
+    site("index.html", html("<p>Home</p>"))
+    site("feeds/all.atom.xml", ATOM_ORDER)
+    found, _ = check_site(site.root, config, Sources(extra=["feeds/all.atom.xml"]))
+    assert [(f.source, f.from_theme, f.target) for f in found
+            if f.element.endswith('gone.atom.xml">')] == [
+        ("theme", True, "feeds/gone.atom.xml")
+    ]  # fmt: skip
+
+
 def test_rss_items_links_and_enclosures(site, config):
     found = feed_findings(site, config, "feeds/all.rss.xml", RSS_ITEMS,
                           {"news/2021/cfp/index.html": "content/cfp.md"})  # fmt: skip
