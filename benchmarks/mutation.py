@@ -146,6 +146,14 @@ EQUIVALENT |= {
     "sitecheck.suggest.xǁSuggestionsǁ_candidates__mutmut_98": _SHIFT,
     "sitecheck.suggest.x_typos__mutmut_38": "i >= 1 adds only i == 1, where the"
     " previous row is still None",
+    "sitecheck.resources.x_check_resource__mutmut_21": UTF8,
+    **{
+        f"sitecheck.resources.x_check_resource__mutmut_{n}": "a style sheet's URL"
+        " is described by its tag ('css') alone: its attribute is never read"
+        for n in (27, 37, 38)
+    },
+    "sitecheck.resources.x_check_resource__mutmut_41": "str.count(sub, None, end)"
+    " counts from the start, as str.count(sub, 0, end)",
 }
 
 

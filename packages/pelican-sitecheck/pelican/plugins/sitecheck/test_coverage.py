@@ -368,6 +368,7 @@ def test_a_feed_copied_from_content_names_its_file_and_lines(site, config):
     sources = Sources(static={"feeds/old.atom.xml": "content/extra/old.atom.xml"},
                       extra=["feeds/old.atom.xml"])  # fmt: skip
     found, _ = check_site(site.root, config, sources)
+    assert {f.page for f in found} == {"feeds/old.atom.xml"}
     assert sorted((f.code, f.source, f.line, f.target) for f in found) == [
         ("broken-link", "content/extra/old.atom.xml", 4, "talks/gone.mp3"),
         ("broken-link", "content/extra/old.atom.xml", 10, "feeds/gone.atom.xml"),
@@ -385,13 +386,16 @@ def test_a_feed_entry_is_its_content_files_at_its_line(site, config, tmp_path):
     feed = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>News</title>
 <entry><title>CFP</title><link href="/news/2021/cfp/" rel="alternate"/>
-<content type="html">&lt;a href="#deadline"&gt;the deadline&lt;/a&gt;</content>
+<content type="html">&lt;a href="#deadline"&gt;the deadline&lt;/a&gt;
+&lt;a href="/gone/"&gt;gone&lt;/a&gt;</content>
 </entry></feed>
 """
     site("feeds/all.atom.xml", feed)
     sources = Sources(pages={"news/2021/cfp/index.html": "content/cfp.md"},
                       extra=["feeds/all.atom.xml"], project=str(tmp_path))  # fmt: skip
     found, _ = check_site(site.root, config, sources)
-    assert [(f.code, f.source, f.line, f.page_line) for f in found] == [
-        ("missing-fragment", "content/cfp.md", 3, 4)
+    assert sorted((f.code, f.source, f.line, f.page_line) for f in found) == [
+        ("broken-link", "content/cfp.md", None, 5),
+        ("missing-fragment", "content/cfp.md", 3, 4),
     ]
+    assert [f.target for f in found if f.code == "broken-link"] == ["gone/"]
