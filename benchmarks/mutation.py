@@ -146,6 +146,11 @@ EQUIVALENT |= {
     "sitecheck.suggest.xǁSuggestionsǁ_candidates__mutmut_98": _SHIFT,
     "sitecheck.suggest.x_typos__mutmut_38": "i >= 1 adds only i == 1, where the"
     " previous row is still None",
+    **{
+        f"sitecheck.internal.xǁSiteǁpage_ids__mutmut_{n}": "the ids parsed again,"
+        " not taken from the last check of the same bytes: the same ids"
+        for n in (4, 5)
+    },
     "sitecheck.resources.x_check_resource__mutmut_21": UTF8,
     **{
         f"sitecheck.resources.x_check_resource__mutmut_{n}": "a style sheet's URL"

@@ -390,3 +390,40 @@ def test_image_sizes_at_the_edges(images, config, img, found):
     images("images/photo.webp", (64, 48))
     images("images/fake.png", "not an image")
     assert [(code, fix) for code, _, fix in findings_for(images, config, img)] == found
+
+
+@pytest.mark.parametrize(
+    ("size", "code"),
+    [
+        # Off by 1 px of rounding: fine; by 2 px on a small image: distorted.
+        ('width="40" height="31"', None),
+        ('width="40" height="32"', "img-distorted"),
+        # A large image within the tolerance (1 %), and at exactly 1 %.
+        ('width="400" height="302"', None),
+        ('width="400" height="303"', None),
+        ('width="400" height="304"', "img-distorted"),
+    ],
+)
+def test_ratio_tolerance_and_rounding(images, config, size, code):
+    images("images/small.png", (40, 30))
+    src = "small" if 'width="40"' in size else "photo-400"
+    found = details_for(images, config, f'<img src="/images/{src}.png" alt="A" {size}>')
+    assert [f[0] for f in found] == [code] * bool(code)
+
+
+@pytest.mark.parametrize(
+    ("img", "code", "fix"),
+    [
+        ('<img src="/images/photo-400.png" alt="A" height="150">', "img-no-size",
+         'add width="200" height="150"'),
+        ('<img src="/images/photo-400.png" alt="A" width="400" height="400">',
+         "img-distorted", 'set height="300" for width="400"'),
+        ('<img src="/images/photo-400.png" alt="A" width="600" height="450">',
+         "img-blurry", "use a file at least 600 px wide"),
+        ('<img src="/images/photo-800.png" alt="A" width="225" height="169">',
+         "img-oversized", "resize it to 225-450 px wide"),
+    ],
+)  # fmt: skip
+def test_size_findings_name_their_line(images, config, img, code, fix):
+    found = details_for(images, config, f"<p>\n{img}</p>")
+    assert [(c, line, f) for c, line, _, f in found] == [(code, 5, fix)]
