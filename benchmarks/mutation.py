@@ -151,6 +151,11 @@ EQUIVALENT |= {
         " not taken from the last check of the same bytes: the same ids"
         for n in (4, 5)
     },
+    **{
+        f"sitecheck.internal.xǁSiteǁ_check_ref__mutmut_{n}": "get_close_matches"
+        " puts the best first; n only cuts the list, and 0.6 is its default cutoff"
+        for n in (99, 100, 101)
+    },
     "sitecheck.resources.x_check_resource__mutmut_21": UTF8,
     **{
         f"sitecheck.resources.x_check_resource__mutmut_{n}": "a style sheet's URL"

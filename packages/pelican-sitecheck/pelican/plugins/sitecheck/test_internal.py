@@ -343,3 +343,31 @@ def test_a_markdown_image_without_alt_is_found_on_its_line(output, config, tmp_p
         output, config, tmp_path, html(content), content=content, text=text
     )
     assert found == [("img-empty-alt", "content/post.md", 5, 4)]
+
+
+def test_fragments_of_htm_pages_and_text_fragments(output, config):
+    output("old.htm", html('<h2 id="part">Part</h2>'))
+    output(
+        "index.html",
+        html('<a href="/old.htm#part">ok</a><a href="/old.htm#parts">near</a>'
+             '<a href="/old.htm#:~:text=Part">a text fragment</a>'),
+    )  # fmt: skip
+    found, _ = check_site(output.root, config)
+    assert [(f.code, f.message, f.fix) for f in found] == [
+        ("missing-fragment", 'no id="parts" in old.htm', "link to #part")
+    ]
+
+
+def test_relative_images_resolve_from_the_page_or_its_base(output, config):
+    output("news/a/photo.png", (40, 30))
+    output("media/logo.png", (40, 30))
+    size = 'alt="A" width="40" height="30"'
+    output("news/a/index.html", html(f'<img src="photo.png" {size}>'
+                                     f'<img src="gone.png" {size}>'))  # fmt: skip
+    output("news/b/index.html", html(f'<img src="logo.png" {size}>',
+                                     head='<base href="/media/">'))  # fmt: skip
+    found, _ = check_site(output.root, config)
+    assert [(f.page, f.code, f.message) for f in found] == [
+        ("news/a/index.html", "img-missing",
+         "image not found: nothing at /news/a/gone.png in the output")
+    ]  # fmt: skip
