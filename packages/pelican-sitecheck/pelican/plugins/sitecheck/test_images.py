@@ -422,8 +422,35 @@ def test_ratio_tolerance_and_rounding(images, config, size, code):
          "img-blurry", "use a file at least 600 px wide"),
         ('<img src="/images/photo-800.png" alt="A" width="225" height="169">',
          "img-oversized", "resize it to 225-450 px wide"),
+        ('<img alt="A">', "img-no-src", "add a src"),
+        ('<img src="/images/photo-400.png" width="400" height="300">', "img-no-alt",
+         'add alt="what it shows" (alt="" if only decorative)'),
+        ('<img src="/images/photo-400.png" alt="A" width="big" height="300">',
+         "img-bad-size", 'write width="N" (CSS pixels, no unit)'),
+        ('<img src="/images/photo-401.png" alt="A" width="400" height="300">',
+         "img-missing", "link to a file that exists (in content: a {filename} or"
+         " {static} link to the source file)"),
     ],
 )  # fmt: skip
 def test_size_findings_name_their_line(images, config, img, code, fix):
     found = details_for(images, config, f"<p>\n{img}</p>")
     assert [(c, line, f) for c, line, _, f in found] == [(code, 5, fix)]
+
+
+def test_heavy_images_at_and_over_the_budget(images, config):
+    size = (images.root / "images/photo-400.png").stat().st_size
+    img = '<p>\n<img src="/images/photo-400.png" alt="A" width="400" height="300"></p>'
+    assert findings_for(images, dataclasses.replace(config, image_max_bytes=size),
+                        img) == []  # fmt: skip
+    images("index.html", html(img))
+    config = dataclasses.replace(config, image_max_bytes=size - 1)
+    found, _ = check_site(images.root, config)
+    assert [(f.code, f.element, f.page_line) for f in found] == [
+        ("img-heavy", '<img src="/images/photo-400.png">', 5)
+    ]
+
+
+def test_a_bad_size_names_the_value_written(images, config):
+    img = '<img src="/images/photo-400.png" alt="A" width="400" height="300px">'
+    ((_, _, message, _),) = details_for(images, config, img)
+    assert message == 'height="300px" is not a whole number of pixels'
