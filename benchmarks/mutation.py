@@ -156,6 +156,7 @@ EQUIVALENT |= {
         " puts the best first; n only cuts the list, and 0.6 is its default cutoff"
         for n in (99, 100, 101)
     },
+    "sitecheck.page.x_style_size__mutmut_8": "'XXXX' holds no length, as '' holds none",
     "sitecheck.resources.x_check_resource__mutmut_21": UTF8,
     **{
         f"sitecheck.resources.x_check_resource__mutmut_{n}": "a style sheet's URL"

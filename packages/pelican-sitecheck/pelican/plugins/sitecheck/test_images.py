@@ -454,3 +454,28 @@ def test_a_bad_size_names_the_value_written(images, config):
     img = '<img src="/images/photo-400.png" alt="A" width="400" height="300px">'
     ((_, _, message, _),) = details_for(images, config, img)
     assert message == 'height="300px" is not a whole number of pixels'
+
+
+@pytest.mark.parametrize(
+    ("img", "codes"),
+    [
+        # Unitless lengths in a style are invalid CSS: the attributes count.
+        ('<img src="/images/photo-400.png" alt="A" width="400" height="300"'
+         ' style="width: 600; height: 1">', []),
+        # Candidates are checked when one size is missing ...
+        ('<img src="/images/photo-400.png" alt="A" width="400"'
+         ' srcset="/images/photo-800.png big">', ["img-no-size", "srcset-descriptor"]),
+        # ... and a bad size is reported without stopping the check.
+        ('<img src="/images/photo-400.png" alt="A" width="400px" height="300"'
+         ' srcset="/images/photo-800.png 2x">', ["img-bad-size"]),
+    ],
+)  # fmt: skip
+def test_sizes_and_candidates_together(images, config, img, codes):
+    assert [f[0] for f in details_for(images, config, img)] == codes
+
+
+def test_a_thin_image_is_at_least_a_pixel_wide(images, config):
+    images("images/thin.png", (1, 1000))
+    img = '<img src="/images/thin.png" alt="A" height="100">'
+    fixes = [f[3] for f in details_for(images, config, img) if f[0] == "img-no-size"]
+    assert fixes == ['add width="1" height="100"']

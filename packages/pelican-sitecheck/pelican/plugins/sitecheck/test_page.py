@@ -128,3 +128,16 @@ def test_long_urls_are_shortened_in_findings(output, config):
     output("index.html", html(f'<a href="{url}">x</a>'))
     ((finding,),) = [check_site(output.root, config)[0]]
     assert finding.element == f'<a href="{url[:77]}...">'
+
+
+def test_sources_of_a_picture_and_of_a_video():
+    page = parse(
+        '<picture><source srcset="a.avif" type="image/avif"><source type="x">'
+        '<source srcset="a.webp 1x, a2.webp 2x">'
+        '<img src="a.jpg" srcset="a-2.jpg 2x" alt="A"></picture>'
+        '<video><source src="/v.mp4"></video>'
+    )
+    (img,) = page.images
+    assert img.sources == [("a.avif", ""), ("a.webp", "1x"), ("a2.webp", "2x")]
+    assert img.srcset == [("a-2.jpg", "2x")]
+    assert [(ref.url, ref.resource) for ref in page.refs] == [("/v.mp4", True)]
