@@ -157,6 +157,16 @@ EQUIVALENT |= {
         for n in (99, 100, 101)
     },
     "sitecheck.page.x_style_size__mutmut_8": "'XXXX' holds no length, as '' holds none",
+    **{
+        f"sitecheck.internal.xǁSiteǁcheck_page__mutmut_{n}": "fewer URLs remembered"
+        " as passed: each is checked again, with the same result"
+        for n in (28, 29, 30, 32, 33)
+    },
+    **{
+        f"sitecheck.page.x_parse_srcset__mutmut_{n}": "a comma looked for after a"
+        " URL is never at 0"
+        for n in (31, 32)
+    },
     "sitecheck.resources.x_check_resource__mutmut_21": UTF8,
     **{
         f"sitecheck.resources.x_check_resource__mutmut_{n}": "a style sheet's URL"

@@ -1,6 +1,7 @@
 """Image checks: files, alt text, width/height, ratios, scale and byte budgets."""
 
 import dataclasses
+import os
 import re
 
 import pytest
@@ -479,3 +480,14 @@ def test_a_thin_image_is_at_least_a_pixel_wide(images, config):
     img = '<img src="/images/thin.png" alt="A" height="100">'
     fixes = [f[3] for f in details_for(images, config, img) if f[0] == "img-no-size"]
     assert fixes == ['add width="1" height="100"']
+
+
+def test_an_image_replaced_between_builds_is_measured_again(tmp_path):
+    path = tmp_path / "photo.png"
+    for size, mtime in (((40, 30), 1_600_000_000), ((30, 40), 1_700_000_000)):
+        Image.new("RGB", size).save(path)
+        with open(path, "ab") as file:  # the same number of bytes each time
+            file.write(b"\0" * (4000 - path.stat().st_size))
+        os.utime(path, (mtime, mtime))
+        file = read_image(path)
+        assert (file.width, file.height, file.bytes) == (*size, 4000)

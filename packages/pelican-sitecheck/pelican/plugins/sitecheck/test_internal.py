@@ -371,3 +371,22 @@ def test_relative_images_resolve_from_the_page_or_its_base(output, config):
         ("news/a/index.html", "img-missing",
          "image not found: nothing at /news/a/gone.png in the output")
     ]  # fmt: skip
+
+
+def test_a_relative_link_is_checked_on_each_page(output, config):
+    # The same relative URL leads elsewhere from another folder.
+    output("a/photo.png", (4, 3))
+    for folder in ("a", "b"):
+        output(f"{folder}/index.html", html('<a href="photo.png">photo</a>'))
+    assert codes(output, config) == [
+        ("b/index.html", "broken-link", '<a href="photo.png">')
+    ]
+
+
+def test_a_duplicate_id_is_found_in_the_content_file(output, config, tmp_path):
+    content = '<h2 id="dates">Dates</h2>\n<p id="dates">Again</p>'
+    text = 'Title: Post\n\n## Dates\n\n<p id="dates">Again</p>\n'
+    found = content_findings(
+        output, config, tmp_path, html(content), content=content, text=text
+    )
+    assert found == [("duplicate-id", "content/post.md", 5, 5)]
