@@ -90,6 +90,93 @@ for _function, _why, _numbers in _SAME:
     for _number in _numbers:
         EQUIVALENT[f"{_IMAGES}{_function}__mutmut_{_number}"] = _why
 
+# sitecheck: internal, page, images, resources, suggest
+_ROOT_TAG = (
+    "only the root's start tag is read: libxml2 loads no DTD, entity or URL"
+    " before it (tried with local files and 127.0.0.1)"
+)
+_LOCALE = (
+    "the locale's encoding: UTF-8 on the Linux machines that run this (Python"
+    " coerces the C locale, PEP 538)"
+)
+_SHIFT = "the same constant added to every folder's distance: the nearest stays"
+EQUIVALENT |= {
+    **{
+        f"sitecheck.images.x_svg_size__mutmut_{n}": _ROOT_TAG
+        for n in (5, 6, 9, 10, 13, 14)
+    },
+    "sitecheck.images.x_svg_size__mutmut_54": "reached with both sides given or"
+    " both missing, where 'not w or not h' is 'not w and not h'",
+    "sitecheck.images.x__svg_length__mutmut_4": "'XXXX' matches no length, as '' does"
+    " not: None either way",
+    "sitecheck.images.x__check_candidate__mutmut_48": "'needed' is shown only by"
+    " srcset-small, which needs a width: 'width or 0' never falls back",
+    "sitecheck.images.x_fill_image_sizes__mutmut_12": "tag[4] is the space or '/'"
+    " after '<img', which the attribute pattern skips anyway",
+    "sitecheck.images.x_fill_image_sizes__mutmut_30": "src '' leads to the page"
+    " itself (HTML, not an image), 'XXXX' to no file: the tag stays either way",
+    "sitecheck.page.x__css__mutmut_5": "str.count(sub, None, end) counts from the"
+    " start, as str.count(sub, 0, end)",
+    "sitecheck.page.x__add__mutmut_6": "resource None is falsy like False; it is"
+    " also in the key of URLs that passed, which at worst checks one again",
+    "sitecheck.internal.x__content_lines__mutmut_2": _LOCALE,
+    "sitecheck.internal.x__content_lines__mutmut_4": _LOCALE,
+    "sitecheck.internal.x__content_lines__mutmut_19": "-2 is negative as -1 is:"
+    " no content found either way",
+    "sitecheck.internal.xǁSourcesǁtext__mutmut_2": _LOCALE,
+    "sitecheck.internal.xǁSourcesǁtext__mutmut_4": _LOCALE,
+    "sitecheck.internal.xǁSourcesǁtext__mutmut_10": UTF8,
+    "sitecheck.internal.x_line_finder__mutmut_3": "source_line() returns None for"
+    " an issue without URL, whatever else it is given",
+    **{
+        f"sitecheck.suggest.x_kind__mutmut_{n}": "os.path.splitext reads the"
+        " extension of the last path segment only"
+        for n in (5, 6, 10, 11)
+    },
+    **{
+        f"sitecheck.suggest.x_kind__mutmut_{n}": "a URL ending in / has no"
+        " extension whatever its name; without one, stripping / changes nothing"
+        for n in (7, 8)
+    },
+    "sitecheck.suggest.xǁSuggestionsǁ_candidates__mutmut_62": "an integer"
+    " distance is at most n/8 exactly when it is at most n//8",
+    "sitecheck.suggest.xǁSuggestionsǁ_candidates__mutmut_68": "best() skips at"
+    " most one candidate (the linking page): a third near spelling is never used",
+    "sitecheck.suggest.xǁSuggestionsǁ_candidates__mutmut_94": _SHIFT,
+    "sitecheck.suggest.xǁSuggestionsǁ_candidates__mutmut_98": _SHIFT,
+    "sitecheck.suggest.x_typos__mutmut_38": "i >= 1 adds only i == 1, where the"
+    " previous row is still None",
+    **{
+        f"sitecheck.internal.xǁSiteǁpage_ids__mutmut_{n}": "the ids parsed again,"
+        " not taken from the last check of the same bytes: the same ids"
+        for n in (4, 5)
+    },
+    **{
+        f"sitecheck.internal.xǁSiteǁ_check_ref__mutmut_{n}": "get_close_matches"
+        " puts the best first; n only cuts the list, and 0.6 is its default cutoff"
+        for n in (99, 100, 101)
+    },
+    "sitecheck.page.x_style_size__mutmut_8": "'XXXX' holds no length, as '' holds none",
+    **{
+        f"sitecheck.internal.xǁSiteǁcheck_page__mutmut_{n}": "fewer URLs remembered"
+        " as passed: each is checked again, with the same result"
+        for n in (28, 29, 30, 32, 33)
+    },
+    **{
+        f"sitecheck.page.x_parse_srcset__mutmut_{n}": "a comma looked for after a"
+        " URL is never at 0"
+        for n in (31, 32)
+    },
+    "sitecheck.resources.x_check_resource__mutmut_21": UTF8,
+    **{
+        f"sitecheck.resources.x_check_resource__mutmut_{n}": "a style sheet's URL"
+        " is described by its tag ('css') alone: its attribute is never read"
+        for n in (27, 37, 38)
+    },
+    "sitecheck.resources.x_check_resource__mutmut_41": "str.count(sub, None, end)"
+    " counts from the start, as str.count(sub, 0, end)",
+}
+
 
 def targets():
     """{plugin name: its folder}: every local plugin, and the site checker."""

@@ -64,7 +64,10 @@ def xml_refs(root):
     """[(entry link or None, [Ref])] of a feed or sitemap: the feed's own
     links first, then each entry's, with the URLs in its HTML."""
     if root.tag in (f"{SITEMAP}urlset", f"{SITEMAP}sitemapindex"):
-        refs = [_ref(loc.text or "", loc, "loc") for loc in root.iter(f"{SITEMAP}loc")]
+        refs = [
+            _ref(loc.text or "", loc, "loc", "text")
+            for loc in root.iter(f"{SITEMAP}loc")
+        ]
         return [(None, refs)]
     entries = list(root.iter(f"{ATOM}entry", "item"))
     found = [(None, _links(root, skip=entries))]
@@ -81,22 +84,26 @@ def xml_refs(root):
 
 def _links(root, skip=()):
     """Atom <link href>, RSS <link>text</link> and <enclosure url>."""
-    skipped = {id(element) for entry in skip for element in entry.iter()}
+    # The elements themselves, not their id(): lxml makes a new Python object
+    # for a node each time unless one is alive, and ids of dead ones are reused.
+    skipped = {element for entry in skip for element in entry.iter()}
     refs = []
     for element in root.iter(f"{ATOM}link", "link", "enclosure"):
-        if id(element) in skipped:
+        if element in skipped:
             continue
         if element.tag == "enclosure":
-            refs.append(_ref(element.get("url") or "", element, "enclosure", True))
+            refs.append(
+                _ref(element.get("url") or "", element, "enclosure", "url", True)
+            )
         elif element.get("href") is not None:
-            refs.append(_ref(element.get("href"), element, "link"))
+            refs.append(_ref(element.get("href"), element, "link", "href"))
         elif element.text and element.text.strip():
-            refs.append(_ref(element.text.strip(), element, "link"))
+            # RSS: <link>url</link>, named as written.
+            refs.append(_ref(element.text.strip(), element, "link", "text"))
     return refs
 
 
-def _ref(url, element, tag, resource=False):
-    attribute = "url" if tag == "enclosure" else ("href" if tag != "loc" else "text")
+def _ref(url, element, tag, attribute, resource=False):
     return Ref(url.strip(), tag, attribute, element.sourceline, resource)
 
 

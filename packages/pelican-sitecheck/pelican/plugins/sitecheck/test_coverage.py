@@ -122,6 +122,7 @@ SITEMAP = f"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_feeds_and_sitemaps(site, config):
+    site("index.html", html("<p>Home</p>"))
     site("feeds/all.atom.xml", FEED)
     site("feeds/all.rss.xml", RSS)
     site("sitemap.xml", SITEMAP)
@@ -131,7 +132,8 @@ def test_feeds_and_sitemaps(site, config):
         drafts={"drafts/soon/index.html"},
     )
     found, _ = check_site(site.root, config, sources)
-    assert {(f.code, f.page, f.source, f.element) for f in found} == {
+    # Each once: an entry's links are the entry's, not also the feed's.
+    assert sorted((f.code, f.page, f.source, f.element) for f in found) == sorted({
         ("broken-link", "feeds/all.atom.xml", "theme",
          f'<link href="{SITEURL}/news/2020/old/">'),
         ("broken-link", "feeds/all.rss.xml", "theme",
@@ -144,7 +146,7 @@ def test_feeds_and_sitemaps(site, config):
          '<img src="/images/gone.png">'),
         ("missing-fragment", "feeds/all.atom.xml", "content/cfp.md",
          '<a href="#deadline">'),
-    }  # fmt: skip
+    })  # fmt: skip
     lines = {f.element: f.page_line for f in found}
     assert lines['<a href="#deadline">'] == 8
 
@@ -227,3 +229,173 @@ def test_a_refresh_to_http_is_an_insecure_link_on_its_line(output, config):
     assert [(f.code, f.page, f.page_line) for f in found] == [
         ("insecure-link", "old/index.html", 3)  # the <meta> line
     ]
+
+
+def feed_findings(site, config, name, text, pages=None):
+    site("index.html", html("<p>Home</p>"))
+    site(name, text)
+    sources = Sources(pages=pages or {}, extra=[name])
+    found, _ = check_site(site.root, config, sources)
+    return sorted((f.code, f.source, f.element, f.page_line) for f in found)
+
+
+# Feed entries after the feed's own links, a feed-level link after the entries,
+# http:// enclosures (resources: mixed content), a link without href, an empty
+# summary, an enclosure without url, an entry whose HTML has its own problems.
+ATOM_ORDER = f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>News</title>
+<entry><title>CFP</title><link href="{SITEURL}/news/2021/cfp/" rel="alternate"/>
+<link href="{SITEURL}/talks/gone.mp3" rel="enclosure"/>
+<summary type="html"></summary>
+<content type="html">&lt;p&gt;&lt;a href="#dates"&gt;dates&lt;/a&gt;
+&lt;img src="http://cdn.example/x.png" alt="x"&gt;&lt;img alt="no src"&gt;
+&lt;iframe src="http://video.example/v"&gt;&lt;/iframe&gt;&lt;/p&gt;</content></entry>
+<link rel="hub"/>
+<link href="{SITEURL}/feeds/gone.atom.xml" rel="self"/>
+</feed>
+"""
+
+
+def test_atom_feed_links_entries_and_their_html(site, config):
+    found = feed_findings(site, config, "feeds/all.atom.xml", ATOM_ORDER,
+                          {"news/2021/cfp/index.html": "content/cfp.md"})  # fmt: skip
+    assert found == [
+        ("broken-link", "content/cfp.md", f'<link href="{SITEURL}/talks/gone.mp3">', 4),
+        ("broken-link", "theme", f'<link href="{SITEURL}/feeds/gone.atom.xml">', 10),
+        ("empty-url", "content/cfp.md", '<img src="">', 7),
+        ("mixed-content", "content/cfp.md", '<iframe src="http://video.example/v">', 8),
+        ("mixed-content", "content/cfp.md", '<img src="http://cdn.example/x.png">', 7),
+    ]
+
+
+RSS_ITEMS = f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>News</title><link>{SITEURL}/</link>
+<item><title>CFP</title><link>{SITEURL}/news/2021/cfp/</link>
+<description>&lt;a href="#deadline"&gt;the deadline&lt;/a&gt;</description>
+<enclosure url="http://cdn.example/talk.mp3" type="audio/mpeg" length="1"/>
+<enclosure type="audio/mpeg" length="1"/>
+</item>
+<item><title>Gone</title><link>{SITEURL}/news/2020/gone/</link>
+<description>Plain text, no HTML.</description></item>
+<item><title>Elsewhere</title><link>http://elsewhere.example/</link><link></link></item>
+</channel></rss>
+"""
+
+
+def test_a_feed_finding_outside_entries_is_the_themes(site, config):
+    site("index.html", html("<p>Home</p>"))
+    site("feeds/all.atom.xml", ATOM_ORDER)
+    found, _ = check_site(site.root, config, Sources(extra=["feeds/all.atom.xml"]))
+    assert [(f.source, f.from_theme, f.target) for f in found
+            if f.element.endswith('gone.atom.xml">')] == [
+        ("theme", True, "feeds/gone.atom.xml")
+    ]  # fmt: skip
+
+
+def test_rss_items_links_and_enclosures(site, config):
+    found = feed_findings(site, config, "feeds/all.rss.xml", RSS_ITEMS,
+                          {"news/2021/cfp/index.html": "content/cfp.md"})  # fmt: skip
+    assert found == [
+        ("broken-link", "theme", f"<link>{SITEURL}/news/2020/gone/</link>", 8),
+        ("empty-url", "content/cfp.md", '<enclosure url="">', 6),
+        ("insecure-link", "theme", "<link>http://elsewhere.example/</link>", 10),
+        ("missing-fragment", "content/cfp.md", '<a href="#deadline">', 4),
+        ("mixed-content", "content/cfp.md",
+         '<enclosure url="http://cdn.example/talk.mp3">', 5),
+    ]  # fmt: skip
+
+
+def test_sitemap_dates_and_priorities_are_not_urls(site, config):
+    sitemap = f"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>{SITEURL}/about/</loc><lastmod>2021-05-07</lastmod>
+<changefreq>monthly</changefreq><priority>0.5</priority></url>
+<url><loc>http://example.org/aims/</loc></url>
+</urlset>
+"""
+    assert feed_findings(site, config, "sitemap.xml", sitemap) == [
+        ("insecure-link", "theme", "<loc>http://example.org/aims/</loc>", 5)
+    ]
+
+
+def test_urls_after_a_comment_keep_their_line(site, config):
+    site(
+        "theme/css/main.css",
+        "/* A comment\n   on url(three.png)\n   lines */\n"
+        'h1 { background: url("../img/gone.png") }\n',
+    )
+    found, _ = check_site(site.root, config)
+    assert [(f.element, f.page_line) for f in found] == [("url(../img/gone.png)", 4)]
+
+
+def test_a_style_sheet_in_another_encoding_is_still_checked(site, config):
+    site.root.joinpath("theme/css/old.css").write_bytes(
+        b"\n/* caf\xe9 */\nh1 { background: url(http://cdn.example/a.png) }\n"
+        b"h2 { background: url(gone.png) }\n"
+    )
+    found, _ = check_site(site.root, config)
+    assert sorted((f.code, f.element, f.page_line) for f in found) == [
+        ("broken-link", "url(gone.png)", 4),
+        # A style sheet's http:// URLs are loaded by the page: mixed content.
+        ("mixed-content", "url(http://cdn.example/a.png)", 3),
+    ]
+
+
+def test_an_unreadable_feed_is_one_finding_of_the_theme(site, config):
+    found = check_site(site.root, config,
+                       Sources(extra=[str(site("feeds/all.atom.xml", "<feed><entry>")
+                                          .relative_to(site.root))]))[0]  # fmt: skip
+    assert [(f.level, f.code, f.page, f.source, f.element, f.page_line, f.from_theme)
+            for f in found] == [("error", "unreadable-page", "feeds/all.atom.xml",
+                                 "theme", "the file", None, True)]  # fmt: skip
+    assert found[0].message.startswith("cannot parse the page: ")
+    assert found[0].message != "cannot parse the page: None"
+
+
+def test_a_feed_never_loads_external_entities(site, config, tmp_path):
+    (tmp_path / "secret.txt").write_text("/secret-path/")
+    feed = (
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY s SYSTEM'
+        f' "file://{tmp_path}/secret.txt">]>\n<rss version="2.0"><channel>'
+        "<title>t</title><link>&s;</link></channel></rss>\n"
+    )
+    assert feed_findings(site, config, "feeds/all.rss.xml", feed) == []
+
+
+def test_a_feed_copied_from_content_names_its_file_and_lines(site, config):
+    site("index.html", html("<p>Home</p>"))
+    site("feeds/old.atom.xml", ATOM_ORDER)
+    sources = Sources(static={"feeds/old.atom.xml": "content/extra/old.atom.xml"},
+                      extra=["feeds/old.atom.xml"])  # fmt: skip
+    found, _ = check_site(site.root, config, sources)
+    assert {f.page for f in found} == {"feeds/old.atom.xml"}
+    assert sorted((f.code, f.source, f.line, f.target) for f in found) == [
+        ("broken-link", "content/extra/old.atom.xml", 4, "talks/gone.mp3"),
+        ("broken-link", "content/extra/old.atom.xml", 10, "feeds/gone.atom.xml"),
+        ("empty-url", "content/extra/old.atom.xml", 7, ""),
+        ("mixed-content", "content/extra/old.atom.xml", 7, "http://cdn.example/x.png"),
+        ("mixed-content", "content/extra/old.atom.xml", 8, "http://video.example/v"),
+    ]
+
+
+def test_a_feed_entry_is_its_content_files_at_its_line(site, config, tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/cfp.md").write_text(
+        "Title: CFP\n\nSee [the deadline](#deadline).\n"
+    )
+    feed = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>News</title>
+<entry><title>CFP</title><link href="/news/2021/cfp/" rel="alternate"/>
+<content type="html">&lt;a href="#deadline"&gt;the deadline&lt;/a&gt;
+&lt;a href="/gone/"&gt;gone&lt;/a&gt;</content>
+</entry></feed>
+"""
+    site("feeds/all.atom.xml", feed)
+    sources = Sources(pages={"news/2021/cfp/index.html": "content/cfp.md"},
+                      extra=["feeds/all.atom.xml"], project=str(tmp_path))  # fmt: skip
+    found, _ = check_site(site.root, config, sources)
+    assert sorted((f.code, f.source, f.line, f.page_line) for f in found) == [
+        ("broken-link", "content/cfp.md", None, 5),
+        ("missing-fragment", "content/cfp.md", 3, 4),
+    ]
+    assert [f.target for f in found if f.code == "broken-link"] == ["gone/"]

@@ -233,3 +233,182 @@ def test_worker_processes_only_for_a_large_site_and_a_safe_fork(config):
     finally:
         stop.set()
         server.join()
+
+
+def test_a_relative_base_href_is_resolved_from_the_page(output, config):
+    output("b/x.html", html("x"))
+    output("a/index.html", html('<a href="x.html">x</a><a href="y.html">y</a>',
+                                head='<base href="../b/">'))  # fmt: skip
+    found, _ = check_site(output.root, config)
+    assert [(f.code, f.message) for f in found] == [
+        ("broken-link", "broken link: nothing at /b/y.html in the output")
+    ]
+
+
+def content_findings(output, config, tmp_path, page, *, content, text, **sources):
+    """(code, source, line, output line) of each finding on `page`, the output
+    of content/post.md (`text`), whose content's HTML is `content`."""
+    (tmp_path / "content").mkdir(exist_ok=True)
+    (tmp_path / "content/post.md").write_text(text)
+    output("post/index.html", page)
+    sources = Sources(
+        pages={"post/index.html": "content/post.md", **sources.pop("pages", {})},
+        contents={"post/index.html": lambda: content},
+        project=str(tmp_path),
+        **sources,
+    )
+    found, _ = check_site(output.root, config, sources)
+    return sorted((f.code, f.source, f.line, f.page_line) for f in found)
+
+
+def test_the_content_is_found_where_the_page_holds_it(output, config, tmp_path):
+    # A template that starts with a blank line ({% extends %}), the theme's
+    # links on the lines just before and after the content.
+    content = '<p>Intro.</p>\n<p><a href="/gone-content/">x</a></p>'
+    page = (
+        '\n<nav><a href="/gone-nav/">n</a></nav>\n'
+        f'{content}\n<footer><a href="/gone-footer/">f</a></footer>\n'
+    )
+    text = "Title: Post\n\nIntro.\n\n[x](/gone-content/)\n"
+    assert content_findings(
+        output, config, tmp_path, page, content=content, text=text
+    ) == [
+        ("broken-link", "content/post.md", 5, 4),
+        ("broken-link", "theme", None, 2),
+        ("broken-link", "theme", None, 5),
+    ]
+
+
+def test_content_at_the_top_of_the_page(output, config, tmp_path):
+    content = '<p><a href="/gone-content/">x</a></p>'
+    page = f'{content}\n<footer><a href="/gone-footer/">f</a></footer>\n'
+    text = "Title: Post\n\n[x](/gone-content/)\n"
+    assert content_findings(
+        output, config, tmp_path, page, content=content, text=text
+    ) == [
+        ("broken-link", "content/post.md", 3, 1),
+        ("broken-link", "theme", None, 2),
+    ]
+
+
+def test_a_theme_that_repeats_the_content_duplicates_its_ids(output, config, tmp_path):
+    content = '<h2 id="dates">Dates</h2>'
+    page = f"<main>\n{content}\n</main>\n<aside>\n{content}\n</aside>\n"
+    text = "Title: Post\n\n## Dates {#dates}\n"
+    ((code, source, _, page_line),) = content_findings(
+        output, config, tmp_path, page, content=content, text=text
+    )
+    assert (code, source, page_line) == ("duplicate-id", "theme", 5)
+
+
+def test_markdown_images_without_alt_and_nothing_else(output, config, tmp_path):
+    output("images/photo.png", (40, 30))
+    output("images/deco.png", (4, 3))
+    size = 'width="40" height="30"'
+    content = (
+        f'<p><img src="/images/photo.png" alt="A photo" {size}></p>\n'
+        f'<p><img src="/images/photo.png" alt="" {size}></p>\n'
+        '<p><img src="/images/deco.png" alt="" width="4" height="3"></p>'
+    )
+    # The theme shows the same photo as a decorative banner: not the author's.
+    page = html(f'<header><img src="/images/photo.png" alt="" {size}></header>\n'
+                f"{content}")  # fmt: skip
+    text = (
+        "Title: Post\n\n![A photo]({static}../images/photo.png)\n\n"
+        "![]({static}../images/photo.png)\n\n"
+        '<img src="{static}../images/deco.png" alt="">\n'
+    )
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/post.md").write_text(text)
+    output("post/index.html", page)
+    sources = Sources(
+        pages={"post/index.html": "content/post.md"},
+        contents={"post/index.html": lambda: content},
+        project=str(tmp_path),
+    )
+    found, _ = check_site(output.root, config, sources)
+    assert [(f.code, f.element, f.source, f.page_line) for f in found] == [
+        ("img-empty-alt", '<img src="/images/photo.png">', "content/post.md", 6)
+    ]
+
+
+def test_findings_name_the_line_of_the_content_file_linked(output, config, tmp_path):
+    # Pelican rewrote {filename}wip.md and {static} links: the line is where
+    # the linked file's name is written.
+    output("drafts/soon/index.html", html("Soon"))
+    output("images/logo.png", (40, 30))
+    content = (
+        '<p>See <a href="/drafts/soon/">soon</a>.</p>\n'
+        '<p><img src="/images/logo.png" alt="Logo"></p>'
+    )
+    text = (
+        "Title: Post\n\nSee [soon]({filename}wip.md).\n\n"
+        "![Logo]({static}logo-2021.png)\n"
+    )
+    found = content_findings(
+        output, config, tmp_path, html(content), content=content, text=text,
+        pages={"drafts/soon/index.html": "content/wip.md"},
+        static={"images/logo.png": "content/logo-2021.png"},
+        drafts={"drafts/soon/index.html"},
+    )  # fmt: skip
+    assert found == [
+        ("draft-link", "content/post.md", 3, 4),
+        ("img-no-size", "content/post.md", 5, 5),
+    ]
+
+
+def test_a_markdown_image_without_alt_is_found_on_its_line(output, config, tmp_path):
+    output("images/photo.png", (40, 30))
+    content = '<p><img src="/images/photo.png" alt="" width="40" height="30"></p>'
+    text = "Title: Post\n\nA photo:\n\n![]({static}/images/photo.png)\n"
+    found = content_findings(
+        output, config, tmp_path, html(content), content=content, text=text
+    )
+    assert found == [("img-empty-alt", "content/post.md", 5, 4)]
+
+
+def test_fragments_of_htm_pages_and_text_fragments(output, config):
+    output("old.htm", html('<h2 id="part">Part</h2>'))
+    output(
+        "index.html",
+        html('<a href="/old.htm#part">ok</a><a href="/old.htm#parts">near</a>'
+             '<a href="/old.htm#:~:text=Part">a text fragment</a>'),
+    )  # fmt: skip
+    found, _ = check_site(output.root, config)
+    assert [(f.code, f.message, f.fix) for f in found] == [
+        ("missing-fragment", 'no id="parts" in old.htm', "link to #part")
+    ]
+
+
+def test_relative_images_resolve_from_the_page_or_its_base(output, config):
+    output("news/a/photo.png", (40, 30))
+    output("media/logo.png", (40, 30))
+    size = 'alt="A" width="40" height="30"'
+    output("news/a/index.html", html(f'<img src="photo.png" {size}>'
+                                     f'<img src="gone.png" {size}>'))  # fmt: skip
+    output("news/b/index.html", html(f'<img src="logo.png" {size}>',
+                                     head='<base href="/media/">'))  # fmt: skip
+    found, _ = check_site(output.root, config)
+    assert [(f.page, f.code, f.message) for f in found] == [
+        ("news/a/index.html", "img-missing",
+         "image not found: nothing at /news/a/gone.png in the output")
+    ]  # fmt: skip
+
+
+def test_a_relative_link_is_checked_on_each_page(output, config):
+    # The same relative URL leads elsewhere from another folder.
+    output("a/photo.png", (4, 3))
+    for folder in ("a", "b"):
+        output(f"{folder}/index.html", html('<a href="photo.png">photo</a>'))
+    assert codes(output, config) == [
+        ("b/index.html", "broken-link", '<a href="photo.png">')
+    ]
+
+
+def test_a_duplicate_id_is_found_in_the_content_file(output, config, tmp_path):
+    content = '<h2 id="dates">Dates</h2>\n<p id="dates">Again</p>'
+    text = 'Title: Post\n\n## Dates\n\n<p id="dates">Again</p>\n'
+    found = content_findings(
+        output, config, tmp_path, html(content), content=content, text=text
+    )
+    assert found == [("duplicate-id", "content/post.md", 5, 5)]

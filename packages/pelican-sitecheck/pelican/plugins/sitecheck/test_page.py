@@ -1,6 +1,7 @@
 """Parsing a page: ids, links, resources and images."""
 
 from pelican.plugins.sitecheck._testing import html
+from pelican.plugins.sitecheck.internal import check_site
 from pelican.plugins.sitecheck.page import parse_page, parse_srcset
 
 
@@ -78,3 +79,65 @@ def test_picture_sources_belong_to_their_img():
 def test_empty_document_and_base_href():
     assert parse_page(b"").refs == []
     assert parse("", head='<base href="/docs/">').base == "/docs/"
+
+
+def test_css_urls_are_resources_found_on_their_own_line(output, config):
+    output(
+        "index.html",
+        html(
+            "<style>\nh1 { color: teal }\nh2 { background: url(/images/gone.png) }\n"
+            "</style>\n"
+            '<p style="background: url(http://cdn.example/a.png)">x</p>'
+        ),
+    )
+    found, _ = check_site(output.root, config)
+    assert sorted((f.code, f.page_line, f.element) for f in found) == [
+        ("broken-link", 6, "<style> url(/images/gone.png)"),
+        # http:// in CSS is loaded by the page: mixed content, not a link.
+        ("mixed-content", 8, '<p style="... url(http://cdn.example/a.png) ...">'),
+    ]
+
+
+def test_attribute_values_are_read_in_any_letter_case():
+    page = parse(
+        '<input type="IMAGE" src="/go.png" alt="Go">'
+        '<meta http-equiv="Refresh" content="0; url=/moved/">',
+        head='<link rel="StyleSheet" href="/c.css"><link rel="DNS-Prefetch"'
+        ' href="https://cdn.example"><meta property="OG:Image" content="/og.png">',
+    )
+    assert sorted((ref.url, ref.resource) for ref in page.refs) == [
+        ("/c.css", True),
+        ("/go.png", True),
+        ("/moved/", False),
+        ("/og.png", False),
+    ]
+
+
+def test_only_the_first_base_counts_and_decorative_roles():
+    page = parse(
+        '<img src="a.png" role="none"><img src="b.png" role="presentation">'
+        '<img src="c.png" aria-hidden="true"><img src="d.png" aria-hidden="false">',
+        head='<base href="/first/"><base href="/second/">',
+    )
+    assert page.base == "/first/"
+    assert [img.decorative for img in page.images] == [True, True, True, False]
+
+
+def test_long_urls_are_shortened_in_findings(output, config):
+    url = "/" + "a" * 100
+    output("index.html", html(f'<a href="{url}">x</a>'))
+    ((finding,),) = [check_site(output.root, config)[0]]
+    assert finding.element == f'<a href="{url[:77]}...">'
+
+
+def test_sources_of_a_picture_and_of_a_video():
+    page = parse(
+        '<picture><source srcset="a.avif" type="image/avif"><source type="x">'
+        '<source srcset="a.webp 1x, a2.webp 2x">'
+        '<img src="a.jpg" srcset="a-2.jpg 2x" alt="A"></picture>'
+        '<video><source src="/v.mp4"></video>'
+    )
+    (img,) = page.images
+    assert img.sources == [("a.avif", ""), ("a.webp", "1x"), ("a2.webp", "2x")]
+    assert img.srcset == [("a-2.jpg", "2x")]
+    assert [(ref.url, ref.resource) for ref in page.refs] == [("/v.mp4", True)]

@@ -2,7 +2,7 @@
 nearest as the folder tree goes (up, then down), and only if none is as near."""
 
 import pytest
-from pelican.plugins.sitecheck.suggest import Suggestions
+from pelican.plugins.sitecheck.suggest import Suggestions, typos
 
 
 @pytest.mark.parametrize(
@@ -20,3 +20,54 @@ from pelican.plugins.sitecheck.suggest import Suggestions
 )
 def test_the_same_name_in_the_nearest_folder(files, expected):
     assert Suggestions(files).best("news/2021/photo.png", "index.html") == expected
+
+
+SITE = [
+    "index.html",
+    "about/index.html",
+    "news/2021/cfp/index.html",
+    "news/2021/grants/index.html",
+    "news/2021/keynote-speakers/index.html",
+    "images/figure-12.png",
+    "images/photo.jpg",
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        # The same name with another extension of the same kind, however far
+        # the spelling of the extension.
+        ("images/figure-12.jpg", "images/figure-12.png"),
+        ("images/PHOTO.jpeg", "images/photo.jpg"),
+        # A page without its slash is a page.
+        ("abuot", "about/"),
+        # One typo per 8 letters: two in a 16-letter name.
+        ("news/2021/keynotes-speaker/", "news/2021/keynote-speakers/"),
+        # Two typos in a short name, or a near spelling in another folder:
+        # not plausible.
+        ("news/2021/grnt/", None),
+        ("news/2020/cpf/", None),
+    ],
+)
+def test_plausible_targets(path, expected):
+    assert Suggestions(SITE).best(path, "index.html") == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "edits"),
+    [
+        ("cfp", "cfp", 0),
+        ("cpf", "cfp", 1),  # swapped
+        ("fcp", "cfp", 1),  # swapped, at the start
+        ("cfpp", "cfp", 1),  # added
+        ("cf", "cfp", 1),  # dropped
+        ("cga", "cfp", 2),  # changed twice
+        ("fc", "cfp", 2),
+        ("aaa", "a", 2),
+        ("", "ab", 2),
+        ("ab", "", 2),
+    ],
+)
+def test_typos_count_letters_added_dropped_changed_or_swapped(a, b, edits):
+    assert typos(a, b) == edits
