@@ -3,6 +3,7 @@ the plugin's signals connected by Pelican and disconnected after each test."""
 
 import json
 import logging
+import os
 import sys
 
 import pytest
@@ -11,6 +12,7 @@ from pelican.plugins.sitecheck import plugin
 from pelican.plugins.sitecheck._testing import (
     FOREIGN_DEFECTS,
     FOREIGN_FIXES,
+    html,
     write_foreign_site,
 )
 from pelican.plugins.sitecheck.report import CHECKS
@@ -38,6 +40,7 @@ def build(tmp_path):
             **settings,
         }
         site = Pelican(read_settings(str(tmp_path / "pelicanconf.py"), override))
+        run.settings = site.settings
         site.run()
         return json.loads((tmp_path / "report.json").read_text())
 
@@ -60,12 +63,28 @@ def test_a_build_in_this_process_finds_every_seeded_defect(build, caplog):
     assert report["pages"]["second-post.html"] == "content/second.md"
     assert report["pages"]["pages/about.html"] == "content/pages/about.md"
     assert report["pages"]["extra/old.html"] == "content/extra/old.html"
-    assert report["pages"]["index.html"].endswith("templates")
+    # notmyidea is Pelican's, outside the project: named as Pelican has it.
+    theme = os.path.join(build.settings["THEME"], "templates")
+    assert report["pages"]["index.html"] == theme
     assert "feeds/all.atom.xml" in report["pages"]
     summary = [r.getMessage() for r in caplog.records if "pages checked" in r.message]
     assert len(summary) == 1
     assert summary[0].startswith("sitecheck: ")
     assert "report: " in summary[0]
+    # The check's own time, and that of filling in sizes (none asked for).
+    assert 0 <= report["fill_seconds"] <= report["seconds"] < 300
+
+
+def test_a_theme_link_on_article_pages_is_the_themes(build):
+    """A link that the theme writes (here from LINKS) is the theme's to fix,
+    on an article's page too: the article's file does not have it."""
+    report = build(LINKS=(("Old site", "/retired-site/"),))
+    sources = {
+        f["source"] for f in report["findings"] if f["target"] == "retired-site/"
+    }
+    assert sources == {os.path.join(build.settings["THEME"], "templates")}
+    pages = {f["page"] for f in report["findings"] if f["target"] == "retired-site/"}
+    assert {"first-post.html", "second-post.html", "index.html"} <= pages
 
 
 def test_filling_sizes_writes_them_into_the_built_pages(build):
@@ -114,6 +133,17 @@ def test_a_rebuild_with_the_content_cache_reuses_the_pages_that_passed(
     assert again["findings"] == first["findings"]
 
 
+def test_the_content_cache_is_read_only_with_load_content_cache(build, tmp_path):
+    """LOAD_CONTENT_CACHE alone reads what the last build saved; CACHE_CONTENT
+    alone saves, and checks every page again."""
+    folder = str(tmp_path / "cache")
+    both = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    first = build(CACHE_PATH=folder, **both)
+    assert build(CACHE_PATH=folder, LOAD_CONTENT_CACHE=True)["pages_reused"] > 0
+    assert build(CACHE_PATH=folder, CACHE_CONTENT=True)["pages_reused"] == 0
+    assert first["pages_reused"] == 0
+
+
 def test_without_the_content_cache_every_page_is_checked_again(build):
     first = build()
     again = build()
@@ -128,6 +158,8 @@ def test_without_the_content_cache_every_page_is_checked_again(build):
          "work-in-progress.html"),
         ({"DRAFT_PAGE_SAVE_AS": "previews/{slug}.html"},
          "../drafts/work-in-progress.html"),
+        ({"DRAFT_SAVE_AS": "previews/{slug}/index.html",
+          "DRAFT_URL": "previews/{slug}/"}, "work-in-progress/"),
     ],
 )  # fmt: skip
 def test_pages_in_the_drafts_folder_may_link_to_drafts(build, tmp_path, drafts, link):
@@ -148,3 +180,39 @@ def test_pages_in_the_drafts_folder_may_link_to_drafts(build, tmp_path, drafts, 
     assert "first-post.html" in draft_links
     assert "previews/list.html" not in draft_links
     assert "previews/list.html" in report["pages"]
+
+
+def test_a_page_beside_the_drafts_folder_may_not_link_to_drafts(build, tmp_path):
+    """Drafts in previews/2021/: a page in previews/ is published."""
+    (tmp_path / "content/extra/list.html").write_text(
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<title>Drafts</title></head>\n"
+        '<body><a href="2021/work-in-progress.html">Soon</a></body></html>\n'
+    )
+    extra = {
+        "extra/sitemap.xml": {"path": "sitemap.xml"},
+        "extra/list.html": {"path": "previews/list.html"},
+    }
+    report = build(
+        EXTRA_PATH_METADATA=extra,
+        DRAFT_SAVE_AS="previews/2021/{slug}.html",
+        DRAFT_URL="previews/2021/{slug}.html",
+    )
+    draft_links = {f["page"] for f in report["findings"] if f["code"] == "draft-link"}
+    assert {"first-post.html", "previews/list.html"} <= draft_links
+
+
+def test_filling_sizes_fills_every_written_page_and_only_pages(output, config):
+    """Each written .html and .htm page, in any folder, relative src or not;
+    other written files (a robots.txt from TEMPLATE_PAGES) are left alone."""
+    output("news/photo.png", (40, 30))
+    img = '<img src="photo.png" alt="p">'
+    written = [
+        output("robots.txt", img),
+        output("news/a.html", html(img)),
+        output("news/b.htm", html('<img src="/news/photo.png" alt="p">')),
+    ]
+    plugin.fill_written_pages(str(output.root), config, [str(p) for p in written])
+    assert written[0].read_text() == img
+    for page in written[1:]:
+        assert 'width="40" height="30"' in page.read_text()
