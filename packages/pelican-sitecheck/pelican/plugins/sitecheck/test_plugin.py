@@ -4,6 +4,7 @@ the plugin's signals connected by Pelican and disconnected after each test."""
 import json
 import logging
 import os
+import re
 import sys
 
 import pytest
@@ -45,6 +46,7 @@ def build(tmp_path):
         return json.loads((tmp_path / "report.json").read_text())
 
     run.output = tmp_path / "output"
+    run.report = tmp_path / "report.json"
     yield run
     for signal, handler in HANDLERS.items():
         signal.disconnect(handler)
@@ -67,12 +69,24 @@ def test_a_build_in_this_process_finds_every_seeded_defect(build, caplog):
     theme = os.path.join(build.settings["THEME"], "templates")
     assert report["pages"]["index.html"] == theme
     assert "feeds/all.atom.xml" in report["pages"]
-    summary = [r.getMessage() for r in caplog.records if "pages checked" in r.message]
-    assert len(summary) == 1
-    assert summary[0].startswith("sitecheck: ")
-    assert "report: " in summary[0]
+    (summary,) = [r for r in caplog.records if "pages checked" in r.getMessage()]
+    pages = sum(page.endswith((".html", ".htm")) for page in report["pages"])
+    others = len(report["pages"]) - pages
+    assert report["pages_checked"] == pages + others
+    assert pages > 4  # articles, pages, the static page, the indexes
+    assert others > 4  # feeds, the sitemap, the style sheet
+    match = re.fullmatch(
+        rf"sitecheck: {pages} pages checked, and {others} feeds, sitemaps and"
+        rf" style sheets, in (\d+\.\d\d) s: {report['errors']} errors,"
+        rf" {report['warnings']} warnings; report: {build.report}",
+        summary.getMessage(),
+    )
+    assert match, summary.getMessage()
+    assert summary.levelno == logging.WARNING  # there are findings
     # The check's own time, and that of filling in sizes (none asked for).
+    assert abs(float(match[1]) - report["seconds"]) <= 0.01
     assert 0 <= report["fill_seconds"] <= report["seconds"] < 300
+    assert report["output"] == str(build.output)
 
 
 def test_a_theme_link_on_article_pages_is_the_themes(build):
@@ -105,7 +119,11 @@ def test_without_filling_the_pages_are_left_as_written(build):
 
 def test_strict_mode_stops_the_build_with_the_number_of_errors(build):
     errors = sum(CHECKS[code][0] == "error" for code, *_ in FOREIGN_DEFECTS)
-    with pytest.raises(plugin.SiteCheckError, match=f"sitecheck: {errors} errors"):
+    message = (
+        f"sitecheck: {errors} errors in the built site (SITECHECK_STRICT):"
+        " fix the findings above"
+    )
+    with pytest.raises(plugin.SiteCheckError, match=f"^{re.escape(message)}$"):
         build(SITECHECK_STRICT=True)
 
 
@@ -133,13 +151,19 @@ def test_a_rebuild_with_the_content_cache_reuses_the_pages_that_passed(
     assert again["findings"] == first["findings"]
 
 
-def test_the_content_cache_is_read_only_with_load_content_cache(build, tmp_path):
+def test_the_content_cache_is_read_only_with_load_content_cache(
+    build, tmp_path, caplog
+):
     """LOAD_CONTENT_CACHE alone reads what the last build saved; CACHE_CONTENT
     alone saves, and checks every page again."""
     folder = str(tmp_path / "cache")
     both = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
     first = build(CACHE_PATH=folder, **both)
-    assert build(CACHE_PATH=folder, LOAD_CONTENT_CACHE=True)["pages_reused"] > 0
+    caplog.set_level(logging.INFO, logger=plugin.__name__)
+    reused = build(CACHE_PATH=folder, LOAD_CONTENT_CACHE=True)["pages_reused"]
+    assert reused > 0
+    *_, summary = [r for r in caplog.records if "pages checked" in r.getMessage()]
+    assert f" s ({reused} unchanged since they passed): " in summary.getMessage()
     assert build(CACHE_PATH=folder, CACHE_CONTENT=True)["pages_reused"] == 0
     assert first["pages_reused"] == 0
 

@@ -3,6 +3,7 @@
 import dataclasses
 import json
 import logging
+import re
 import types
 
 import pytest
@@ -119,6 +120,19 @@ def test_development_build_logs_and_goes_on(built, caplog, tmp_path):
     )
     report = json.loads((tmp_path / "r.json").read_text())
     assert (report["errors"], report["pages"]) == (1, {"index.html": "theme/templates"})
+
+
+def test_a_clean_build_says_so_in_one_info_line(built, caplog, tmp_path):
+    (tmp_path / "output/index.html").write_text(html("<p>Fine</p>"))
+    caplog.set_level(logging.INFO)
+    plugin.check_output(built)
+    (record,) = caplog.records
+    assert record.levelno == logging.INFO
+    assert re.fullmatch(
+        r"sitecheck: 1 pages checked, and 0 feeds, sitemaps and style sheets, in"
+        rf" \d+\.\d\d s: 0 errors, 0 warnings; report: {tmp_path / 'r.json'}",
+        record.getMessage(),
+    )
 
 
 def test_strict_build_raises_one_ordinary_exception_after_the_findings(built, caplog):
