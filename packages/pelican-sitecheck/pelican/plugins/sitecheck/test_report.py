@@ -84,6 +84,10 @@ def test_a_problem_on_many_pages_is_one_record_and_summaries_are_the_contents():
         ("/images/photo.png", 5),  # {static}/images/photo.png: its path
         ("/images/twice.png", None),  # two places: no guess
         ("/elsewhere/", None),
+        ("https://example.org/images/photo.png", 5),  # its path, as {static} has it
+        ("/media/2021/poster.pdf", 7),  # {attach}poster.pdf: its file name
+        ("/slides/talk.v2/", 8),  # a folder's name with a dot is a name too
+        ("/about/", None),  # a word of the text is not where a link is
     ],
 )
 def test_source_line_finds_the_url_as_the_author_wrote_it(url, line):
@@ -91,8 +95,16 @@ def test_source_line_finds_the_url_as_the_author_wrote_it(url, line):
         "Title: x\n\n[a](/nope/)\n[b]({filename}second.md#part)\n"
         "![c]({static}/images/photo.png)\n"
         "![d](/images/twice.png) ![e](/images/twice.png)\n"
+        "[The poster]({attach}poster.pdf), with a photo.png beside it.\n"
+        "[Slides](talk.v2/), or read about them.\n"
     )
     assert source_line(text, url) == line
+
+
+def test_source_line_of_the_sites_root_is_not_a_guess():
+    """Its path, "/", is no clue, even where the text has one "/"."""
+    text = "Title: x\n\nSee the home page and/or the news.\n"
+    assert source_line(text, "https://example.org/") is None
 
 
 @pytest.fixture
