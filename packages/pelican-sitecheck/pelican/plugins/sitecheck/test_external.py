@@ -498,3 +498,18 @@ def test_the_command_names_the_content_file_from_the_last_build(
     assert log[-1].startswith("INFO sitecheck: 1 external URLs on 2 pages,")
     assert log[-1].endswith(": 2 errors, 0 warnings; report: external.json")
     assert other_folder == {"theme"}  # another folder's report names no file
+
+
+def test_the_commands_help_names_it_as_the_readme_runs_it(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    usage = " ".join(capsys.readouterr().out.split())
+    assert usage.startswith(f"usage: python -m {main.__module__} [-h] [-s SETTINGS]")
+    for text in (
+        "Check the external links of a built Pelican site.",
+        "output the built site, e.g. output",
+        "-s SETTINGS, --settings SETTINGS Pelican settings, e.g. publishconf.py",
+        "--no-cache ask for every URL",
+    ):
+        assert text in usage

@@ -103,6 +103,7 @@ def test_a_theme_link_on_article_pages_is_the_themes(build):
 
 def test_filling_sizes_writes_them_into_the_built_pages(build):
     report = build(SITECHECK_FILL_IMAGE_SIZES=True)
+    assert report["fill_seconds"] > 0
     assert {(f["code"], f["source"], f["target"]) for f in report["findings"]} == (
         FOREIGN_DEFECTS
     )
