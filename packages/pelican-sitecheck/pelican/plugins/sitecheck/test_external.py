@@ -509,7 +509,7 @@ def test_the_commands_help_names_it_as_the_readme_runs_it(capsys):
     for text in (
         "Check the external links of a built Pelican site.",
         "output the built site, e.g. output",
-        "-s SETTINGS, --settings SETTINGS Pelican settings, e.g. publishconf.py",
+        "--settings SETTINGS Pelican settings, e.g. publishconf.py",
         "--no-cache ask for every URL",
     ):
         assert text in usage
