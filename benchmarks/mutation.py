@@ -112,7 +112,7 @@ EQUIVALENT |= {
             for n in (26, 29, 32)
         ),
         "socket.EAI_NODATA exists on Linux: getattr's default is never used",
-    ),  # fmt: skip
+    ),
     _SC + "external.xǁCheckerǁ_request_with_retries__mutmut_37": (
         "connected=None is falsy like False (offline: not any(connected))"
     ),
@@ -125,7 +125,7 @@ EQUIVALENT |= {
             for n in (7, 9, 12, 13, 24, 26, 29, 30)
         ),
         PRESENT,
-    ),  # fmt: skip
+    ),
     **dict.fromkeys(
         (f"{_SC}plugin.x_build_sources__mutmut_{n}" for n in (64, 67, 70, 71)),
         "every Pelican article and page has a status: the default is never used",
