@@ -2,6 +2,7 @@
 
 import collections
 import dataclasses
+import email.utils
 import http.server
 import json
 import logging
@@ -37,7 +38,7 @@ class Behaviours(http.server.BaseHTTPRequestHandler):
             self.hits[self.command, path] += 1
             self.times[path].append(time.monotonic())
             seen = len(self.times[path])
-        if path == "/ok":
+        if path in ("/ok", "/", "/caf%C3%A9?q=a%20b&r=1") or path.startswith("/img"):
             self.reply(200)
         elif path.startswith("/chain/"):
             step = int(path.rsplit("/", 1)[1])
@@ -386,6 +387,82 @@ def test_exclude_patterns_and_retry_after_dates(output, config):
     assert retry_after("120", 1.0) == 120
     assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1.0) == 0
     assert retry_after("soon", 1.0) == 1.0
+    assert (retry_after(" 5 ", 1.0), retry_after(None, 2.0), retry_after("", 3)) == (
+        5,
+        2.0,
+        3,
+    )
+    soon = email.utils.formatdate(time.time() + 60, usegmt=True)
+    assert 55 < retry_after(soon, 1.0) <= 60
+
+
+def test_every_url_a_page_loads_or_links_is_checked_once(output, fast_config):
+    """Links, images and their srcset and <picture> candidates; fragments
+    stripped; a protocol-relative URL asked over https; paths and queries
+    sent percent-encoded; pages in SITECHECK_IGNORE_PAGES left out."""
+    Behaviours.hits.clear()
+    with serve(Behaviours) as base:
+        host = base.removeprefix("http:")
+        output("index.html", html(
+            f'<a href="{base}/ok#a">a</a> <a href="{base}/ok#b">b</a>'
+            f'<a href="{base}">root</a> <a href="{base}/café?q=a b&r=1">q</a>'
+            f'<img src="{base}/img1" srcset="{base}/img2 2x" alt="x">'
+            f'<picture><source srcset="{base}/img3 640w"><img src="{base}/img4"'
+            ' alt="y"></picture>'
+            f'<a href="{host}/never">tls</a>'
+        ))  # fmt: skip
+        output("old.htm", html(f'<a href="{base}/img5">old</a>'))
+        output("google123.html", html(f'<a href="{base}/missing">verify</a>'))
+        ignoring = dataclasses.replace(fast_config, ignore_pages=("google*.html",))
+        found, stats = check_external(output.root, ignoring)
+    asked = {path for method, path in Behaviours.hits if method == "HEAD"}
+    assert asked == {
+        "/ok", "/", "/caf%C3%A9?q=a%20b&r=1", *(f"/img{n}" for n in range(1, 6))
+    }  # fmt: skip
+    assert set(Behaviours.hits.values()) == {1}
+    ((finding),) = found  # https to a server that speaks only http
+    assert (finding.code, finding.element) == (
+        "external-no-answer",
+        f'<a href="{host}/never">',
+    )
+    assert (stats["urls"], stats["pages_checked"]) == (9, 2)
+
+
+def test_cached_urls_are_asked_again_after_the_cache_days(
+    output, fast_config, monkeypatch, tmp_path
+):
+    deep = str(tmp_path / "new" / "folder" / "cache.json")
+    caching = dataclasses.replace(fast_config, external_cache_path=deep)
+    real = time.time
+    with serve(Behaviours) as base:
+        output("index.html", html(f'<a href="{base}/ok">ok</a>'))
+        assert check_external(output.root, caching)[1]["requests"] == 1
+        assert os.listdir(os.path.dirname(deep)) == ["cache.json"]
+        monkeypatch.setattr(time, "time", lambda: real() + 6.9 * 86_400)
+        assert check_external(output.root, caching)[1]["requests"] == 0
+        monkeypatch.setattr(time, "time", lambda: real() + 7.1 * 86_400)
+        assert check_external(output.root, caching)[1]["requests"] == 1
+
+
+def test_an_unreadable_cache_is_said_and_ignored(output, fast_config, caplog):
+    with open(fast_config.external_cache_path, "w") as file:
+        file.write("{not json")
+    with serve(Behaviours) as base:
+        output("index.html", html(f'<a href="{base}/ok">ok</a>'))
+        found, stats = check_external(output.root, fast_config)
+    assert (found, stats["requests"]) == ([], 1)
+    (record,) = caplog.records
+    assert record.levelname == "WARNING"
+    assert record.getMessage().startswith(
+        f"sitecheck: ignoring unreadable cache {fast_config.external_cache_path} ("
+    )
+
+
+def test_one_dead_host_is_not_this_machine_offline(output, fast_config):
+    output("index.html", html('<a href="http://127.0.0.2:9/">dead</a>'))
+    found, stats = check_external(output.root, fast_config)
+    assert not stats["offline"]
+    assert [f.code for f in found] == ["external-no-answer"]
 
 
 class Gone(http.server.BaseHTTPRequestHandler):
