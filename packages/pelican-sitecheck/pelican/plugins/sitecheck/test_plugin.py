@@ -241,3 +241,19 @@ def test_filling_sizes_fills_every_written_page_and_only_pages(output, config):
     assert written[0].read_text() == img
     for page in written[1:]:
         assert 'width="40" height="30"' in page.read_text()
+
+
+def test_a_static_htm_page_is_checked_as_its_own_file(build, tmp_path, caplog):
+    (tmp_path / "content/extra/legacy.htm").write_text(
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<title>Old</title></head>\n<body><a href="/gone-for-good/">x</a></body>'
+        "</html>\n"
+    )
+    caplog.set_level(logging.INFO, logger=plugin.__name__)
+    report = build(READERS={"html": None, "htm": None})
+    assert report["pages"]["extra/legacy.htm"] == "content/extra/legacy.htm"
+    (finding,) = [f for f in report["findings"] if f["page"] == "extra/legacy.htm"]
+    assert (finding["source"], finding["line"]) == ("content/extra/legacy.htm", 3)
+    pages = sum(page.endswith((".html", ".htm")) for page in report["pages"])
+    *_, summary = [r for r in caplog.records if "pages checked" in r.getMessage()]
+    assert summary.getMessage().startswith(f"sitecheck: {pages} pages checked, and")

@@ -76,6 +76,24 @@ def test_a_problem_on_many_pages_is_one_record_and_summaries_are_the_contents():
     ]
 
 
+def test_a_content_files_own_findings_keep_their_lines():
+    def at(line, page, source):
+        problem = issue("broken-link", "<a>", line, "/x/", path="x/", suggestion="")
+        return findings(page, source, [problem], {}, lambda item: item.line,
+                        from_theme=source == THEME,
+                        target_of=lambda _: "x/")[0]  # fmt: skip
+
+    found = attribute(
+        [at(2, "a.html", "content/a.html"), at(5, "a.html", "content/a.html"),
+         at(9, "index.html", THEME)]
+    )  # fmt: skip
+    assert [(f.source, f.line, f.from_theme) for f in found] == [
+        ("content/a.html", 2, False),
+        ("content/a.html", 5, False),
+        ("content/a.html", 2, False),  # the listing's copy: the content file's
+    ]
+
+
 @pytest.mark.parametrize(
     ("url", "line"),
     [
