@@ -156,7 +156,7 @@ def test_a_clean_build_says_so_in_one_info_line(built, caplog, tmp_path):
     (tmp_path / "output/index.html").write_text(html("<p>Fine</p>"))
     caplog.set_level(logging.INFO)
     plugin.check_output(built)
-    (record,) = caplog.records
+    (record,) = [r for r in caplog.records if r.name == plugin.__name__]
     assert record.levelno == logging.INFO
     assert re.fullmatch(
         r"sitecheck: 1 pages checked, and 0 feeds, sitemaps and style sheets, in"
