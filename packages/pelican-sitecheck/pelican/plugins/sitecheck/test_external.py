@@ -451,9 +451,11 @@ def test_an_unreadable_cache_is_said_and_ignored(output, fast_config, caplog):
         output("index.html", html(f'<a href="{base}/ok">ok</a>'))
         found, stats = check_external(output.root, fast_config)
     assert (found, stats["requests"]) == ([], 1)
-    (record,) = [r for r in caplog.records if r.name == main.__module__]
-    assert record.levelname == "WARNING"
-    assert record.getMessage().startswith(
+    said = {(r.levelname, r.getMessage()) for r in caplog.records
+            if r.name == main.__module__}  # fmt: skip
+    ((level, message),) = said
+    assert level == "WARNING"
+    assert message.startswith(
         f"sitecheck: ignoring unreadable cache {fast_config.external_cache_path} ("
     )
 
@@ -509,15 +511,16 @@ def test_bad_settings_are_exit_status_2(output, tmp_path, caplog, setting, logge
     settings = tmp_path / "bad.py"
     settings.write_text(setting + "\n")
     assert main([str(output.root), "--settings", str(settings)]) == 2
-    (record,) = [r for r in caplog.records if r.name == main.__module__]
-    assert (record.levelname, record.getMessage()[: len(logged)]) == ("ERROR", logged)
+    said = {(r.levelname, r.getMessage()[: len(logged)]) for r in caplog.records
+            if r.name == main.__module__}  # fmt: skip
+    assert said == {("ERROR", logged)}
 
 
 def test_no_output_folder_is_exit_status_2(tmp_path, caplog):
     assert main([str(tmp_path / "output")]) == 2
-    assert [r.getMessage() for r in caplog.records if r.name == main.__module__] == [
+    assert {r.getMessage() for r in caplog.records if r.name == main.__module__} == {
         f"sitecheck: {tmp_path / 'output'} is not a folder: build the site first"
-    ]
+    }
 
 
 def test_the_command_names_the_content_file_from_the_last_build(
