@@ -116,6 +116,14 @@ EQUIVALENT |= {
     _SC + "external.xǁCheckerǁ_request_with_retries__mutmut_37": (
         "connected=None is falsy like False (offline: not any(connected))"
     ),
+    **dict.fromkeys(
+        (f"{_SC}settings.xǁConfigǁfrom_settings__mutmut_{n}" for n in (8, 9, 10, 11)),
+        "site_urls and base_path are set after the loop, whatever it read",
+    ),
+    **dict.fromkeys(
+        (f"{_SC}settings.xǁConfigǁfrom_settings__mutmut_{n}" for n in (64, 66)),
+        "urlsplit(None) has no netloc, like ''; Pelican always sets SITEURL",
+    ),
     _SC + "plugin.x_collect_written__mutmut_17": (
         "the siteurl of a page without content is never read"
     ),

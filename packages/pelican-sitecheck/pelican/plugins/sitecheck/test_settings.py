@@ -46,13 +46,18 @@ def test_settings_of_the_right_type_are_taken():
     config = Config.from_settings(
         {"SITECHECK_STRICT": True, "SITECHECK_IMAGE_MAX_BYTES": 300_000,
          "SITECHECK_IMAGE_MAX_SCALE": 3, "SITECHECK_IGNORE_PAGES": ["google*.html"],
-         "SITECHECK_LEVELS": {"img-no-size": "ignore", "insecure-link": "error"},
+         "SITECHECK_LEVELS": {"img-no-size": "ignore", "insecure-link": "error",
+                              "img-heavy": "warning"},
          "SITECHECK_PAGES_CACHE_PATH": "pages.pickle"}
     )  # fmt: skip
     assert config.strict is True
     assert (config.image_max_bytes, config.image_max_scale) == (300_000, 3)
     assert config.ignore_pages == ("google*.html",)  # a list is kept as a tuple
-    assert config.levels == {"img-no-size": "ignore", "insecure-link": "error"}
+    assert config.levels == {
+        "img-no-size": "ignore",
+        "insecure-link": "error",
+        "img-heavy": "warning",
+    }
     assert config.pages_cache_path == "pages.pickle"
     assert (config.enabled, config.image_ratio_tolerance) == (True, 0.01)
 
