@@ -103,6 +103,8 @@ EQUIVALENT |= {
     _SC + "external.x__build_sources__mutmut_2": LOCALE,
     _SC + "external.x__build_sources__mutmut_4": LOCALE,
     _SC + "external.x__build_sources__mutmut_6": UTF8,
+    _SC + "external.x__build_sources__mutmut_15": "check_external takes None as {}",
+    _SC + "external.x__build_sources__mutmut_17": "check_external takes None as {}",
     _SC + "external.xǁCheckerǁ_follow__mutmut_20": (
         "permanent is set only after a hop: the chain has 2 URLs or more"
     ),
