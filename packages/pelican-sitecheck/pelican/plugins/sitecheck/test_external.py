@@ -595,3 +595,20 @@ def test_the_commands_help_names_it_as_the_readme_runs_it(capsys):
         "--no-cache ask for every URL",
     ):
         assert text in usage
+
+
+def test_working_links_are_exit_status_0_warnings_and_all(output, tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    settings = tmp_path / "fine.py"
+    settings.write_text(f"CACHE_PATH = {str(tmp_path / 'c')!r}\n")
+    with serve(Behaviours) as base:
+        output(
+            "index.html", html(f'<a href="{base}/ok">a</a><a href="{base}/perm">b</a>')
+        )
+        assert main([str(output.root), "--settings", str(settings)]) == 0
+    said = [r for r in caplog.records if r.name == main.__module__]
+    assert [r.levelname for r in said] == ["WARNING", "INFO"]  # moved; the summary
+    summary = said[-1].getMessage()
+    report = tmp_path / "c" / "sitecheck-external-report.json"
+    assert summary.startswith("sitecheck: 2 external URLs on 1 pages")
+    assert summary.endswith(f": 0 errors, 1 warnings; report: {report}")
