@@ -149,6 +149,9 @@ EQUIVALENT |= {
     _SC + "plugin.x_check_output__mutmut_99": (
         "a record without args is not %-formatted: the same message"
     ),
+    _SC + "external.x_main__mutmut_137": (
+        "a record without args is not %-formatted: the same message"
+    ),
     **dict.fromkeys(
         (f"{_SC}plugin.x_fill_written_pages__mutmut_{n}" for n in (14, 16, 49, 52)),
         LOCALE,
