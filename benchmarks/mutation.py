@@ -178,6 +178,96 @@ EQUIVALENT |= {
 }
 
 
+# sitecheck: external, cache, report, settings, plugin
+LOCALE = "open()'s default encoding is the locale's, UTF-8 here (C.UTF-8)"
+PRESENT = "Pelican's settings always have it: the default is never used"
+DIGEST = "another digest length of the same cache key"
+SEPARATOR = "another separator: the key still changes when the list of files does"
+NEEDLE = "a needle 'XXXX' for ''; only a content file with XXXX once could tell"
+_SC = "sitecheck."
+EQUIVALENT |= {
+    _SC + "external.x__line__mutmut_2": LOCALE,
+    _SC + "external.x__line__mutmut_4": LOCALE,
+    _SC + "external.x__build_sources__mutmut_2": LOCALE,
+    _SC + "external.x__build_sources__mutmut_4": LOCALE,
+    _SC + "external.x__build_sources__mutmut_6": UTF8,
+    _SC + "external.x__build_sources__mutmut_15": "check_external takes None as {}",
+    _SC + "external.x__build_sources__mutmut_17": "check_external takes None as {}",
+    _SC + "external.xǁCheckerǁ_follow__mutmut_20": (
+        "permanent is set only after a hop: the chain has 2 URLs or more"
+    ),
+    **dict.fromkeys(
+        (
+            f"{_SC}external.xǁCheckerǁ_request_with_retries__mutmut_{n}"
+            for n in (26, 29, 32)
+        ),
+        "socket.EAI_NODATA exists on Linux: getattr's default is never used",
+    ),
+    _SC + "external.xǁCheckerǁ_request_with_retries__mutmut_37": (
+        "connected=None is falsy like False (offline: not any(connected))"
+    ),
+    **dict.fromkeys(
+        (f"{_SC}settings.xǁConfigǁfrom_settings__mutmut_{n}" for n in (8, 9, 10, 11)),
+        "site_urls and base_path are set after the loop, whatever it read",
+    ),
+    **dict.fromkeys(
+        (f"{_SC}settings.xǁConfigǁfrom_settings__mutmut_{n}" for n in (64, 66)),
+        "urlsplit(None) has no netloc, like ''; Pelican always sets SITEURL",
+    ),
+    _SC + "plugin.x_collect_written__mutmut_17": (
+        "the siteurl of a page without content is never read"
+    ),
+    **dict.fromkeys(
+        (
+            f"{_SC}plugin.x_build_sources__mutmut_{n}"
+            for n in (7, 9, 12, 13, 24, 26, 29, 30)
+        ),
+        PRESENT,
+    ),
+    **dict.fromkeys(
+        (f"{_SC}plugin.x_build_sources__mutmut_{n}" for n in (64, 67, 70, 71)),
+        "every Pelican article and page has a status: the default is never used",
+    ),
+    _SC + "plugin.x_build_sources__mutmut_52": (
+        "'' and None are both falsy wherever sources.pages is read"
+    ),
+    _SC + "plugin.x_check_output__mutmut_8": "build_sources() does not read its config",
+    _SC + "plugin.x_check_output__mutmut_83": "a time to 0.1 ms, not 1 ms",
+    _SC + "plugin.x_check_output__mutmut_88": "a time to 0.1 ms, not 1 ms",
+    _SC + "plugin.x_check_output__mutmut_99": (
+        "a record without args is not %-formatted: the same message"
+    ),
+    _SC + "external.x_main__mutmut_137": (
+        "a record without args is not %-formatted: the same message"
+    ),
+    **dict.fromkeys(
+        (f"{_SC}plugin.x_fill_written_pages__mutmut_{n}" for n in (14, 16, 49, 52)),
+        LOCALE,
+    ),
+    _SC
+    + "plugin.x__draft_folders__mutmut_12": "no '/' in 'XXXX': no folder either way",
+    _SC + "cache.xǁPageCacheǁsave__mutmut_16": "pickle's default protocol reads back",
+    _SC + "cache.xǁPageCacheǁsave__mutmut_19": "pickle's default protocol reads back",
+    _SC + "cache.x_digest__mutmut_4": DIGEST,
+    _SC + "cache.x_digest__mutmut_5": DIGEST,
+    _SC + "cache.x_cache_key__mutmut_3": DIGEST,
+    _SC + "cache.x_cache_key__mutmut_12": SEPARATOR,
+    _SC + "cache.x_cache_key__mutmut_14": SEPARATOR,
+    _SC + "cache.x_cache_key__mutmut_17": SEPARATOR,
+    _SC + "report.x_source_line__mutmut_1": (
+        "an empty text finds nothing; no caller passes an empty URL with names"
+    ),
+    _SC + "report.x_source_line__mutmut_10": "rsplit at every '/': the same last part",
+    _SC + "report.x_source_line__mutmut_16": "rsplit at every '/': the same last part",
+    _SC + "report.x_source_line__mutmut_25": NEEDLE,
+    _SC + "report.x_source_line__mutmut_32": NEEDLE,
+    _SC + "report.x_source_line__mutmut_39": NEEDLE,
+    _SC + "report.x_source_line__mutmut_46": (
+        "str.count(sub, None, end) counts from the start, as str.count(sub, 0, end)"
+    ),
+}
+
+
 def targets():
     """{plugin name: its folder}: every local plugin, and the site checker."""
     found = {

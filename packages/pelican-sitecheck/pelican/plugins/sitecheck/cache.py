@@ -53,7 +53,7 @@ class PageCache:
                 key, pages = pickle.load(file)
         except (OSError, EOFError, ValueError, TypeError, AttributeError,
                 pickle.UnpicklingError) as error:  # fmt: skip
-            logger.debug("sitecheck: no page cache (%s)", error)
+            logger.debug("sitecheck: no page cache %s (%s)", self.path, error)
             return
         if key == self.key:
             self.previous = pages

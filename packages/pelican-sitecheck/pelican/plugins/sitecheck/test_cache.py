@@ -2,7 +2,9 @@
 changed; whatever changed is found as in a check from scratch."""
 
 import dataclasses
+import logging
 
+import PIL
 import pytest
 from pelican.plugins.sitecheck._testing import html
 from pelican.plugins.sitecheck.cache import PageCache
@@ -68,8 +70,31 @@ def test_other_settings_check_every_page(site, config):
     assert check(site, stricter) == ([("c/index.html", "img-heavy")], 0)
 
 
-def test_an_unreadable_cache_is_a_check_from_scratch(site, config):
+def test_an_unreadable_cache_is_a_check_from_scratch(site, config, caplog):
     check(site, config)
     with open(config.pages_cache_path, "wb") as file:
         file.write(b"garbage")
+    caplog.set_level(logging.DEBUG, logger="pelican.plugins.sitecheck")
+    assert check(site, config) == ([], 0)
+    # Said only with `pelican -D`: a missing cache is normal. (The message
+    # names the file: Pelican's loggers drop a message said before.)
+    (record,) = [r for r in caplog.records if "page cache" in r.getMessage()]
+    assert record.levelno == logging.DEBUG
+    prefix = f"sitecheck: no page cache {config.pages_cache_path} ("
+    assert record.getMessage().startswith(prefix)
+    why = record.getMessage().removeprefix(prefix)
+    assert why.endswith(")") and why[:-1] not in ("", "None", "%s")
+
+
+def test_the_cache_may_be_in_a_folder_that_does_not_exist_yet(site, config, tmp_path):
+    deep = str(tmp_path / "not" / "yet" / "pages.pickle")
+    elsewhere = dataclasses.replace(config, pages_cache_path=deep)
+    assert check(site, elsewhere) == ([], 0)
+    assert check(site, elsewhere) == ([], 3)
+
+
+def test_another_version_of_a_library_checks_every_page(site, config, monkeypatch):
+    """Pillow reads the image sizes: its next version may read them otherwise."""
+    check(site, config)
+    monkeypatch.setattr(PIL, "__version__", PIL.__version__ + ".post1")
     assert check(site, config) == ([], 0)

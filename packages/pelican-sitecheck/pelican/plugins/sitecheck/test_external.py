@@ -2,13 +2,19 @@
 
 import collections
 import dataclasses
+import email.utils
 import http.server
+import json
+import logging
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
-from pelican.plugins.sitecheck._testing import html, serve
+from pelican.plugins.sitecheck._testing import IMPORT_ROOT, html, serve
 from pelican.plugins.sitecheck.external import check_external, main, retry_after
 
 
@@ -32,7 +38,7 @@ class Behaviours(http.server.BaseHTTPRequestHandler):
             self.hits[self.command, path] += 1
             self.times[path].append(time.monotonic())
             seen = len(self.times[path])
-        if path == "/ok":
+        if path in ("/ok", "/", "/caf%C3%A9?q=a%20b&r=1") or path.startswith("/img"):
             self.reply(200)
         elif path.startswith("/chain/"):
             step = int(path.rsplit("/", 1)[1])
@@ -45,6 +51,23 @@ class Behaviours(http.server.BaseHTTPRequestHandler):
             self.reply(301, Location="/hop")
         elif path == "/hop":
             self.reply(302, Location="/ok")
+        elif path == "/temp":  # only temporary redirects: the link is fine
+            self.reply(307, Location="/ok")
+        elif path == "/moved-once":
+            self.reply(308, Location="/ok")
+        elif path == "/nowhere":  # a redirect that says not where to
+            self.reply(302)
+        elif path == "/down":
+            self.reply(500)
+        elif path == "/always-busy":
+            self.reply(429)
+        elif path == "/too-busy":
+            self.reply(429, **{"Retry-After": "120"})
+        elif path == "/drop-head":  # hangs up on HEAD without an answer
+            if self.command == "HEAD":
+                self.close_connection = True
+            else:
+                self.reply(200)
         elif path.startswith("/endless/"):
             step = int(path.rsplit("/", 1)[1])
             self.reply(302, Location=f"/endless/{step + 1}")
@@ -94,6 +117,13 @@ PATHS = [
     "/shared",
     "/perm",
     "/head-404",
+    "/temp",
+    "/moved-once",
+    "/nowhere",
+    "/down",
+    "/always-busy",
+    "/too-busy",
+    "/drop-head",
 ]
 
 
@@ -101,7 +131,7 @@ PATHS = [
 def fast_config(config, tmp_path):
     return dataclasses.replace(
         config,
-        external_timeout=0.3,
+        external_timeout=0.6,  # /slow takes 1 s; a loaded machine may take 0.3
         external_retries=1,
         external_backoff=0.05,
         external_retry_after_max=5,
@@ -129,10 +159,25 @@ def test_external_checks_and_cache(output, fast_config, tmp_path):
             "/denied": ("warning", "external-denied"),
             "/shared": ("warning", "external-moved"),
             "/perm": ("warning", "external-moved"),
+            "/moved-once": ("warning", "external-moved"),
+            "/nowhere": ("error", "external-broken"),
+            "/down": ("error", "external-server-error"),
+            "/always-busy": ("warning", "external-rate-limited"),
+            "/too-busy": ("warning", "external-rate-limited"),
         }
         # Where the chain really ends, not the first hop.
         assert by_path["/chain/1"].fix == f"link to {base}/chain/3"
         assert by_path["/perm"].fix == f"link to {base}/ok"
+        assert by_path["/moved-once"].fix == f"link to {base}/ok"
+        assert by_path["/down"].message.endswith("HTTP 500: server error, 1 retries")
+        assert by_path["/always-busy"].message.endswith(
+            "HTTP 429: rate limited (1 retries)"
+        )
+        assert by_path["/too-busy"].message.endswith(
+            "HTTP 429: rate limited (Retry-After 120 s)"
+        )
+        # A HEAD that gets no answer is asked again with GET, which works.
+        assert first_hits["GET", "/drop-head"] == 1
         # Every URL once, even where two chains meet (/chain/2).
         assert {n for (m, _), n in first_hits.items() if m == "HEAD"} <= {1, 2}
         assert first_hits["HEAD", "/chain/2"] == first_hits["HEAD", "/ok"] == 1
@@ -142,6 +187,7 @@ def test_external_checks_and_cache(output, fast_config, tmp_path):
         )
         assert by_path["/slow"].message.endswith("no answer after 1 retries: timed out")
         assert (stats["urls"], stats["pages_checked"]) == (len(PATHS), 2)
+        assert (stats["excluded"], stats["offline"]) == (0, False)
         # HEAD first, GET where HEAD fails; one retry for timeouts.
         assert first_hits["HEAD", "/no-head"] == first_hits["GET", "/no-head"] == 1
         # A 503 to HEAD: GET at once, which works.
@@ -162,7 +208,25 @@ def test_external_checks_and_cache(output, fast_config, tmp_path):
         Behaviours.hits.clear()
         assert main([str(output.root), "--settings", str(settings)]) == 1
         asked_again = {path for _, path in Behaviours.hits}
-        assert asked_again == {"/missing", "/loop/a", "/loop/b", "/slow", "/denied"}
+        failed = {"/missing", "/loop/a", "/loop/b", "/slow", "/denied", "/nowhere"}
+        busy = {"/down", "/always-busy", "/too-busy"}
+        assert asked_again == failed | busy
+        # What the cache answered is reported as before: moved links still warn.
+        report = json.loads((tmp_path / "external.json").read_text())
+        again = {(f["element"].split(base)[1], f["code"]) for f in report["findings"]}
+        assert {(f.element.split(base)[1], f.code) for f in found} == again
+        assert (report["urls"], report["excluded"], report["offline"]) == (
+            len(PATHS),
+            0,
+            False,
+        )
+        assert report["requests"] == sum(Behaviours.hits.values())
+        assert report["output"] == str(output.root.resolve())
+
+        # --no-cache asks for every URL again.
+        Behaviours.hits.clear()
+        assert main([str(output.root), "-s", str(settings), "--no-cache"]) == 1
+        assert {path for _, path in Behaviours.hits} >= {"/ok", "/chain/1", "/perm"}
 
 
 def test_a_chain_over_the_limit_names_no_final_address(output, fast_config):
@@ -185,6 +249,12 @@ def test_dead_servers_and_domains_are_errors(output, fast_config, monkeypatch):
     def resolve(host, *args, **kwargs):
         if host == "gone.example":
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        if host == "nodata.example":  # the name exists, without an address
+            raise socket.gaierror(socket.EAI_NODATA, "No address associated")
+        if host == "stuck.example":  # the resolver itself failed
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure")
+        if host == "bug.example":
+            raise RuntimeError("a bug")
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
@@ -192,14 +262,63 @@ def test_dead_servers_and_domains_are_errors(output, fast_config, monkeypatch):
         output(
             "index.html",
             html(f'<a href="{base}/ok">live</a><a href="http://127.0.0.2:9/">dead</a>'
-                 '<a href="https://gone.example/page">gone</a>'),
+                 '<a href="https://gone.example/page">gone</a>'
+                 '<a href="https://nodata.example/">nodata</a>'
+                 '<a href="https://stuck.example/">stuck</a>'
+                 '<a href="https://bug.example/">bug</a>'
+                 '<a href="http://example.org:port/">port</a>'),
         )  # fmt: skip
         found, stats = check_external(output.root, fast_config)
     assert not stats["offline"]
     assert sorted((f.level, f.code, f.element) for f in found) == [
+        ("error", "external-malformed", '<a href="http://example.org:port/">'),
         ("error", "external-no-answer", '<a href="http://127.0.0.2:9/">'),
+        ("error", "external-no-answer", '<a href="https://stuck.example/">'),
         ("error", "external-unresolved", '<a href="https://gone.example/page">'),
+        ("error", "external-unresolved", '<a href="https://nodata.example/">'),
+        ("warning", "external-checker-failed", '<a href="https://bug.example/">'),
     ]
+    messages = {f.element.split('"')[1]: f.message for f in found}
+    assert messages["https://gone.example/page"].endswith(
+        "the domain gone.example does not exist (DNS)"
+    )
+    assert messages["https://bug.example/"].endswith(
+        "checker failed: RuntimeError('a bug')"
+    )
+    assert (
+        "malformed URL (Port could not be cast" in messages["http://example.org:port/"]
+    )
+
+
+def test_links_only_to_domains_that_do_not_resolve_are_as_offline(
+    output, fast_config, monkeypatch
+):
+    """A domain that does not resolve gives no answer: when every host is
+    such, this machine's DNS is what fails."""
+
+    def resolve(host, *args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    output("index.html", html('<a href="https://a.example/">a</a>'
+                              '<a href="https://b.example/">b</a>'))  # fmt: skip
+    found, stats = check_external(output.root, fast_config)
+    assert (found, stats["offline"]) == ([], True)
+
+
+def test_retries_wait_longer_each_time(output, fast_config):
+    """SITECHECK_EXTERNAL_BACKOFF before the first retry, doubled for each next."""
+    Behaviours.times.clear()
+    patient = dataclasses.replace(fast_config, external_retries=2, external_backoff=0.3)
+    with serve(Behaviours) as base:
+        output("index.html", html(f'<a href="{base}/down">x</a>'))
+        (finding,) = check_external(output.root, patient)[0]
+    assert finding.message.endswith("HTTP 500: server error, 2 retries")
+    head, *gets = Behaviours.times["/down"]
+    assert len(gets) == 3  # GET once HEAD failed, then two retries
+    first, second = gets[1] - gets[0], gets[2] - gets[1]
+    assert 0.3 <= first < 0.55
+    assert 0.6 <= second < 0.85
 
 
 def test_no_host_answering_is_one_line_and_exit_status_3(output, tmp_path, caplog):
@@ -207,17 +326,20 @@ def test_no_host_answering_is_one_line_and_exit_status_3(output, tmp_path, caplo
     output(
         "index.html",
         html('<a href="http://127.0.0.1:9/a">a</a><a href="http://127.0.0.2:9/b">b</a>'
-             '<a href="http://127.0.0.3:9/c">c</a>'),
+             '<a href="http://127.0.0.3:9/c">c</a><a href="https://github.com/x">x</a>'),
     )  # fmt: skip
     settings = tmp_path / "quick.py"
     settings.write_text(
         f"SITECHECK_EXTERNAL_BACKOFF = 0\nCACHE_PATH = {str(tmp_path / 'c')!r}\n"
+        "SITECHECK_EXTERNAL_EXCLUDE = ['^https://github.com/']\n"
     )
     assert main([str(output.root), "--settings", str(settings)]) == 3
     (record,) = [r for r in caplog.records if r.name.endswith("sitecheck.external")]
-    assert "no external host answered (3 URLs): this machine is offline" in (
-        record.getMessage()
+    assert record.getMessage() == (
+        "sitecheck: no external host answered (3 URLs): this machine is offline;"
+        " no external link was checked"
     )
+    assert not (tmp_path / "c" / "sitecheck-external-report.json").exists()
 
 
 def test_concurrency_is_bounded_overall_and_per_host(output, config):
@@ -265,6 +387,84 @@ def test_exclude_patterns_and_retry_after_dates(output, config):
     assert retry_after("120", 1.0) == 120
     assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1.0) == 0
     assert retry_after("soon", 1.0) == 1.0
+    assert (retry_after(" 5 ", 1.0), retry_after(None, 2.0), retry_after("", 3)) == (
+        5,
+        2.0,
+        3,
+    )
+    soon = email.utils.formatdate(time.time() + 60, usegmt=True)
+    assert 55 < retry_after(soon, 1.0) <= 60
+
+
+def test_every_url_a_page_loads_or_links_is_checked_once(output, fast_config):
+    """Links, images and their srcset and <picture> candidates; fragments
+    stripped; a protocol-relative URL asked over https; paths and queries
+    sent percent-encoded; pages in SITECHECK_IGNORE_PAGES left out."""
+    Behaviours.hits.clear()
+    with serve(Behaviours) as base:
+        host = base.removeprefix("http:")
+        output("index.html", html(
+            f'<a href="{base}/ok#a">a</a> <a href="{base}/ok#b">b</a>'
+            f'<a href="{base}">root</a> <a href="{base}/café?q=a b&r=1">q</a>'
+            f'<img src="{base}/img1" srcset="{base}/img2 2x" alt="x">'
+            f'<picture><source srcset="{base}/img3 640w"><img src="{base}/img4"'
+            ' alt="y"></picture>'
+            f'<a href="{host}/never">tls</a>'
+        ))  # fmt: skip
+        output("old.htm", html(f'<a href="{base}/img5">old</a>'))
+        output("google123.html", html(f'<a href="{base}/missing">verify</a>'))
+        ignoring = dataclasses.replace(fast_config, ignore_pages=("google*.html",))
+        found, stats = check_external(output.root, ignoring)
+    asked = {path for method, path in Behaviours.hits if method == "HEAD"}
+    assert asked == {
+        "/ok", "/", "/caf%C3%A9?q=a%20b&r=1", *(f"/img{n}" for n in range(1, 6))
+    }  # fmt: skip
+    assert set(Behaviours.hits.values()) == {1}
+    ((finding),) = found  # https to a server that speaks only http
+    assert (finding.code, finding.element) == (
+        "external-no-answer",
+        f'<a href="{host}/never">',
+    )
+    assert (stats["urls"], stats["pages_checked"]) == (9, 2)
+
+
+def test_cached_urls_are_asked_again_after_the_cache_days(
+    output, fast_config, monkeypatch, tmp_path
+):
+    deep = str(tmp_path / "new" / "folder" / "cache.json")
+    caching = dataclasses.replace(fast_config, external_cache_path=deep)
+    real = time.time
+    with serve(Behaviours) as base:
+        output("index.html", html(f'<a href="{base}/ok">ok</a>'))
+        assert check_external(output.root, caching)[1]["requests"] == 1
+        assert os.listdir(os.path.dirname(deep)) == ["cache.json"]
+        monkeypatch.setattr(time, "time", lambda: real() + 6.9 * 86_400)
+        assert check_external(output.root, caching)[1]["requests"] == 0
+        monkeypatch.setattr(time, "time", lambda: real() + 7.1 * 86_400)
+        assert check_external(output.root, caching)[1]["requests"] == 1
+
+
+def test_an_unreadable_cache_is_said_and_ignored(output, fast_config, caplog):
+    with open(fast_config.external_cache_path, "w") as file:
+        file.write("{not json")
+    with serve(Behaviours) as base:
+        output("index.html", html(f'<a href="{base}/ok">ok</a>'))
+        found, stats = check_external(output.root, fast_config)
+    assert (found, stats["requests"]) == ([], 1)
+    said = {(r.levelname, r.getMessage()) for r in caplog.records
+            if r.name == main.__module__}  # fmt: skip
+    ((level, message),) = said
+    assert level == "WARNING"
+    assert message.startswith(
+        f"sitecheck: ignoring unreadable cache {fast_config.external_cache_path} ("
+    )
+
+
+def test_one_dead_host_is_not_this_machine_offline(output, fast_config):
+    output("index.html", html('<a href="http://127.0.0.2:9/">dead</a>'))
+    found, stats = check_external(output.root, fast_config)
+    assert not stats["offline"]
+    assert [f.code for f in found] == ["external-no-answer"]
 
 
 class Gone(http.server.BaseHTTPRequestHandler):
@@ -296,3 +496,119 @@ def test_a_broken_link_names_the_content_file_and_its_line(output, fast_config):
         "unreadable.html": ("external-broken", str(content / "x.md"), None, False),
         "index.html": ("external-broken", "theme", None, True),
     }
+
+
+@pytest.mark.parametrize(
+    ("setting", "logged"),
+    [
+        ("SITECHECK_EXTERNAL_TIMEOUT = '10s'", "sitecheck: SITECHECK_EXTERNAL_TIMEOUT"
+         " must be a number, not '10s' (default: 10.0)"),
+        ("SITECHECK_EXTERNAL_EXCLUDE = ['(']", "sitecheck: missing ), unterminated"),
+        ("SITECHECK_EXTERNAL_TIMEOUT = ", "sitecheck: invalid syntax"),
+    ],
+)  # fmt: skip
+def test_bad_settings_are_exit_status_2(output, tmp_path, caplog, setting, logged):
+    settings = tmp_path / "bad.py"
+    settings.write_text(setting + "\n")
+    assert main([str(output.root), "--settings", str(settings)]) == 2
+    said = {(r.levelname, r.getMessage()[: len(logged)]) for r in caplog.records
+            if r.name == main.__module__}  # fmt: skip
+    assert said == {("ERROR", logged)}
+
+
+def test_no_output_folder_is_exit_status_2(tmp_path, caplog):
+    assert main([str(tmp_path / "output")]) == 2
+    assert {r.getMessage() for r in caplog.records if r.name == main.__module__} == {
+        f"sitecheck: {tmp_path / 'output'} is not a folder: build the site first"
+    }
+
+
+def test_the_command_names_the_content_file_from_the_last_build(
+    output, tmp_path, caplog, monkeypatch
+):
+    """As run after a build, in the project's folder: a finding names the
+    content file (and its line) the last build's report gives for the page."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
+    with serve(Gone) as base:
+        (tmp_path / "content/post.md").write_text(
+            f"Title: Café\n\nÉté: [gone]({base}/gone).\n", encoding="utf-8"
+        )
+        output("post.html", html(f'<p>Été</p>\n<a href="{base}/gone">gone</a>'))
+        output("index.html", html(f'<a href="{base}/gone">gone</a>'))
+        pages = {"post.html": "content/post.md", "index.html": "theme/templates"}
+        # The build's report of this output folder, and one of another folder.
+        build_report = {"output": str(output.root.resolve()), "pages": pages}
+        (tmp_path / "report.json").write_text(json.dumps(build_report))
+        other = {"output": str(tmp_path / "elsewhere"), "pages": pages}
+        (tmp_path / "other.json").write_text(json.dumps(other))
+        settings = tmp_path / "publishconf.py"
+        settings.write_text(
+            "SITECHECK_REPORT_PATH = 'report.json'\n"
+            "SITECHECK_EXTERNAL_REPORT_PATH = 'external.json'\n"
+            "SITECHECK_EXTERNAL_CACHE_PATH = ''\n"
+        )
+        command = [str(output.root), "--settings", str(settings)]
+        caplog.set_level(logging.INFO)
+        assert main(command) == 1
+        report = json.loads((tmp_path / "external.json").read_text())
+        # The command as an organiser runs it, with its own logging.
+        env = {**os.environ, "PYTHONPATH": str(IMPORT_ROOT)}
+        if env.get("MUTANT_UNDER_TEST") == "stats":
+            del env["MUTANT_UNDER_TEST"]
+        # (main() imported, not `-m`: mutmut's mutants are not active in __main__.)
+        call = f"import sys; from {main.__module__} import main; sys.exit(main())"
+        run = subprocess.run(
+            [sys.executable, "-c", call, *command],
+            cwd=tmp_path, capture_output=True, text=True, check=False, env=env,
+            timeout=120,
+        )  # fmt: skip
+        settings.write_text("SITECHECK_REPORT_PATH = 'other.json'\n")
+        caplog.clear()
+        assert main([str(output.root), "-s", str(settings), "--no-cache"]) == 1
+        other_folder = {r.finding["source"] for r in caplog.records if r.levelno > 20}
+    sources = {(f["page"], f["source"], f["line"]) for f in report["findings"]}
+    assert sources == {
+        ("post.html", "content/post.md", 3),
+        ("index.html", "theme/templates", None),
+    }
+    assert (report["pages"], report["errors"], report["urls"]) == (pages, 2, 1)
+    assert (run.returncode, run.stdout) == (1, "")
+    log = [x for x in run.stderr.splitlines() if x.startswith(("ERROR", "INFO"))]
+    assert log[0].startswith(f'ERROR content/post.md:3: <a href="{base}/gone"> in')
+    assert log[0].endswith("HTTP 404: broken link; fix: fix or remove the link")
+    assert log[-1].startswith("INFO sitecheck: 1 external URLs on 2 pages,")
+    assert log[-1].endswith(": 2 errors, 0 warnings; report: external.json")
+    assert other_folder == {"theme"}  # another folder's report names no file
+
+
+def test_the_commands_help_names_it_as_the_readme_runs_it(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    usage = " ".join(capsys.readouterr().out.split())
+    assert usage.startswith(f"usage: python -m {main.__module__} [-h] [-s SETTINGS]")
+    assert " Check the external links of a built Pelican site. " in usage
+    for text in (
+        "output the built site, e.g. output",
+        "--settings SETTINGS Pelican settings, e.g. publishconf.py",
+        "--no-cache ask for every URL",
+    ):
+        assert text in usage
+
+
+def test_working_links_are_exit_status_0_warnings_and_all(output, tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    settings = tmp_path / "fine.py"
+    settings.write_text(f"CACHE_PATH = {str(tmp_path / 'c')!r}\n")
+    with serve(Behaviours) as base:
+        output(
+            "index.html", html(f'<a href="{base}/ok">a</a><a href="{base}/perm">b</a>')
+        )
+        assert main([str(output.root), "--settings", str(settings)]) == 0
+    said = [r for r in caplog.records if r.name == main.__module__]
+    assert [r.levelname for r in said] == ["WARNING", "INFO"]  # moved; the summary
+    summary = said[-1].getMessage()
+    report = tmp_path / "c" / "sitecheck-external-report.json"
+    assert summary.startswith("sitecheck: 2 external URLs on 1 pages")
+    assert summary.endswith(f": 0 errors, 1 warnings; report: {report}")

@@ -3,6 +3,7 @@
 import dataclasses
 import json
 import logging
+import re
 import types
 
 import pytest
@@ -75,6 +76,24 @@ def test_a_problem_on_many_pages_is_one_record_and_summaries_are_the_contents():
     ]
 
 
+def test_a_content_files_own_findings_keep_their_lines():
+    def at(line, page, source):
+        problem = issue("broken-link", "<a>", line, "/x/", path="x/", suggestion="")
+        return findings(page, source, [problem], {}, lambda item: item.line,
+                        from_theme=source == THEME,
+                        target_of=lambda _: "x/")[0]  # fmt: skip
+
+    found = attribute(
+        [at(2, "a.html", "content/a.html"), at(5, "a.html", "content/a.html"),
+         at(9, "index.html", THEME)]
+    )  # fmt: skip
+    assert [(f.source, f.line, f.from_theme) for f in found] == [
+        ("content/a.html", 2, False),
+        ("content/a.html", 5, False),
+        ("content/a.html", 2, False),  # the listing's copy: the content file's
+    ]
+
+
 @pytest.mark.parametrize(
     ("url", "line"),
     [
@@ -83,6 +102,10 @@ def test_a_problem_on_many_pages_is_one_record_and_summaries_are_the_contents():
         ("/images/photo.png", 5),  # {static}/images/photo.png: its path
         ("/images/twice.png", None),  # two places: no guess
         ("/elsewhere/", None),
+        ("https://example.org/images/photo.png", 5),  # its path, as {static} has it
+        ("/media/2021/poster.pdf", 7),  # {attach}poster.pdf: its file name
+        ("/slides/talk.v2/", 8),  # a folder's name with a dot is a name too
+        ("/about/", None),  # a word of the text is not where a link is
     ],
 )
 def test_source_line_finds_the_url_as_the_author_wrote_it(url, line):
@@ -90,8 +113,16 @@ def test_source_line_finds_the_url_as_the_author_wrote_it(url, line):
         "Title: x\n\n[a](/nope/)\n[b]({filename}second.md#part)\n"
         "![c]({static}/images/photo.png)\n"
         "![d](/images/twice.png) ![e](/images/twice.png)\n"
+        "[The poster]({attach}poster.pdf), with a photo.png beside it.\n"
+        "[Slides](talk.v2/), or read about them.\n"
     )
     assert source_line(text, url) == line
+
+
+def test_source_line_of_the_sites_root_is_not_a_guess():
+    """Its path, "/", is no clue, even where the text has one "/"."""
+    text = "Title: x\n\nSee the home page and/or the news.\n"
+    assert source_line(text, "https://example.org/") is None
 
 
 @pytest.fixture
@@ -119,6 +150,19 @@ def test_development_build_logs_and_goes_on(built, caplog, tmp_path):
     )
     report = json.loads((tmp_path / "r.json").read_text())
     assert (report["errors"], report["pages"]) == (1, {"index.html": "theme/templates"})
+
+
+def test_a_clean_build_says_so_in_one_info_line(built, caplog, tmp_path):
+    (tmp_path / "output/index.html").write_text(html("<p>Fine</p>"))
+    caplog.set_level(logging.INFO)
+    plugin.check_output(built)
+    (record,) = [r for r in caplog.records if r.name == plugin.__name__]
+    assert record.levelno == logging.INFO
+    assert re.fullmatch(
+        r"sitecheck: 1 pages checked, and 0 feeds, sitemaps and style sheets, in"
+        rf" \d+\.\d\d s: 0 errors, 0 warnings; report: {tmp_path / 'r.json'}",
+        record.getMessage(),
+    )
 
 
 def test_strict_build_raises_one_ordinary_exception_after_the_findings(built, caplog):
