@@ -40,6 +40,9 @@ PREFIX = "/__devserver/"
 # watchfiles yields a change once no other came for STEP ms (an editor's save
 # is several events), and at the latest after DEBOUNCE ms.
 STEP_MS, DEBOUNCE_MS = 10, 200
+# Where livereload notes its address while it runs (in the project), so that
+# `invoke new` prints the draft's address on the port actually served.
+ADDRESS_FILE = ".livereload-address"
 
 RELOAD_JS = """\
 // Reloads the page when the development server has a newer build.
@@ -430,6 +433,8 @@ def livereload(settings_file, host, port, overrides=None):
     builder = Builder(settings_file, workdir / "builds", overrides)
     first = builder.build()
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    address = root / ADDRESS_FILE
+    address.write_text(f"http://{host}:{port}/\n", encoding="utf-8")
     print(f"Serving at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
 
     def on_build(build):
@@ -455,6 +460,7 @@ def livereload(settings_file, host, port, overrides=None):
         server.shutdown()
         server.server_close()
         shutil.rmtree(workdir, ignore_errors=True)
+        address.unlink(missing_ok=True)
 
 
 def regenerate(settings_file, output, overrides=None):

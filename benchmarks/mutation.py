@@ -26,6 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PLUGINS = ROOT / "plugins"
 SITECHECK = ROOT / "packages/pelican-sitecheck/pelican/plugins/sitecheck"
+# The organisers' tasks (tasks.py) and the dev server they run (devserver.py),
+# mutated in a copy of the project with the in-process tests of tests/.
+TASKS = {
+    "modules": ("tasks.py", "devserver.py"),
+    "tests": ("tests/test_tasks.py",),
+    "project": ("content", "themes", "plugins", "pelicanconf.py", "publishconf.py"),
+    "helpers": ("tests/conftest.py", "tests/sitetools.py"),
+}
 MUTMUT = Path(sys.executable).parent / "mutmut"
 
 # mutant name -> why no test can tell it from the original.
@@ -100,11 +108,40 @@ def targets():
     }
     if SITECHECK.exists():
         found["sitecheck"] = SITECHECK
+    found["tasks"] = ROOT / TASKS["modules"][0]
     return found
+
+
+def prepare_tasks(workdir):
+    """Copy the project (its tasks and dev server, the site, the tests of
+    TASKS) into workdir, with a mutmut setup; plugins are copied unmutated."""
+    skipped = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in (*TASKS["modules"], *TASKS["project"], *TASKS["helpers"],
+                 *TASKS["tests"]):  # fmt: skip
+        source, copy = ROOT / name, workdir / name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, copy, ignore=skipped)
+        else:
+            shutil.copy2(source, copy)
+    lines = "\n\t".join
+    (workdir / "setup.cfg").write_text(
+        "[mutmut]\n"
+        f"source_paths={lines(TASKS['modules'])}\n"
+        f"pytest_add_cli_args_test_selection={lines(TASKS['tests'])}\n"
+        f"also_copy={lines(TASKS['project'])}\n"
+        "pytest_add_cli_args=-p no:cacheprovider -p no:xdist -q\n"
+    )
+    (workdir / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\npythonpath = [".", "plugins", "tests"]\n'
+    )
 
 
 def prepare(name, source, workdir):
     """Copy one plugin as a top-level package into workdir, with a mutmut setup."""
+    if name == "tasks":
+        prepare_tasks(workdir)
+        return
     # test_install.py checks the package's distribution (pip, a new virtual
     # environment), which the copy does not have; it reaches no mutated line.
     skipped = ("__pycache__", "*.pyc", "test_install.py")
