@@ -30,7 +30,7 @@ SITECHECK = ROOT / "packages/pelican-sitecheck/pelican/plugins/sitecheck"
 # mutated in a copy of the project with the in-process tests of tests/.
 TASKS = {
     "modules": ("tasks.py", "devserver.py"),
-    "tests": ("tests/test_tasks.py",),
+    "tests": ("tests/test_tasks.py", "tests/test_serving.py"),
     "project": ("content", "themes", "plugins", "pelicanconf.py", "publishconf.py"),
     "helpers": ("tests/conftest.py", "tests/sitetools.py"),
 }
