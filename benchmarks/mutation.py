@@ -225,7 +225,8 @@ def main():
           f"{'untested':>9}{'score':>8}{'time':>8}")  # fmt: skip
     for name, source in chosen.items():
         results, seconds = run(name, source, args.max_children)
-        killed = sum(status == "killed" for status in results.values())
+        # A mutant that makes the tests time out was noticed too (as mutmut counts).
+        killed = sum(status in ("killed", "timeout") for status in results.values())
         lost = {m: s for m, s in results.items() if s in ("survived", "no tests")}
         equivalent = sum(mutant in EQUIVALENT for mutant in lost)
         survivors += [(m, s) for m, s in lost.items() if m not in EQUIVALENT]

@@ -5,11 +5,14 @@ files as they are), and rebuilding on a save. test_devserver.py runs the same
 server end to end as `invoke livereload`, with a real browser."""
 
 import _thread
+import contextlib
 import datetime as dt
 import http.client
+import io
 import logging
 import shutil
 import signal
+import sys
 import threading
 import time
 import urllib.error
@@ -19,6 +22,8 @@ from pathlib import Path
 
 import pelican
 import pytest
+from bs4 import BeautifulSoup
+from pelican import log as pelican_log
 from sitetools import free_port
 
 import devserver
@@ -143,6 +148,24 @@ def test_a_build_that_stops_says_why(project, tmp_path):
     assert build.findings.count(stop) == 1
 
 
+def test_an_error_while_rendering_points_at_the_template_line(
+    project, tmp_path, caplog
+):
+    template = project / "theme" / "templates" / "index.html"
+    template.write_text("{% extends 'base.html' %}{% block content %}\n\n"
+                        "{{ (1 / 0) }}{% endblock %}\n")  # fmt: skip
+    with caplog.at_level(logging.ERROR, logger="devserver"):
+        build = devserver.Builder(project / "pelicanconf.py", tmp_path / "b").build()
+    stop = build.stopped_by
+    assert (stop["source"], stop["line"]) == ("theme/templates/index.html", 3)
+    assert "ZeroDivisionError" in stop["message"]
+    # The terminal gets the same one line as the banner.
+    [logged] = [r for r in caplog.records if r.name == "devserver"]
+    assert logged.getMessage() == (
+        f"theme/templates/index.html:3: {stop['message']} (fix: {stop['fix']})"
+    )
+
+
 def test_broken_settings_stop_the_build_without_stopping_the_server(project, tmp_path):
     (project / "pelicanconf.py").write_text("SITENAME = (\n")
     build = devserver.Builder(project / "pelicanconf.py", tmp_path / "b").build()
@@ -216,6 +239,19 @@ def test_the_banner_lists_every_problem_whole(tmp_path):
     assert "with 1 problem." in site.banner()
 
 
+def test_the_banner_is_one_aside_with_one_list_item_per_problem(tmp_path):
+    site = devserver.Site(tmp_path)
+    site.publish(build(4, [WARNING, ERROR, WARNING]))
+    [aside] = BeautifulSoup(site.banner(), "html.parser").contents
+    assert aside.name == "aside" and aside["role"] == "alert"
+    [heading, problems, advice] = aside.contents
+    assert [child.name for child in problems.contents] == ["li", "li", "li"]
+    assert advice.get_text() == (
+        "Errors and warnings alike block publication; save a fix and this page reloads."
+    )
+    assert heading.get_text() == "This is the build of 09:05:03, with 3 problems."
+
+
 def test_a_stopped_build_says_which_build_is_shown(tmp_path):
     stop = {**WARNING, "level": "error", "message": "bad <date>"}
     first = build(1, [stop], stop)
@@ -231,7 +267,10 @@ def test_a_stopped_build_says_which_build_is_shown(tmp_path):
     assert "; showing the last complete build, of 08:00:00." in banner
     site = devserver.Site(tmp_path)
     site.publish(build(3, [], ERROR))
-    assert "stopped at the build stopped" in site.banner()
+    assert "stopped at the build stopped; no build has completed yet" in site.banner()
+    site.publish(build(4))
+    site.publish(build(5, [], ERROR))
+    assert "; showing the last complete build, of 09:05:03." in site.banner()
 
 
 def test_pages_get_the_reload_script_and_the_banner(tmp_path):
@@ -321,6 +360,7 @@ def test_the_server_answers_with_the_last_complete_build(tmp_path, serve):
     assert 'data-build="3"' in page and "News" in page
     assert 'class="devserver-banner"' in page
     assert get(url + "/news/?utm=1")[2] == page
+    assert get(url + "/news/?next=/a?b")[2] == page
     status, _, page = get(url + "/index.html")
     assert status == 200 and "Home" in page and "reload.js" in page
     status, headers, text = get(url + "/style.css")
@@ -329,9 +369,10 @@ def test_the_server_answers_with_the_last_complete_build(tmp_path, serve):
     status, _, page = get(url + "/no/such/page/")
     assert status == 404 and "Nothing here" in page and "reload.js" in page
     status, headers, script = get(url + "/__devserver/reload.js")
-    assert headers["Content-Type"] == "text/javascript"
+    assert status == 200 and headers["Content-Type"] == "text/javascript"
     assert script == devserver.RELOAD_JS
     status, headers, css = get(url + "/__devserver/banner.css")
+    assert status == 200
     assert (headers["Content-Type"], css) == ("text/css", devserver.BANNER_CSS)
     assert headers["Content-Length"] == str(len(css.encode()))
 
@@ -351,7 +392,10 @@ def test_before_any_build_a_missing_page_says_not_found(tmp_path, serve):
     (tmp_path / "empty").mkdir()
     url = serve(devserver.Site(tmp_path / "empty"))
     status, _, page = get(url + "/")
-    assert status == 404 and "<title>Not found</title>" in page
+    assert status == 404
+    text = BeautifulSoup(page, "html.parser")
+    assert text.title.string == "Not found"
+    assert text.get_text(strip=True) == "Not found"
 
 
 def test_serve_and_preview_show_files_as_they_are(tmp_path, serve):
@@ -368,12 +412,34 @@ def test_the_events_stream_sends_each_new_build(tmp_path, serve):
     url = serve(site)
     site.publish(build(1))
     with urllib.request.urlopen(url + "/__devserver/events", timeout=10) as events:
+        assert events.status == 200
         assert events.headers["Content-Type"] == "text/event-stream"
         assert events.readline() == b"data: 1\n"
         assert events.readline() == b"\n"
         site.publish(build(2))
         assert events.readline() == b"data: 2\n"
         assert events.readline() == b"\n"
+
+
+def test_an_idle_events_stream_sends_comments_then_the_next_build(
+    tmp_path, serve, monkeypatch
+):
+    monkeypatch.setattr(devserver, "KEEPALIVE_S", 0.05)
+    site = devserver.Site(tmp_path)
+    url = serve(site)
+    site.publish(build(1))
+    with urllib.request.urlopen(url + "/__devserver/events", timeout=10) as events:
+        lines = [events.readline() for _ in range(6)]
+        site.publish(build(2))
+        while (line := events.readline()) not in (b"data: 2\n", b""):
+            lines.append(line)
+    assert line == b"data: 2\n"
+    # What a browser's EventSource reads: events (`data:`), comments (`:`),
+    # each ended by a blank line; comments dispatch nothing.
+    assert lines[:2] == [b"data: 1\n", b"\n"]
+    comments = lines[2:]
+    assert comments and all(line.startswith(b":") for line in comments[::2])
+    assert set(comments[1::2]) == {b"\n"}
 
 
 def test_a_busy_port_is_one_line_naming_port():
@@ -410,7 +476,7 @@ def test_watched_paths_are_the_content_theme_and_plugins(tmp_path):
     ]  # fmt: skip
 
 
-def wait_for(predicate, seconds=30):
+def wait_for(predicate, seconds=10):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if result := predicate():
@@ -443,17 +509,23 @@ def test_a_save_rebuilds_and_a_settings_edit_is_read_again(project, tmp_path):
     assert not watcher.is_alive()
 
 
-def interrupt_when(predicate):
-    """Ctrl-C, in the main thread, once predicate() is true (30 s at most)."""
+@contextlib.contextmanager
+def ctrl_c_when(predicate):
+    """Ctrl-C in the main thread once predicate() is true (10 s at most),
+    unless the block has ended by then."""
+    ended = threading.Event()
 
     def wait_then_interrupt():
-        wait_for(predicate)
+        wait_for(lambda: ended.is_set() or predicate())
         time.sleep(0.3)  # the server is past its start, waiting for saves
-        _thread.interrupt_main()
+        if not ended.is_set():
+            _thread.interrupt_main()
 
-    thread = threading.Thread(target=wait_then_interrupt, daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=wait_then_interrupt, daemon=True).start()
+    try:
+        yield
+    finally:
+        ended.set()
 
 
 @pytest.fixture
@@ -467,56 +539,158 @@ def restore_logging_and_signals():
     signal.signal(signal.SIGTERM, term)
 
 
-def test_livereload_serves_notes_its_address_and_cleans_up(
-    project, restore_logging_and_signals, capsys
+class Pipe:
+    """sys.stdout as a pipe (`invoke livereload | tee`, an editor): a line
+    reaches the reader only once it is flushed."""
+
+    def __init__(self):
+        self.raw = io.BytesIO()
+        self.stream = io.TextIOWrapper(self.raw, encoding="utf-8")
+
+    def text(self):
+        return self.raw.getvalue().decode("utf-8")
+
+
+def pipe_stdout(monkeypatch):
+    """Make sys.stdout a Pipe (in the test itself: pytest sets sys.stdout
+    again after the fixtures)."""
+    pipe = Pipe()
+    monkeypatch.setattr(sys, "stdout", pipe.stream)
+    return pipe
+
+
+def test_livereload_answers_with_a_build_and_notes_its_address(
+    project, restore_logging_and_signals, monkeypatch
 ):
+    piped = pipe_stdout(monkeypatch)
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     noted = project / devserver.ADDRESS_FILE
     seen = {}
 
     def served():
-        try:
-            seen["page"], seen["noted"] = get(url)[2], noted.read_text()
-        except OSError:
+        # As soon as it says where it serves, it answers with a built page.
+        if f"Serving at {url} (Ctrl-C stops)\n" not in piped.text():
             return False
-        return "Hello" in seen["page"]
+        seen["page"], seen["noted"] = get(url)[2], noted.read_text()
+        return "Built in" in piped.text()
 
-    interrupt_when(served)
-    devserver.livereload(project / "pelicanconf.py", "127.0.0.1", port)
-    assert "Hello" in seen["page"] and "/__devserver/reload.js" in seen["page"]
+    name = f"Workshop {uuid.uuid4().hex}"
+    overrides = {"SITENAME": name}
+    with ctrl_c_when(served):
+        devserver.livereload(project / "pelicanconf.py", "127.0.0.1", port, overrides)
+    assert name in seen["page"] and "/__devserver/reload.js" in seen["page"]
     assert seen["noted"] == url + "\n"
-    assert not noted.exists()
-    out = capsys.readouterr().out
-    assert f"Serving at {url} (Ctrl-C stops)" in out
-    assert "Built in" in out
+    assert not noted.exists()  # it no longer serves
     with pytest.raises(OSError):
         urllib.request.urlopen(url, timeout=2)
     # A kill stops it as Ctrl-C does.
     assert signal.getsignal(signal.SIGTERM) is signal.default_int_handler
 
 
-def test_serve_folder_serves_until_ctrl_c(tmp_path, capsys):
+def test_serve_folder_serves_it_as_it_is_until_ctrl_c(tmp_path, monkeypatch):
+    piped = pipe_stdout(monkeypatch)
     folder = site_folder(tmp_path / "site")
     port = free_port()
     url = f"http://127.0.0.1:{port}/news/"
-    interrupt_when(lambda: answers(url))
-    devserver.serve_folder(folder, "127.0.0.1", port)
-    assert f"Serving {folder} at http://127.0.0.1:{port}/ (Ctrl-C stops)" in (
-        capsys.readouterr().out
-    )
+    seen = {}
+
+    def served():
+        if f"Serving {folder} at http://127.0.0.1:{port}/ (Ctrl-C stops)\n" in (
+            piped.text()
+        ):
+            seen["page"] = get(url)[2]
+        return seen
+
+    with ctrl_c_when(served):
+        devserver.serve_folder(folder, "127.0.0.1", port)
+    assert seen["page"] == (folder / "news" / "index.html").read_text()
     with pytest.raises(OSError):
         urllib.request.urlopen(url, timeout=2)
 
 
-def test_regenerate_rebuilds_output_until_ctrl_c(
-    project, tmp_path, restore_logging_and_signals, capsys
+def test_regenerate_rebuilds_output_on_every_save(
+    project, tmp_path, restore_logging_and_signals, monkeypatch
 ):
+    piped = pipe_stdout(monkeypatch)
     output = tmp_path / "output"
     (output / "old").mkdir(parents=True)
-    report = project / "cache" / "findings.json"  # written when a build ends
-    interrupt_when(report.exists)
-    devserver.regenerate(project / "pelicanconf.py", output)
-    assert "Hello" in pages(output)
+    saved = []
+
+    def rebuilt():
+        if piped.text().count("Built in") == 1 and not saved:
+            time.sleep(0.3)  # the watcher is watching
+            saved.append(write_post(project, "Saved while regenerating"))
+        return piped.text().count("Built in") == 2
+
+    with ctrl_c_when(rebuilt):
+        devserver.regenerate(project / "pelicanconf.py", output)
+    assert "Saved while regenerating" in pages(output)
     assert not (output / "old").exists()  # from scratch, like invoke rebuild
-    assert "Built in" in capsys.readouterr().out
+
+
+def test_logging_is_pelicans_and_every_rebuild_reports_every_warning(
+    project, tmp_path, monkeypatch, restore_logging_and_signals
+):
+    root = logging.getLogger()
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stdout, handlers in ((Terminal(), [pelican_log.DEFAULT_LOG_HANDLER]),
+                             (io.StringIO(), [])):  # fmt: skip
+        monkeypatch.setattr(sys, "stdout", stdout)
+        root.handlers[:] = []
+        root.setLevel(logging.NOTSET)
+        devserver.init_logging()
+        assert root.handlers == handlers
+        assert root.level == logging.WARNING
+    # Pelican drops a warning it already logged in this process: not here.
+    monkeypatch.setattr(
+        pelican_log.LimitFilter, "LOGS_DEDUP_MIN_LEVEL", logging.WARNING
+    )
+    monkeypatch.setattr(pelican_log.LimitFilter, "_raised_messages", set())
+    devserver.init_logging()
+    missing = f"{uuid.uuid4().hex}.md"
+    post = project / "content" / "news" / "link.md"
+    post.write_text(f"Title: Link\nDate: 2021-05-03\n\n[x]({{filename}}/{missing})\n")
+    builder = devserver.Builder(project / "pelicanconf.py", tmp_path / "builds")
+    for _ in range(2):
+        findings = builder.build().findings
+        assert [f["level"] for f in findings] == ["warning"]
+        assert missing in findings[0]["message"]
+
+
+def test_a_plugin_edit_restarts_the_server(project, tmp_path, monkeypatch):
+    # A running process cannot reload a plugin's code: it starts itself again.
+    (project / "plugins").mkdir()
+    plugin = project / "plugins" / "local.py"
+    plugin.write_text("X = 1\n")
+    restarts = []
+
+    def execv(program, argv):
+        restarts.append((program, argv))
+        raise KeyboardInterrupt  # as the new process, the watcher stops here
+
+    monkeypatch.setattr(devserver.os, "execv", execv)
+    builder = devserver.Builder(project / "pelicanconf.py", tmp_path / "builds")
+    builds = []
+    watcher = threading.Thread(
+        target=lambda: pytest.raises(
+            KeyboardInterrupt, devserver.watch, builder, builds.append, project
+        )
+    )
+    watcher.start()
+    assert wait_for(lambda: builds), "no first build"
+    time.sleep(0.3)
+    write_post(project, "Not code")
+    assert wait_for(lambda: len(builds) == 2), "no rebuild"
+    (project / "plugins" / "notes.txt").write_text("not code either")
+    assert wait_for(lambda: len(builds) == 3), "no rebuild"
+    assert restarts == []
+    plugin.write_text("X = 2\n")
+    watcher.join(10)
+    assert not watcher.is_alive()
+    assert restarts == [(devserver.sys.executable, [devserver.sys.executable,
+                                                    *devserver.sys.argv])]  # fmt: skip

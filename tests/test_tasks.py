@@ -8,6 +8,7 @@ test_devserver.py; here each promise is checked in seconds.)"""
 import datetime as dt
 import http.server
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -196,6 +197,24 @@ def test_new_writes_a_draft_dated_today_and_prints_its_address(project, c, capsy
     assert f"Wrote {relative} (a draft)" in printed
     assert f"http://127.0.0.1:8000/{article.url}\n" in printed
     assert "listed at http://127.0.0.1:8000/drafts/" in printed
+
+
+def test_the_skeleton_has_the_fields_and_the_advice_the_readme_names(project):
+    path, _ = tasks.write_announcement("Zürich meet-up — ÉTÉ")
+    header, body = path.read_text(encoding="utf-8").split("\n\n", 1)
+    # The README: a one-sentence `Summary:`, `Tags:`, and a `Status: draft`
+    # line to delete when the post is ready.
+    keys = [line.split(":", 1)[0] for line in header.splitlines()]
+    assert keys == ["Title", "Date", "Slug", "Tags", "Summary", "Status"]
+    assert "Status: draft" in header.splitlines()
+    assert header.startswith("Title: Zürich meet-up — ÉTÉ\n")
+    summary = read_post(project, path).metadata["summary"]
+    assert summary[0].isupper() and summary.endswith(".")
+    paragraphs = body.strip().split("\n\n")
+    assert paragraphs[-1] == "Delete the Status line above when it is ready to publish."
+    # Its example link is to a page that exists.
+    [example] = re.findall(r"\{filename\}/([^)]+)", paragraphs[0])
+    assert (PROJECT / "content" / example).is_file()
 
 
 def test_new_prints_the_address_that_livereload_serves(project, c, capsys):
