@@ -13,6 +13,7 @@ import logging
 import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -512,11 +513,15 @@ def test_a_save_rebuilds_and_a_settings_edit_is_read_again(project, tmp_path):
 @contextlib.contextmanager
 def ctrl_c_when(predicate):
     """Ctrl-C in the main thread once predicate() is true (10 s at most),
-    unless the block has ended by then."""
-    ended = threading.Event()
+    unless the block has ended by then; what predicate() raised is raised
+    after the block."""
+    ended, failures = threading.Event(), []
 
     def wait_then_interrupt():
-        wait_for(lambda: ended.is_set() or predicate())
+        try:
+            wait_for(lambda: ended.is_set() or predicate())
+        except Exception as error:  # noqa: BLE001 (raised in the test instead)
+            failures.append(error)
         time.sleep(0.3)  # the server is past its start, waiting for saves
         if not ended.is_set():
             _thread.interrupt_main()
@@ -526,6 +531,8 @@ def ctrl_c_when(predicate):
         yield
     finally:
         ended.set()
+    if failures:
+        raise failures[0]
 
 
 @pytest.fixture
@@ -586,6 +593,54 @@ def test_livereload_answers_with_a_build_and_notes_its_address(
         urllib.request.urlopen(url, timeout=2)
     # A kill stops it as Ctrl-C does.
     assert signal.getsignal(signal.SIGTERM) is signal.default_int_handler
+
+
+def test_livereload_keeps_only_the_builds_it_may_serve(
+    project, tmp_path, monkeypatch, restore_logging_and_signals
+):
+    piped = pipe_stdout(monkeypatch)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # where it keeps builds
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    seen = {}
+
+    def builds():
+        return sorted(p.name.split("-")[0] for p in temp.glob("*/builds/*"))
+
+    def summaries(count):
+        """The builds kept once the server has said it built `count` times."""
+
+        def said():
+            lines = piped.text().splitlines()
+            return sum(line.startswith("[") for line in lines) >= count
+
+        assert wait_for(said), f"no build {count}"
+        return builds()
+
+    def organiser():
+        assert summaries(1) == ["1"]
+        seen["events"] = urllib.request.urlopen(url + "__devserver/events", timeout=5)
+        time.sleep(0.3)  # the watcher is watching
+        write_post(project, "Second")
+        assert summaries(2) == ["1", "2"]  # the first may still be being read
+        write_post(project, "Third")
+        assert summaries(3) == ["2", "3"]
+        template = project / "theme" / "templates" / "index.html"
+        template.write_text("{% extends 'base.html' %}{{ 1 + }}")
+        assert summaries(4) == ["2", "3"]  # a stopped build's folder goes
+        seen["page"] = get(url)[2]
+        return True
+
+    with ctrl_c_when(organiser):
+        devserver.livereload(project / "pelicanconf.py", "127.0.0.1", port)
+    assert "Third" in seen["page"]  # the last complete build
+    assert "The build stopped" in piped.text()
+    assert list(temp.iterdir()) == []  # every build removed
+    # A browser still listening is let go.
+    assert seen["events"].read().endswith(b"\n\n")
+    seen["events"].close()
 
 
 def test_serve_folder_serves_it_as_it_is_until_ctrl_c(tmp_path, monkeypatch):
