@@ -40,12 +40,12 @@ LOG_HANDLER = [] if sys.stdout.isatty() else ["--log-handler", "plain"]
 STOP_AFTER_ERRORS = ["-e", 'FINDINGS_FATAL="errors"']
 
 
-def pelican(c, *args, env=None):
+def pelican(c, *args):
     """Run Pelican in its own process, so that a failed build ends with a clear
     message and no global state carries over to the next one."""
     command = [sys.executable, "-m", "pelican", CONFIG["content"], *LOG_HANDLER, *args]
     with c.cd(str(ROOT)):
-        return c.run(shlex.join(command), pty=False, warn=True, env=env or {})
+        return c.run(shlex.join(command), pty=False, warn=True)
 
 
 def _exit_on_failure(result):

@@ -8,6 +8,8 @@ call dropped) and runs the tests that reach it; a mutant that no test notices
 its code (the pelican-plugins layout), so the run fits a 2-core machine in a
 few minutes. The site checker, a namespace package (pelican.plugins.sitecheck),
 is copied as a top-level package for the run, its tests' imports rewritten.
+`tasks` (tasks.py) and `devserver` (devserver.py) are mutated in a copy of the
+project with their in-process tests (tests/test_tasks.py, test_serving.py).
 
 Prints, per plugin and in all: mutants, killed, survived, untested (no test
 reaches the line), and the score, killed / (mutants - equivalent), where
@@ -26,14 +28,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PLUGINS = ROOT / "plugins"
 SITECHECK = ROOT / "packages/pelican-sitecheck/pelican/plugins/sitecheck"
-# The organisers' tasks (tasks.py) and the dev server they run (devserver.py),
-# mutated in a copy of the project with the in-process tests of tests/.
-TASKS = {
-    "modules": ("tasks.py", "devserver.py"),
-    "tests": ("tests/test_tasks.py", "tests/test_serving.py"),
-    "project": ("content", "themes", "plugins", "pelicanconf.py", "publishconf.py"),
-    "helpers": ("tests/conftest.py", "tests/sitetools.py"),
+# The organisers' tasks and the dev server they run: each module is mutated in
+# a copy of the project (both modules, the site, the plugins unmutated) with
+# its in-process tests; tests that run `invoke` in a subprocess reach nothing.
+PROJECT_MODULES = {
+    "tasks": ("tasks.py", "tests/test_tasks.py"),
+    "devserver": ("devserver.py", "tests/test_serving.py"),
 }
+PROJECT_FILES = ("content", "themes", "plugins", "pelicanconf.py", "publishconf.py")
+TEST_HELPERS = ("tests/conftest.py", "tests/sitetools.py")
 MUTMUT = Path(sys.executable).parent / "mutmut"
 
 # mutant name -> why no test can tell it from the original.
@@ -108,28 +111,30 @@ def targets():
     }
     if SITECHECK.exists():
         found["sitecheck"] = SITECHECK
-    found["tasks"] = ROOT / TASKS["modules"][0]
+    found |= {name: ROOT / module for name, (module, _) in PROJECT_MODULES.items()}
     return found
 
 
-def prepare_tasks(workdir):
-    """Copy the project (its tasks and dev server, the site, the tests of
-    TASKS) into workdir, with a mutmut setup; plugins are copied unmutated."""
+def prepare_module(name, workdir):
+    """Copy the project (tasks.py, devserver.py, the site, the plugins, the
+    tests of PROJECT_MODULES[name]) into workdir, with a mutmut setup that
+    mutates that one module."""
+    module, tests = PROJECT_MODULES[name]
     skipped = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in (*TASKS["modules"], *TASKS["project"], *TASKS["helpers"],
-                 *TASKS["tests"]):  # fmt: skip
-        source, copy = ROOT / name, workdir / name
+    modules = [module for module, _ in PROJECT_MODULES.values()]
+    for path in (*modules, *PROJECT_FILES, *TEST_HELPERS, tests):
+        source, copy = ROOT / path, workdir / path
         copy.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
             shutil.copytree(source, copy, ignore=skipped)
         else:
             shutil.copy2(source, copy)
-    lines = "\n\t".join
+    also_copy = [*PROJECT_FILES, *(m for m in modules if m != module)]
     (workdir / "setup.cfg").write_text(
         "[mutmut]\n"
-        f"source_paths={lines(TASKS['modules'])}\n"
-        f"pytest_add_cli_args_test_selection={lines(TASKS['tests'])}\n"
-        f"also_copy={lines(TASKS['project'])}\n"
+        f"source_paths={module}\n"
+        f"pytest_add_cli_args_test_selection={tests}\n"
+        "also_copy=" + "\n\t".join(also_copy) + "\n"
         "pytest_add_cli_args=-p no:cacheprovider -p no:xdist -q\n"
     )
     (workdir / "pyproject.toml").write_text(
@@ -139,8 +144,8 @@ def prepare_tasks(workdir):
 
 def prepare(name, source, workdir):
     """Copy one plugin as a top-level package into workdir, with a mutmut setup."""
-    if name == "tasks":
-        prepare_tasks(workdir)
+    if name in PROJECT_MODULES:
+        prepare_module(name, workdir)
         return
     # test_install.py checks the package's distribution (pip, a new virtual
     # environment), which the copy does not have; it reaches no mutated line.

@@ -287,6 +287,17 @@ def test_build_writes_output_and_exits_non_zero_after_an_error(project, c):
     )
 
 
+def test_build_prints_each_problem_whole_on_one_line(project, c, capfd):
+    # Not a terminal here (CI, `| tee`, an editor): no wrapping at 80 columns.
+    name = "2021-05-04-" + "a-long-file-name-" * 6 + "past-eighty-columns.md"
+    (project / "content" / "news" / name).write_text(post("Long", "2021-02-30"))
+    with pytest.raises(Exit):
+        tasks.build(c)
+    printed = capfd.readouterr()
+    lines = (printed.out + printed.err).splitlines()
+    assert [line for line in lines if name in line and "ERROR" in line]
+
+
 def test_rebuild_starts_from_an_empty_output(project, c):
     (project / "output").mkdir()
     (project / "output" / "left-over.html").write_text("from an older build")
