@@ -101,6 +101,77 @@ for _function, _why, _numbers in _SAME:
     for _number in _numbers:
         EQUIVALENT[f"{_IMAGES}{_function}__mutmut_{_number}"] = _why
 
+# tasks: tasks.py and devserver.py (targets `tasks` and `devserver`).
+LOCALE = (
+    "the default encoding is the locale's, UTF-8 here and on CI (C.UTF-8; Python"
+    " turns the C locale into UTF-8)"
+)
+ASCII = "the address is ASCII: every encoding writes and reads it alike"
+HEADER = "HTTP header names are case-insensitive"
+OURS = "a folder that mkdtemp made and only this process removes: no error to ignore"
+NAME = "the name of a temporary folder, which nothing reads"
+_PROJECT = [
+    ("tasks.x_write_announcement", LOCALE, (28, 30)),
+    ("tasks.x_write_announcement", UTF8, (51,)),
+    (
+        "tasks.x_write_announcement",
+        "the placeholder paragraph in other letters: the organiser replaces it"
+        " (that its link works and the advice is its own paragraph is tested)",
+        (41, 42, 43),
+    ),
+    ("tasks.x_livereload_address", ASCII, (4, 6)),
+    ("devserver.x_inject", "a page has one `<body`: find and rfind agree", (17,)),
+    (
+        "devserver.xǁHandlerǁ__init__",
+        "http.server passes a handler no keyword arguments",
+        (4,),
+    ),
+    ("devserver.xǁHandlerǁend_headers", HEADER, (6, 7)),
+    ("devserver.xǁHandlerǁsend_text", HEADER, (14, 15, 21, 22)),
+    ("devserver.xǁHandlerǁevents", HEADER, (8, 9)),
+    (
+        "devserver.xǁHandlerǁdo_GET",
+        "what comes before the first '?' is the same however often it splits",
+        (5, 8),
+    ),
+    (
+        "devserver.xǁHandlerǁdo_GET",
+        "a folder asked for with its slash has become its index.html by then:"
+        " only folders without it reach this test",
+        (57,),
+    ),
+    ("devserver.xǁHandlerǁdo_GET", LOCALE, (77,)),
+    ("devserver.xǁHandlerǁdo_GET", UTF8, (79, 90)),
+    ("devserver.xǁHandlerǁsend_text", UTF8, (7,)),
+    (
+        "devserver.xǁHandlerǁevents",
+        "EventSource ignores the text of a comment line",
+        (25,),
+    ),
+    ("devserver.x_serve_folder", "live=None is falsy like False", (5,)),
+    ("devserver.x_livereload", NAME, (15, 16, 17, 21, 22)),
+    (
+        "devserver.x_livereload",
+        "the finally block shuts the server down: its thread ends either way",
+        (37, 39, 40),
+    ),
+    ("devserver.x_livereload", ASCII, (44, 46, 48)),
+    (
+        "devserver.x_livereload",
+        "the first build's summary, printed and flushed next, flushes it too",
+        (50, 52, 53),
+    ),
+    ("devserver.x_livereload", OURS, (57, 59, 60, 64, 66, 67, 85, 87, 88)),
+    (
+        "devserver.x_livereload",
+        "the address file was written at start: only a hand can remove it",
+        (89, 90),
+    ),
+]
+for _function, _why, _numbers in _PROJECT:
+    for _number in _numbers:
+        EQUIVALENT[f"{_function}__mutmut_{_number}"] = _why
+
 
 def targets():
     """{plugin name: its folder}: every local plugin, and the site checker."""
