@@ -110,6 +110,11 @@ ASCII = "the address is ASCII: every encoding writes and reads it alike"
 HEADER = "HTTP header names are case-insensitive"
 OURS = "a folder that mkdtemp made and only this process removes: no error to ignore"
 NAME = "the name of a temporary folder, which nothing reads"
+PTY_OFF = "pty=None, or left out, is invoke's default: no pseudo-terminal"
+PTY_ON = (
+    "the same lines through a pseudo-terminal: Pelican's log handler follows the"
+    " task's own output, and the exit code is the command's"
+)
 _PROJECT = [
     ("tasks.x_write_announcement", LOCALE, (28, 30)),
     ("tasks.x_write_announcement", UTF8, (51,)),
@@ -120,6 +125,14 @@ _PROJECT = [
         (41, 42, 43),
     ),
     ("tasks.x_livereload_address", ASCII, (4, 6)),
+    ("tasks.x_pelican", PTY_OFF, (11, 14)),
+    ("tasks.x_run_in", PTY_OFF, (5, 9)),
+    ("tasks.xǁTargetǁshell", PTY_OFF, (12, 16)),
+    ("tasks.xǁTargetǁstage", PTY_OFF, (14, 17)),
+    ("tasks.x_pelican", PTY_ON, (17,)),
+    ("tasks.x_run_in", PTY_ON, (13,)),
+    ("tasks.xǁTargetǁshell", PTY_ON, (20,)),
+    ("tasks.xǁTargetǁstage", PTY_ON, (20,)),
     ("devserver.x_inject", "a page has one `<body`: find and rfind agree", (17,)),
     (
         "devserver.xǁHandlerǁ__init__",
