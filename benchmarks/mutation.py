@@ -125,6 +125,18 @@ _PROJECT = [
         (41, 42, 43),
     ),
     ("tasks.x_livereload_address", ASCII, (4, 6)),
+    ("tasks.x_deploy_last_commit", NAME, (12, 13, 14, 20, 21, 26, 27)),
+    (
+        "tasks.x_export_head",
+        "git archive takes the short hash too (unambiguous in one repository)",
+        (14,),
+    ),
+    (
+        "tasks.x_export_head",
+        "the hashes and the time hold no spaces: splitting at any white space"
+        " gives the same four parts",
+        (18,),
+    ),
     ("tasks.x_pelican", PTY_OFF, (11, 14)),
     ("tasks.x_run_in", PTY_OFF, (5, 9)),
     ("tasks.xǁTargetǁshell", PTY_OFF, (12, 16)),

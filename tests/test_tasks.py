@@ -492,6 +492,8 @@ def test_a_site_that_cannot_be_put_back_is_named(tmp_path, c, ssh, monkeypatch):
 
 
 def test_only_the_last_commit_is_exported(project, c, tmp_path, capsys):
+    (project / "content/news/2021-05-04-second.md").write_text(post("Second"))
+    commit(project, "A second post")
     committed = (project / "content/news/2021-05-03-hello.md").read_text()
     (project / "content/news/2021-05-03-hello.md").write_text(post("Edited"))
     (project / "content/news/2021-05-09-new.md").write_text(post("Untracked"))
@@ -501,12 +503,13 @@ def test_only_the_last_commit_is_exported(project, c, tmp_path, capsys):
     assert tasks.export_head(c, destination) == (short, commit_time)
     assert (destination / "content/news/2021-05-03-hello.md").read_text() == committed
     assert not (destination / "content/news/2021-05-09-new.md").exists()
-    out = capsys.readouterr().out
-    assert f"Deploying commit {short} (The site)." in out
-    assert (
+    assert (destination / "content/news/2021-05-04-second.md").exists()
+    # In its own words, not git's output.
+    assert capsys.readouterr().out == (
+        f"Deploying commit {short} (A second post).\n"
         "Left out, because not committed: content/news/2021-05-03-hello.md "
-        "(not committed), content/news/2021-05-09-new.md (untracked)."
-    ) in out
+        "(not committed), content/news/2021-05-09-new.md (untracked).\n"
+    )
 
 
 def test_a_clean_working_copy_leaves_nothing_out(project, c, tmp_path, capsys):
@@ -561,10 +564,35 @@ def test_deploy_builds_the_last_commit_once_for_every_target(
     assert "Deployed" not in capsys.readouterr().out
 
 
+def test_deploy_checks_links_to_other_sites_unless_told(
+    project, c, tmp_path, capsys, other_site
+):
+    target = tmp_path / "www"
+    tasks.deploy(c, [str(target)])
+    out = capsys.readouterr().out
+    assert "Production build: every internal check passed.\n" in out
+    assert "Links to other sites: checked, none broken (0 sites).\n" in out
+    # Only what the build wrote, none of the project's own files.
+    assert "index.html" in snapshot(target)
+    assert not [name for name in snapshot(target) if name.endswith((".py", ".md"))]
+    _, dead = other_site
+    (project / "content/news/2021-05-06-demo.md").write_text(
+        post("Demo", body=f"[Demo]({dead}demo)")
+    )
+    commit(project, "A link to a site that does not answer")
+    message = stopped(tasks.deploy, c, [str(target)])
+    assert message.endswith(
+        "their links are not checked. To deploy without checking them, "
+        "add --skip-external."
+    )
+
+
 def test_deploy_needs_a_target(project, c):
     message = stopped(tasks.deploy, c, [])
-    assert "--target host:/path" in message
-    assert "GitHub Pages is deployed by the workflow only" in message
+    assert message == (
+        "Name where to deploy with --target host:/path (or a folder). "
+        "The live site on GitHub Pages is deployed by the workflow only."
+    )
 
 
 # --- links to other sites -----------------------------------------------------
