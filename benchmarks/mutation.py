@@ -127,6 +127,11 @@ _PROJECT = [
     ("tasks.x_livereload_address", ASCII, (4, 6)),
     ("tasks.x_deploy_last_commit", NAME, (12, 13, 14, 20, 21, 26, 27)),
     (
+        "tasks.x_deploy_last_commit",
+        "its one caller, the deploy task, always passes skip_external",
+        (1,),
+    ),
+    (
         "tasks.x_export_head",
         "git archive takes the short hash too (unambiguous in one repository)",
         (14,),
@@ -174,6 +179,8 @@ _PROJECT = [
         (25,),
     ),
     ("devserver.x_serve_folder", "live=None is falsy like False", (5,)),
+    ("devserver.xǁSiteǁ__init__", "stopping=None is falsy like False", (6,)),
+    ("devserver.x_make_server", "the name of the handler class", (9, 10, 11)),
     ("devserver.x_livereload", NAME, (15, 16, 17, 21, 22)),
     (
         "devserver.x_livereload",

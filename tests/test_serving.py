@@ -460,6 +460,19 @@ def test_a_busy_port_is_one_line_naming_port():
     assert server.daemon_threads
 
 
+def test_a_restarted_server_gets_its_port_back_at_once(tmp_path):
+    # The server closes each connection first, leaving the port in TIME_WAIT.
+    site = devserver.Site(site_folder(tmp_path / "site"))
+    server = devserver.make_server("127.0.0.1", 0, site, live=False)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    assert get(f"http://127.0.0.1:{port}/news/")[0] == 200
+    server.shutdown()
+    server.server_close()
+    again = devserver.make_server("127.0.0.1", port, site)  # no PortBusy
+    again.server_close()
+
+
 def test_a_port_that_cannot_be_had_otherwise_is_an_error():
     with pytest.raises(OSError, match="address"):
         devserver.make_server("203.0.113.1", 0, None)  # not this machine's
