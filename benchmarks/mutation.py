@@ -125,6 +125,12 @@ _PROJECT = [
         (41, 42, 43),
     ),
     ("tasks.x_livereload_address", ASCII, (4, 6)),
+    ("tasks.x_check_working_copy", NAME, (2, 3, 4)),
+    (
+        "tasks.x_export_head",
+        "the destination's parent is the deployment's own temporary folder",
+        (61, 63),
+    ),
     ("tasks.x_deploy_last_commit", NAME, (12, 13, 14, 20, 21, 26, 27)),
     (
         "tasks.x_deploy_last_commit",
@@ -181,6 +187,12 @@ _PROJECT = [
     ("devserver.x_serve_folder", "live=None is falsy like False", (5,)),
     ("devserver.xǁSiteǁ__init__", "stopping=None is falsy like False", (6,)),
     ("devserver.x_make_server", "the name of the handler class", (9, 10, 11)),
+    (
+        "devserver.x_watch",
+        "watchfiles' default step or debounce only makes a rebuild start later"
+        " (benchmarks/latency.py measures it; tests are not timed)",
+        (17, 18),
+    ),
     ("devserver.x_livereload", NAME, (15, 16, 17, 21, 22)),
     (
         "devserver.x_livereload",

@@ -738,9 +738,11 @@ def test_a_plugin_edit_restarts_the_server(project, tmp_path, monkeypatch):
     plugin = project / "plugins" / "local.py"
     plugin.write_text("X = 1\n")
     restarts = []
+    piped = pipe_stdout(monkeypatch)
 
     def execv(program, argv):
-        restarts.append((program, argv))
+        # What the terminal shows before this process is replaced.
+        restarts.append((program, argv, piped.text()))
         raise KeyboardInterrupt  # as the new process, the watcher stops here
 
     monkeypatch.setattr(devserver.os, "execv", execv)
@@ -762,5 +764,6 @@ def test_a_plugin_edit_restarts_the_server(project, tmp_path, monkeypatch):
     plugin.write_text("X = 2\n")
     watcher.join(10)
     assert not watcher.is_alive()
-    assert restarts == [(devserver.sys.executable, [devserver.sys.executable,
-                                                    *devserver.sys.argv])]  # fmt: skip
+    [(program, argv, shown)] = restarts
+    assert (program, argv) == (sys.executable, [sys.executable, *sys.argv])
+    assert shown.endswith("A plugin changed: restarting.\n")
