@@ -40,6 +40,12 @@ PREFIX = "/__devserver/"
 # watchfiles yields a change once no other came for STEP ms (an editor's save
 # is several events), and at the latest after DEBOUNCE ms.
 STEP_MS, DEBOUNCE_MS = 10, 200
+# Where livereload notes its address while it runs (in the project), so that
+# `invoke new` prints the draft's address on the port actually served.
+ADDRESS_FILE = ".livereload-address"
+# Seconds without a new build after which the events stream sends a comment,
+# so that nothing between the browser and the server drops it as idle.
+KEEPALIVE_S = 15
 
 RELOAD_JS = """\
 // Reloads the page when the development server has a newer build.
@@ -322,7 +328,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         try:
             while not site.stopping:
                 with site.changed:
-                    site.changed.wait_for(news, timeout=15)
+                    site.changed.wait_for(news, timeout=KEEPALIVE_S)
                 if site.number() != sent:
                     sent = site.number()
                     self.wfile.write(f"data: {sent}\n\n".encode())
@@ -429,7 +435,10 @@ def livereload(settings_file, host, port, overrides=None):
     init_logging()
     builder = Builder(settings_file, workdir / "builds", overrides)
     first = builder.build()
+    site.publish(first)  # so the first answer is a built page, not "Not found"
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    address = root / ADDRESS_FILE
+    address.write_text(f"http://{host}:{port}/\n", encoding="utf-8")
     print(f"Serving at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
 
     def on_build(build):
@@ -455,6 +464,7 @@ def livereload(settings_file, host, port, overrides=None):
         server.shutdown()
         server.server_close()
         shutil.rmtree(workdir, ignore_errors=True)
+        address.unlink(missing_ok=True)
 
 
 def regenerate(settings_file, output, overrides=None):

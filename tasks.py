@@ -40,12 +40,12 @@ LOG_HANDLER = [] if sys.stdout.isatty() else ["--log-handler", "plain"]
 STOP_AFTER_ERRORS = ["-e", 'FINDINGS_FATAL="errors"']
 
 
-def pelican(c, *args, env=None):
+def pelican(c, *args):
     """Run Pelican in its own process, so that a failed build ends with a clear
     message and no global state carries over to the next one."""
     command = [sys.executable, "-m", "pelican", CONFIG["content"], *LOG_HANDLER, *args]
     with c.cd(str(ROOT)):
-        return c.run(shlex.join(command), pty=False, warn=True, env=env or {})
+        return c.run(shlex.join(command), pty=False, warn=True)
 
 
 def _exit_on_failure(result):
@@ -68,7 +68,7 @@ def clean(c):
     """Remove the generated output directory, output/.
 
     The development server keeps its builds elsewhere and goes on serving."""
-    shutil.rmtree(CONFIG["output"], ignore_errors=True)
+    shutil.rmtree(ROOT / CONFIG["output"], ignore_errors=True)
 
 
 @task
@@ -256,6 +256,11 @@ def check_external_links(c, source, output, skip_hint):
 def check(c, external=False):
     """Build the working copy with production settings into a temporary folder
     and run every check (`invoke deploy` builds the last commit instead)."""
+    check_working_copy(c, external)
+
+
+def check_working_copy(c, external=False):
+    """`invoke check`: stops (exit code 1) at the first check that fails."""
     with tempfile.TemporaryDirectory(prefix="haet-check-") as output:
         production_build(c, ROOT, output)
         if external:
@@ -281,7 +286,19 @@ def bench(c, sizes="1000,5000", runs=3):
 @task(help={"title": "The announcement's title, in quotes."})
 def new(c, title):
     """Write a dated announcement skeleton: invoke new "Title"."""
-    now = dt.datetime.now(ZoneInfo(SETTINGS["TIMEZONE"]))
+    path, draft_url = write_announcement(title)
+    base = livereload_address()
+    print(
+        f"Wrote {path.relative_to(ROOT)} (a draft).\n"
+        f"While `invoke livereload` runs, it is at {base}{draft_url}\n"
+        f"and every draft is listed at {base}drafts/"
+    )
+
+
+def write_announcement(title, now=None):
+    """Write content/news/YYYY-MM-DD-slug.md, a draft dated `now` (default:
+    the site's time now); return its path and its address in the site."""
+    now = now or dt.datetime.now(ZoneInfo(SETTINGS["TIMEZONE"]))
     slug = slugify(title, regex_subs=SETTINGS["SLUG_REGEX_SUBSTITUTIONS"])
     if not slug:
         raise Exit(f"Cannot make a file name from the title {title!r}.")
@@ -303,14 +320,18 @@ def new(c, title):
         "Delete the Status line above when it is ready to publish.\n",
         encoding="utf-8",
     )
-    draft_url = SETTINGS["DRAFT_URL"].format(slug=slug, date=now)
-    print(
-        f"Wrote {path.relative_to(ROOT)} (a draft).\n"
-        f"While `invoke livereload` runs, it is at "
-        f"http://{CONFIG['host']}:{CONFIG['port']}/{draft_url}\n"
-        "and every draft is listed at "
-        f"http://{CONFIG['host']}:{CONFIG['port']}/drafts/"
-    )
+    return path, SETTINGS["DRAFT_URL"].format(slug=slug, date=now)
+
+
+def livereload_address():
+    """Where `invoke livereload` serves (it notes its address while it runs),
+    else where it serves by default."""
+    import devserver  # noqa: PLC0415
+
+    noted = ROOT / devserver.ADDRESS_FILE
+    with contextlib.suppress(OSError):
+        return noted.read_text(encoding="utf-8").strip()
+    return f"http://{CONFIG['host']}:{CONFIG['port']}/"
 
 
 def git(c, *args):
@@ -463,7 +484,13 @@ def update_targets(c, output, targets):
 def deploy(c, target, skip_external=False):
     """Build the last commit with production settings, run every check, then
     update every target from that one build, or leave all as they were."""
-    targets = [Target.parse(name) for name in target]
+    deploy_last_commit(c, target, skip_external)
+
+
+def deploy_last_commit(c, names, skip_external=False):
+    """`invoke deploy`: the last commit, built and checked once, to every target
+    named in `names`, or to none."""
+    targets = [Target.parse(name) for name in names]
     if not targets:
         stop(
             "Name where to deploy with --target host:/path (or a folder). "

@@ -8,6 +8,8 @@ call dropped) and runs the tests that reach it; a mutant that no test notices
 its code (the pelican-plugins layout), so the run fits a 2-core machine in a
 few minutes. The site checker, a namespace package (pelican.plugins.sitecheck),
 is copied as a top-level package for the run, its tests' imports rewritten.
+`tasks` (tasks.py) and `devserver` (devserver.py) are mutated in a copy of the
+project with their in-process tests (tests/test_tasks.py, test_serving.py).
 
 Prints, per plugin and in all: mutants, killed, survived, untested (no test
 reaches the line), and the score, killed / (mutants - equivalent), where
@@ -26,6 +28,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PLUGINS = ROOT / "plugins"
 SITECHECK = ROOT / "packages/pelican-sitecheck/pelican/plugins/sitecheck"
+# The organisers' tasks and the dev server they run: each module is mutated in
+# a copy of the project (both modules, the site, the plugins unmutated) with
+# its in-process tests; tests that run `invoke` in a subprocess reach nothing.
+PROJECT_MODULES = {
+    "tasks": ("tasks.py", "tests/test_tasks.py"),
+    "devserver": ("devserver.py", "tests/test_serving.py"),
+}
+PROJECT_FILES = ("content", "themes", "plugins", "pelicanconf.py", "publishconf.py")
+TEST_HELPERS = ("tests/conftest.py", "tests/sitetools.py")
 MUTMUT = Path(sys.executable).parent / "mutmut"
 
 # mutant name -> why no test can tell it from the original.
@@ -268,6 +279,122 @@ EQUIVALENT |= {
 }
 
 
+# tasks: tasks.py and devserver.py (targets `tasks` and `devserver`).
+TASKS_LOCALE = (
+    "the default encoding is the locale's, UTF-8 here and on CI (C.UTF-8; Python"
+    " turns the C locale into UTF-8)"
+)
+ASCII = "the address is ASCII: every encoding writes and reads it alike"
+HEADER = "HTTP header names are case-insensitive"
+OURS = "a folder that mkdtemp made and only this process removes: no error to ignore"
+NAME = "the name of a temporary folder, which nothing reads"
+PTY_OFF = "pty=None, or left out, is invoke's default: no pseudo-terminal"
+PTY_ON = (
+    "the same lines through a pseudo-terminal: Pelican's log handler follows the"
+    " task's own output, and the exit code is the command's"
+)
+_PROJECT = [
+    ("tasks.x_write_announcement", TASKS_LOCALE, (28, 30)),
+    ("tasks.x_write_announcement", UTF8, (51,)),
+    (
+        "tasks.x_write_announcement",
+        "the placeholder paragraph in other letters: the organiser replaces it"
+        " (that its link works and the advice is its own paragraph is tested)",
+        (41, 42, 43),
+    ),
+    ("tasks.x_livereload_address", ASCII, (4, 6)),
+    ("tasks.x_check_working_copy", NAME, (2, 3, 4)),
+    (
+        "tasks.x_export_head",
+        "the destination's parent is the deployment's own temporary folder",
+        (61, 63),
+    ),
+    ("tasks.x_deploy_last_commit", NAME, (12, 13, 14, 20, 21, 26, 27)),
+    (
+        "tasks.x_deploy_last_commit",
+        "its one caller, the deploy task, always passes skip_external",
+        (1,),
+    ),
+    (
+        "tasks.x_export_head",
+        "git archive takes the short hash too (unambiguous in one repository)",
+        (14,),
+    ),
+    (
+        "tasks.x_export_head",
+        "the hashes and the time hold no spaces: splitting at any white space"
+        " gives the same four parts",
+        (18,),
+    ),
+    ("tasks.x_pelican", PTY_OFF, (11, 14)),
+    ("tasks.x_run_in", PTY_OFF, (5, 9)),
+    ("tasks.xǁTargetǁshell", PTY_OFF, (12, 16)),
+    ("tasks.xǁTargetǁstage", PTY_OFF, (14, 17)),
+    ("tasks.x_pelican", PTY_ON, (17,)),
+    ("tasks.x_run_in", PTY_ON, (13,)),
+    ("tasks.xǁTargetǁshell", PTY_ON, (20,)),
+    ("tasks.xǁTargetǁstage", PTY_ON, (20,)),
+    ("devserver.x_inject", "a page has one `<body`: find and rfind agree", (17,)),
+    (
+        "devserver.xǁHandlerǁ__init__",
+        "http.server passes a handler no keyword arguments",
+        (4,),
+    ),
+    ("devserver.xǁHandlerǁend_headers", HEADER, (6, 7)),
+    ("devserver.xǁHandlerǁsend_text", HEADER, (14, 15, 21, 22)),
+    ("devserver.xǁHandlerǁevents", HEADER, (8, 9)),
+    (
+        "devserver.xǁHandlerǁdo_GET",
+        "what comes before the first '?' is the same however often it splits",
+        (5, 8),
+    ),
+    (
+        "devserver.xǁHandlerǁdo_GET",
+        "a folder asked for with its slash has become its index.html by then:"
+        " only folders without it reach this test",
+        (57,),
+    ),
+    ("devserver.xǁHandlerǁdo_GET", TASKS_LOCALE, (77,)),
+    ("devserver.xǁHandlerǁdo_GET", UTF8, (79, 90)),
+    ("devserver.xǁHandlerǁsend_text", UTF8, (7,)),
+    (
+        "devserver.xǁHandlerǁevents",
+        "EventSource ignores the text of a comment line",
+        (25,),
+    ),
+    ("devserver.x_serve_folder", "live=None is falsy like False", (5,)),
+    ("devserver.xǁSiteǁ__init__", "stopping=None is falsy like False", (6,)),
+    ("devserver.x_make_server", "the name of the handler class", (9, 10, 11)),
+    (
+        "devserver.x_watch",
+        "watchfiles' default step or debounce only makes a rebuild start later"
+        " (benchmarks/latency.py measures it; tests are not timed)",
+        (17, 18),
+    ),
+    ("devserver.x_livereload", NAME, (15, 16, 17, 21, 22)),
+    (
+        "devserver.x_livereload",
+        "the finally block shuts the server down: its thread ends either way",
+        (37, 39, 40),
+    ),
+    ("devserver.x_livereload", ASCII, (44, 46, 48)),
+    (
+        "devserver.x_livereload",
+        "the first build's summary, printed and flushed next, flushes it too",
+        (50, 52, 53),
+    ),
+    ("devserver.x_livereload", OURS, (57, 59, 60, 64, 66, 67, 85, 87, 88)),
+    (
+        "devserver.x_livereload",
+        "the address file was written at start: only a hand can remove it",
+        (89, 90),
+    ),
+]
+for _function, _why, _numbers in _PROJECT:
+    for _number in _numbers:
+        EQUIVALENT[f"{_function}__mutmut_{_number}"] = _why
+
+
 def targets():
     """{plugin name: its folder}: every local plugin, and the site checker."""
     found = {
@@ -277,11 +404,42 @@ def targets():
     }
     if SITECHECK.exists():
         found["sitecheck"] = SITECHECK
+    found |= {name: ROOT / module for name, (module, _) in PROJECT_MODULES.items()}
     return found
+
+
+def prepare_module(name, workdir):
+    """Copy the project (tasks.py, devserver.py, the site, the plugins, the
+    tests of PROJECT_MODULES[name]) into workdir, with a mutmut setup that
+    mutates that one module."""
+    module, tests = PROJECT_MODULES[name]
+    skipped = shutil.ignore_patterns("__pycache__", "*.pyc")
+    modules = [module for module, _ in PROJECT_MODULES.values()]
+    for path in (*modules, *PROJECT_FILES, *TEST_HELPERS, tests):
+        source, copy = ROOT / path, workdir / path
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, copy, ignore=skipped)
+        else:
+            shutil.copy2(source, copy)
+    also_copy = [*PROJECT_FILES, *(m for m in modules if m != module)]
+    (workdir / "setup.cfg").write_text(
+        "[mutmut]\n"
+        f"source_paths={module}\n"
+        f"pytest_add_cli_args_test_selection={tests}\n"
+        "also_copy=" + "\n\t".join(also_copy) + "\n"
+        "pytest_add_cli_args=-p no:cacheprovider -p no:xdist -q\n"
+    )
+    (workdir / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\npythonpath = [".", "plugins", "tests"]\n'
+    )
 
 
 def prepare(name, source, workdir):
     """Copy one plugin as a top-level package into workdir, with a mutmut setup."""
+    if name in PROJECT_MODULES:
+        prepare_module(name, workdir)
+        return
     # test_install.py checks the package's distribution (pip, a new virtual
     # environment), which the copy does not have; it reaches no mutated line.
     skipped = ("__pycache__", "*.pyc", "test_install.py")
@@ -365,7 +523,8 @@ def main():
           f"{'untested':>9}{'score':>8}{'time':>8}")  # fmt: skip
     for name, source in chosen.items():
         results, seconds = run(name, source, args.max_children)
-        killed = sum(status == "killed" for status in results.values())
+        # A mutant that makes the tests time out was noticed too (as mutmut counts).
+        killed = sum(status in ("killed", "timeout") for status in results.values())
         lost = {m: s for m, s in results.items() if s in ("survived", "no tests")}
         equivalent = sum(mutant in EQUIVALENT for mutant in lost)
         survivors += [(m, s) for m, s in lost.items() if m not in EQUIVALENT]
