@@ -286,6 +286,8 @@ def bench(c, sizes="1000,5000", runs=3):
 @task(help={"title": "The announcement's title, in quotes."})
 def new(c, title):
     """Write a dated announcement skeleton: invoke new "Title"."""
+    if title.startswith("-"):  # invoke reads `invoke new --help` as a title
+        raise Exit(f"No announcement is titled {title!r}; for help: invoke --help new")
     path, draft_url = write_announcement(title)
     base = livereload_address()
     print(

@@ -252,6 +252,14 @@ def test_new_refuses_a_title_that_makes_no_file_name(project, c):
     assert len(list((project / "content" / "news").iterdir())) == 1
 
 
+@pytest.mark.parametrize("option", ["--help", "-h"])
+def test_new_takes_an_option_for_help_not_for_a_title(project, c, option):
+    with pytest.raises(Exit) as refused:
+        tasks.new(c, option)
+    assert "invoke --help new" in refused.value.message
+    assert len(list((project / "content" / "news").iterdir())) == 1
+
+
 def test_new_makes_the_news_folder_if_there_is_none(project, c, monkeypatch):
     news = project / "content" / "elsewhere" / "news"
     monkeypatch.setitem(tasks.CONFIG, "news", news)
