@@ -27,6 +27,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Who commits in the tests' throwaway repositories.
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Organiser",
+    "GIT_AUTHOR_EMAIL": "organiser@example.org",
+    "GIT_COMMITTER_NAME": "Organiser",
+    "GIT_COMMITTER_EMAIL": "organiser@example.org",
+}
+
+
 def build_site(
     output, settings=SITE / "pelicanconf.py", content=SITE / "content", *extra,
     fatal="warnings",

@@ -16,15 +16,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from sitetools import copy_project
+from sitetools import GIT_ENV, copy_project
 
 INVOKE = Path(sys.executable).parent / "invoke"
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Organiser",
-    "GIT_AUTHOR_EMAIL": "organiser@example.org",
-    "GIT_COMMITTER_NAME": "Organiser",
-    "GIT_COMMITTER_EMAIL": "organiser@example.org",
-}
 # Plays `ssh HOST COMMAND` (rsync calls it so, and so does deploy): runs COMMAND
 # here, as HOST's shell would; fails any command containing $FAKE_SSH_FAIL.
 FAKE_SSH = """#!/bin/sh

@@ -23,6 +23,7 @@ from invoke import Config, Context, Exit
 from pelican.contents import Article
 from pelican.readers import Readers
 from pelican.settings import read_settings
+from sitetools import GIT_ENV
 
 import tasks
 
@@ -54,12 +55,6 @@ from pelicanconf import *
 SITENAME = "Tiny workshop " + os.environ.get("SOURCE_DATE_EPOCH", "undated")
 FINDINGS_FATAL = "warnings"
 """
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Organiser",
-    "GIT_AUTHOR_EMAIL": "organiser@example.org",
-    "GIT_COMMITTER_NAME": "Organiser",
-    "GIT_COMMITTER_EMAIL": "organiser@example.org",
-}
 # Plays `ssh HOST COMMAND` (as rsync and deploy call it): runs COMMAND in $HOME;
 # a host named in $HOME/down answers nothing; on host $FAKE_SSH_FAIL, a command
 # that moves a folder fails, and the host in $FAKE_SSH_THEN_DOWN goes down.
