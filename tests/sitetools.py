@@ -2,12 +2,15 @@
 and reading built pages. Imported by name (`from sitetools import ...`), since
 several folders of this project have a conftest.py."""
 
+import contextlib
 import functools
+import http.server
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -166,3 +169,39 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class _OtherSites(http.server.BaseHTTPRequestHandler):
+    """Every site the pages link to: /gone/... is gone (404), the rest is live."""
+
+    requested = None  # set per server: the paths asked for
+
+    def do_HEAD(self):  # noqa: N802 (http.server's name)
+        self.requested.append(self.path)
+        self.send_response(404 if self.path.startswith("/gone/") else 200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_HEAD
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def other_sites():
+    """Serve the other sites on 127.0.0.1; yield (the live server's base URL,
+    the paths it was asked for, a base URL where nothing answers)."""
+    requested = []
+    handler = type("Handler", (_OtherSites,), {"requested": requested})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield (
+            f"http://127.0.0.1:{server.server_address[1]}/",
+            requested,
+            f"http://127.0.0.1:{free_port()}/",
+        )
+    finally:
+        server.shutdown()
+        server.server_close()

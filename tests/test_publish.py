@@ -6,16 +6,14 @@ then get from each target, byte for byte."""
 
 import filecmp
 import html
-import http.server
 import os
 import re
-import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
+import sitetools
 from sitetools import GIT_ENV, copy_project
 
 INVOKE = Path(sys.executable).parent / "invoke"
@@ -33,41 +31,12 @@ exec sh -c "$*"
 URL = re.compile(r"https?://")
 
 
-class OtherSites(http.server.BaseHTTPRequestHandler):
-    """Every site the pages link to: /gone/... is gone (404), the rest is live."""
-
-    requested = None  # set per server: the paths asked for
-
-    def do_HEAD(self):
-        self.requested.append(self.path)
-        self.send_response(404 if self.path.startswith("/gone/") else 200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    do_GET = do_HEAD
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def other_sites():
     """(base URL of the live server, its list of requested paths, a base URL
     where nothing answers)."""
-    requested = []
-    handler = type("Handler", (OtherSites,), {"requested": requested})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    with socket.socket() as probe:  # a port that was free: nothing listens there
-        probe.bind(("127.0.0.1", 0))
-        dead_port = probe.getsockname()[1]
-    yield (
-        f"http://127.0.0.1:{server.server_address[1]}/",
-        requested,
-        f"http://127.0.0.1:{dead_port}/",
-    )
-    server.shutdown()
-    server.server_close()
+    with sitetools.other_sites() as sites:
+        yield sites
 
 
 def run(command, cwd, env=None):

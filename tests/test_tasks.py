@@ -6,13 +6,11 @@ tasks run end to end as an organiser types them in test_publish.py and
 test_devserver.py; here each promise is checked in seconds.)"""
 
 import datetime as dt
-import http.server
 import os
 import re
 import shutil
 import socket
 import subprocess
-import threading
 import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,7 +21,7 @@ from invoke import Config, Context, Exit
 from pelican.contents import Article
 from pelican.readers import Readers
 from pelican.settings import read_settings
-from sitetools import GIT_ENV
+from sitetools import GIT_ENV, other_sites
 
 import tasks
 
@@ -601,31 +599,11 @@ def test_deploy_needs_a_target(project, c):
 # --- links to other sites -----------------------------------------------------
 
 
-class OtherSites(http.server.BaseHTTPRequestHandler):
-    """Every site the pages link to: /gone/... is gone (404), the rest is live."""
-
-    def do_HEAD(self):
-        self.send_response(404 if self.path.startswith("/gone/") else 200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    do_GET = do_HEAD
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def other_site():
     """(the base URL of a live server, a base URL where nothing answers)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), OtherSites)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        dead = probe.getsockname()[1]
-    yield f"http://127.0.0.1:{server.server_address[1]}/", f"http://127.0.0.1:{dead}/"
-    server.shutdown()
-    server.server_close()
+    with other_sites() as (live, _, dead):
+        yield live, dead
 
 
 def page(folder, name, body, canonical="https://haet2021.github.io/"):
