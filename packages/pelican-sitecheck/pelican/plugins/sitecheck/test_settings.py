@@ -4,7 +4,7 @@ under CACHE_PATH, and a mistyped setting stopping the build with its name."""
 import os
 
 import pytest
-from pelican.plugins.sitecheck.settings import Config, SettingsError
+from pelican.plugins.sitecheck.settings import Config, SettingsError, cpus
 
 
 def test_the_files_go_under_cache_path_unless_set():
@@ -25,6 +25,16 @@ def test_the_files_go_under_cache_path_unless_set():
         "cache", "sitecheck-external-report.json"
     )
     assert Config.from_settings({}) == default
+
+
+def test_the_workers_are_the_cpus_this_process_may_use():
+    allowed = os.sched_getaffinity(0)  # Linux: CI and this machine
+    assert cpus() == len(allowed)
+    try:
+        os.sched_setaffinity(0, {min(allowed)})  # as under `taskset -c 0`
+        assert cpus() == 1
+    finally:
+        os.sched_setaffinity(0, allowed)
 
 
 def test_the_sites_own_addresses():
