@@ -24,6 +24,7 @@ the time; then each survivor with the lines it changed.
 """
 
 import argparse
+import hashlib
 import math
 import re
 import shutil
@@ -31,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -121,6 +121,21 @@ _LOCALE = (
     " coerces the C locale, PEP 538)"
 )
 _SHIFT = "the same constant added to every folder's distance: the nearest stays"
+# The worker processes: how many and how they start change the speed only; a
+# test checks that 2 workers fork and find what one process finds.
+_POOL = "the CPU count of processes, not `workers`: the same findings, in order"
+_FORK = "the default start method, which is fork on Linux before Python 3.14"
+EQUIVALENT |= {
+    "sitecheck.internal.x__check_in_parallel__mutmut_6": "five parts per worker"
+    " instead of four: the same findings, in order",
+    "sitecheck.internal.x__check_in_parallel__mutmut_19": _POOL,
+    "sitecheck.internal.x__check_in_parallel__mutmut_23": _POOL,
+    "sitecheck.internal.x__check_in_parallel__mutmut_20": _FORK,
+    "sitecheck.internal.x__check_in_parallel__mutmut_24": _FORK,
+    "sitecheck.internal.x__check_in_parallel__mutmut_27": _FORK,
+    "sitecheck.settings.x_cpus__mutmut_8": "reached only without"
+    " sched_getaffinity (macOS, Windows), where os.cpu_count() is never None",
+}
 EQUIVALENT |= {
     **{
         f"sitecheck.images.x_svg_size__mutmut_{n}": _ROOT_TAG
@@ -542,8 +557,10 @@ def statuses(workdir):
 
 
 def sampled(mutant, fraction):
-    """Whether a mutant is in the sample: the same mutants on every run."""
-    return zlib.crc32(mutant.encode()) < fraction * 2**32
+    """Whether a mutant is in the sample: the same mutants on every run, and
+    no pattern in which (a CRC would take every fourth of some functions')."""
+    digest = hashlib.blake2b(mutant.encode(), digest_size=8).digest()
+    return int.from_bytes(digest) < fraction * 2**64
 
 
 def run(name, source, max_children, sample):

@@ -541,11 +541,15 @@ def ctrl_c_when(predicate):
         if not ended.is_set():
             _thread.interrupt_main()
 
+    # A shell's background job (`cmd &`) starts with SIGINT ignored, and then
+    # interrupt_main() does nothing: Ctrl-C is Python's KeyboardInterrupt here.
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     threading.Thread(target=wait_then_interrupt, daemon=True).start()
     try:
         yield
     finally:
         ended.set()
+        signal.signal(signal.SIGINT, handler)
     if failures:
         raise failures[0]
 

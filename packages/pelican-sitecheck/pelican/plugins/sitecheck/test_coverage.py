@@ -399,3 +399,26 @@ def test_a_feed_entry_is_its_content_files_at_its_line(site, config, tmp_path):
         ("missing-fragment", "content/cfp.md", 3, 4),
     ]
     assert [f.target for f in found if f.code == "broken-link"] == ["gone/"]
+
+
+def test_an_unreadable_page_is_one_finding_of_the_page(site, config):
+    (site.root / "news/gone.html").symlink_to(site.root / "nowhere.html")
+    found = check_site(site.root, config)[0]
+    assert [(f.level, f.code, f.page, f.element, f.page_line) for f in found] == [
+        ("error", "unreadable-page", "news/gone.html", "the page", None)
+    ]
+    assert found[0].message.startswith("cannot parse the page: ")
+    assert found[0].message != "cannot parse the page: None"
+
+
+def test_without_a_build_every_feed_and_style_sheet_is_checked(site, config):
+    site("feeds/all.atom.xml", '<feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+         f'<link href="{SITEURL}/gone/"/></entry></feed>')  # fmt: skip
+    site("css/print.css", "a { background: url(gone.png) }")
+    found, checked = check_site(site.root, config)
+    assert {"feeds/all.atom.xml", "theme/css/main.css"} <= set(checked)
+    # In the order of their paths, as the pages are.
+    assert [(f.code, f.page) for f in found] == [
+        ("broken-link", "css/print.css"),
+        ("broken-link", "feeds/all.atom.xml"),
+    ]

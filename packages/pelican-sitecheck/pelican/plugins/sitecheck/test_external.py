@@ -612,3 +612,5 @@ def test_working_links_are_exit_status_0_warnings_and_all(output, tmp_path, capl
     report = tmp_path / "c" / "sitecheck-external-report.json"
     assert summary.startswith("sitecheck: 2 external URLs on 1 pages")
     assert summary.endswith(f": 0 errors, 1 warnings; report: {report}")
+    seconds = float(summary.split(" s: ")[0].rsplit(" ", 1)[1])  # "... in 0.1 s: "
+    assert 0 <= seconds < 30

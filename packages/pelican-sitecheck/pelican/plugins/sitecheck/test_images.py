@@ -150,6 +150,15 @@ def test_byte_budgets(images, config):
         "img-heavy",
         "page-images-heavy",
     ]
+    assert found[-1][1] == "the page's images"
+    # The budgets are the most allowed: a page of exactly that many passes.
+    both = size + (images.root / "images/photo-400.png").stat().st_size
+    config = dataclasses.replace(config, image_max_bytes=size,
+                                 page_images_max_bytes=both)  # fmt: skip
+    assert (
+        findings_for(images, config, body.format("big") + body.format("photo-400"))
+        == []
+    )
 
 
 def test_fill_image_sizes_in_content(tmp_path):
