@@ -451,6 +451,8 @@ TIMEOUT_MULTIPLIER = 3
 # 2 cores; the score of a random sample estimates that of all (its interval is
 # printed). --sample 1 runs every mutant.
 SAMPLE = 0.25
+# Targets whose mutants are run in this many copies of the target at once.
+SHARDS = {"sitecheck": 2}
 
 
 def write_setup(workdir, source, tests, also_copy, do_not_mutate=()):
@@ -563,10 +565,10 @@ def sampled(mutant, fraction):
     return int.from_bytes(digest) < fraction * 2**64
 
 
-def run(name, source, max_children, sample):
-    """Mutate one target: ({mutant: status} of the sampled mutants, {survivor:
-    its changed lines}, how many were made, how many of them are EQUIVALENT,
-    seconds)."""
+def run(name, source, shard, max_children, sample):
+    """Mutate one target, or its part `shard` (k, of n): ({mutant: status} of
+    the sampled mutants, {survivor: its changed lines}, how many were made, how
+    many of them are EQUIVALENT, seconds)."""
     children = ("--max-children", str(max_children))
     with tempfile.TemporaryDirectory(prefix=f"mutmut-{name}-") as folder:
         workdir = Path(folder)
@@ -579,6 +581,7 @@ def run(name, source, max_children, sample):
         made = statuses(workdir)
         equivalent = [mutant for mutant in made if mutant in EQUIVALENT]
         chosen = [m for m in made if m not in EQUIVALENT and sampled(m, sample)]
+        chosen = sorted(chosen)[shard[0] :: shard[1]]
         if chosen:
             mutmut(workdir, "run", *children, *chosen)
         results = {m: s for m, s in statuses(workdir).items() if m in chosen}
@@ -628,14 +631,24 @@ def main():
           f"{'survived':>9}{'untested':>9}{'score':>7}{'time':>7}")  # fmt: skip
     # Two runs at once keep both cores busy: each run starts with a serial phase
     # (mutmut measures every test once), and the tasks' and dev server's tests
-    # mostly wait for servers and builds. The slowest runs start first.
+    # mostly wait for servers and builds. The slowest runs start first, the
+    # site checker's in two halves (alone it took as long as all the others).
+    jobs = [
+        (name, path, (k, SHARDS.get(name, 1)))
+        for name, path in chosen.items()
+        for k in range(SHARDS.get(name, 1))
+    ]
+    parts = {}
     with ThreadPoolExecutor(args.jobs) as pool:
-        runs = pool.map(
-            lambda item: run(*item, args.max_children, args.sample), chosen.items()
-        )
-        for name, (results, changes, made, equivalent, seconds) in zip(
-            chosen, runs, strict=True
-        ):
+        runs = pool.map(lambda job: run(*job, args.max_children, args.sample), jobs)
+        for (name, _, (_, shards)), part in zip(jobs, runs, strict=True):
+            parts.setdefault(name, []).append(part)
+            if len(parts[name]) < shards:
+                continue
+            results = {m: s for part in parts[name] for m, s in part[0].items()}
+            changes = {m: c for part in parts[name] for m, c in part[1].items()}
+            made, equivalent = parts[name][0][2:4]
+            seconds = max(part[4] for part in parts[name])
             # A mutant that makes the tests time out was noticed (as mutmut counts).
             killed = sum(s in ("killed", "timeout") for s in results.values())
             survived = sum(s == "survived" for s in results.values())
