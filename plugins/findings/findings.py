@@ -223,9 +223,7 @@ class FindingsHandler(logging.Handler):
         super().__init__(logging.WARNING)
         self.reset()
         self.content, self.root, self.theme = ".", ".", None
-        self.ignored = set()  # Pelican's LOG_FILTER, applied as Pelican does
-        self.report = None
-        self.fatal = None  # FINDINGS_FATAL
+        self.report = None  # written here if the build stops before finalized
 
     def reset(self):
         self.findings = []
@@ -254,11 +252,6 @@ class FindingsHandler(logging.Handler):
         try:
             if getattr(record, "blocked", False):
                 return  # the summary of the findings, not one more
-            if not hasattr(record, "finding") and (
-                (record.levelno, record.msg) in self.ignored
-                or (record.levelno, record.getMessage()) in self.ignored
-            ):
-                return
             finding = finding_from_record(record, self.content, self.root, self.theme)
             if not self.add(finding, structured=hasattr(record, "finding")):
                 return
@@ -295,9 +288,8 @@ class NoTraceback(logging.Filter):
             return True
         if logging.getLogger().getEffectiveLevel() <= logging.DEBUG:
             return True
-        if isinstance(error, PublicationBlocked):
-            problems = blocking(HANDLER.findings, HANDLER.fatal)
-            record.msg, record.args = "%s", (blocked_message(len(problems)),)
+        if isinstance(error, PublicationBlocked):  # its text is the count
+            record.msg, record.args = "%s", (str(error),)
             record.exc_info = record.exc_text = None
             record.blocked = True
             return True
@@ -350,9 +342,7 @@ def install(pelican):
     HANDLER.content = settings["PATH"]
     HANDLER.root = NO_TRACEBACK.root = str(Path(settings["PATH"]).parent)
     HANDLER.theme = NO_TRACEBACK.theme = settings["THEME"]
-    HANDLER.ignored = set(settings.get("LOG_FILTER", ()))
     HANDLER.report = report_path(settings)
-    HANDLER.fatal = settings.get("FINDINGS_FATAL")
     root = logging.getLogger()
     if HANDLER not in root.handlers:
         root.addHandler(HANDLER)

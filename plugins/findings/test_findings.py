@@ -70,18 +70,16 @@ def test_pelicans_record_names_the_file_of_its_arguments(tmp_path):
     assert found["level"] == "warning" and found["line"] is None
 
 
-def test_handler_records_each_finding_once_and_honours_log_filter():
+def test_handler_records_each_finding_once():
     # Unique per run: Pelican's loggers drop a warning already logged in this
     # process, so a second run of the tests would otherwise see nothing.
     run = uuid.uuid4().hex
     handler = FindingsHandler()
-    handler.ignored = {(logging.WARNING, "Skipped %s")}
     log = logging.getLogger("test_findings")
     log.addHandler(handler)
     try:
         for _ in range(2):
             handler.handle(record("a %s", run))
-        handler.handle(record("Skipped %s", "x"))
         log.info("not a problem")
     finally:
         log.removeHandler(handler)
@@ -252,6 +250,50 @@ def test_fatal_errors_ignore_a_build_with_only_warnings(tmp_path, monkeypatch):
     assert str(error).startswith("1 problem blocks")
 
 
+def test_a_warning_in_log_filter_is_not_a_finding(tmp_path, monkeypatch):
+    """Pelican's loggers drop what LOG_FILTER names (pelican.log.LimitFilter),
+    so it is never logged, and not recorded either."""
+    kept, hidden = (f"{kind} warning {uuid.uuid4().hex}" for kind in ("kept", "hid"))
+
+    def warn(_pelican):
+        for message in (kept, hidden):
+            logging.getLogger("test_findings_build").warning(message)
+
+    from pelican import signals
+
+    signals.all_generators_finalized.connect(warn)
+    try:
+        build(tmp_path, monkeypatch, LOG_FILTER=[(logging.WARNING, hidden)])
+    finally:
+        signals.all_generators_finalized.disconnect(warn)
+    messages = [f["message"] for f in findings.current_findings()]
+    assert kept in messages
+    assert hidden not in messages
+
+
+def test_a_build_that_stops_before_finalized_still_writes_its_report(
+    tmp_path, monkeypatch
+):
+    def stop(_pelican):
+        # What pelican's main() logs when an exception stops the build.
+        logging.getLogger("pelican").critical("stopped: %s", "a plugin failed")
+        raise RuntimeError("a plugin failed")
+
+    from pelican import signals
+
+    signals.all_generators_finalized.connect(stop)
+    try:
+        error, broken, _ = build(tmp_path, monkeypatch)
+    finally:
+        signals.all_generators_finalized.disconnect(stop)
+    assert isinstance(error, RuntimeError)
+    report = json.loads((tmp_path / "cache/findings.json").read_text("utf-8"))
+    assert [(f["source"], f["level"]) for f in report["findings"]] == [
+        (f"content/{broken}", "error"),
+        (None, "error"),
+    ]
+
+
 def test_a_wrong_fatal_value_or_quiet_build_is_refused(tmp_path, monkeypatch):
     error, _, _ = build(tmp_path, monkeypatch, FINDINGS_FATAL="all")
     assert isinstance(error, findings.SettingsError)
@@ -321,10 +363,9 @@ def test_records_below_critical_and_debug_builds_keep_their_traceback():
         root.setLevel(level)
 
 
-def test_publication_blocked_is_the_count_without_traceback(monkeypatch):
-    monkeypatch.setattr(findings.HANDLER, "findings", [BROKEN, BROKEN])
-    monkeypatch.setattr(findings.HANDLER, "fatal", "errors")
-    made = stopping_record(failing(findings.PublicationBlocked("x")))
+def test_publication_blocked_is_the_count_without_traceback():
+    blocked = findings.PublicationBlocked(findings.blocked_message(2))
+    made = stopping_record(failing(blocked))
     assert findings.NoTraceback().filter(made)
     assert made.getMessage() == "2 problems block publication; they are listed above"
     assert made.exc_info is None and made.blocked

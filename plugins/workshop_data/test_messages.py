@@ -101,6 +101,27 @@ CASES = [
         'fix: write the time as "HH:MM", in quotes',
     ),
     (
+        "schedule.yaml",
+        'start: "14:30"',
+        'start: "2:30pm"',
+        "field 'start' must be a time like 13:45, got '2:30pm'; "
+        'fix: write the time as "HH:MM", in quotes',
+    ),
+    (
+        "schedule.yaml",
+        'end: "14:30"',
+        'end: "2:30pm"',
+        "field 'end' must be a time like 13:45, got '2:30pm'; "
+        'fix: write the time as "HH:MM", in quotes',
+    ),
+    (
+        "event.yaml",
+        'end: "21:00"',
+        'end: "9pm"',
+        "field 'end' must be a time like 13:45, got '9pm'; "
+        'fix: write the time as "HH:MM", in quotes',
+    ),
+    (
         "event.yaml",
         'start: "13:45"',
         "start: 13:45",
