@@ -299,9 +299,11 @@ def unread_files(settings, extensions):
         if in_read_folder:
             fix = f"rename it to {path.stem}.md"
         else:
+            posts = settings["ARTICLE_PATHS"][0].rstrip("/")
+            pages = settings["PAGE_PATHS"][0].rstrip("/")
             fix = (
-                f"move it to {content.name}/{settings['ARTICLE_PATHS'][0]}/ (posts)"
-                f" or {content.name}/{settings['PAGE_PATHS'][0]}/ (pages)"
+                f"move it to {content.name}/{posts}/ (posts)"
+                f" or {content.name}/{pages}/ (pages)"
             )
         found.append((display_path(path, settings), fix))
     return found

@@ -147,6 +147,13 @@ def test_unknown_keys_name_the_nearest_known_one(tmp_path, caplog):
     )
 
 
+def test_keys_with_a_default_are_known(tmp_path, caplog):
+    config = settings(tmp_path, DEFAULT_METADATA={"venue": "virtual"})
+    with caplog.at_level(logging.WARNING):
+        check_metadata("Title: A\nVenue: Zoom\n\nText\n", f"{tmp_path}/v.md", config)
+    assert caplog.records == []
+
+
 def test_unknown_keys_are_errors_where_the_settings_say(tmp_path, caplog):
     config = settings(tmp_path, CONTENT_GUARD_UNKNOWN_METADATA="error")
     with caplog.at_level(logging.WARNING):
@@ -217,6 +224,8 @@ def test_files_pelican_does_not_read_are_named_with_where_they_belong(tmp_path):
         "data/x.yaml",
         "pages/about.rst",
         "README.md",
+        "old/.hidden.md",  # ignored by its path
+        "old/.#lock.md",  # ignored by its name (an editor's lock file)
     ):
         write(content, name)
     config = settings(
@@ -224,19 +233,43 @@ def test_files_pelican_does_not_read_are_named_with_where_they_belong(tmp_path):
         ARTICLE_PATHS=["news"],
         PAGE_PATHS=["pages"],
         STATIC_PATHS=["images"],
-        IGNORE_FILES=["**/.*", "README.md"],
+        IGNORE_FILES=["**/.*", "README.md", ".#*"],
     )
-    assert unread_files(config, {"md", "rst", "html"}) == [
+    expected = [
         ("content/news/notes.txt", "rename it to notes.md"),
         (
             "content/stray.md",
             "move it to content/news/ (posts) or content/pages/ (pages)",
         ),
     ]
+    assert unread_files(config, {"md", "rst", "html"}) == expected
+    # Folders written with a slash, as Pelican also takes them.
+    slashed = {**config, "ARTICLE_PATHS": ["news/"], "STATIC_PATHS": ["images/"]}
+    assert unread_files(slashed, {"md", "rst", "html"}) == expected
     # Without a reST reader, a .rst page is not read either.
     assert ("content/pages/about.rst", "rename it to about.md") in unread_files(
         config, {"md"}
     )
+
+
+def test_the_extensions_read_are_those_of_enabled_readers(monkeypatch):
+    class Enabled:
+        enabled = True
+
+    class Disabled:  # e.g. the reST reader without docutils
+        enabled = False
+
+    class Plain:  # a reader with no `enabled` of its own
+        pass
+
+    from content_guard import content_guard
+
+    monkeypatch.setattr(content_guard, "_reader_extensions", set())
+    readers = SimpleNamespace(
+        reader_classes={"md": Enabled, "rst": Disabled, "htm": Plain, "txt": None}
+    )
+    content_guard.remember_extensions(readers)
+    assert content_guard._reader_extensions == {"md", "htm"}
 
 
 def test_the_reader_escapes_titles_and_summaries_and_checks_first(tmp_path):
