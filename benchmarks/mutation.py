@@ -328,6 +328,13 @@ _PROJECT = [
         (41, 42, 43),
     ),
     ("tasks.x_livereload_address", ASCII, (4, 6)),
+    ("tasks.x_add_to_job_summary", UTF8, (13,)),
+    ("tasks.x_external_addresses", TASKS_LOCALE, (7,)),
+    (
+        "tasks.x_check_working_copy",
+        "its one caller, the check task, always passes `external`",
+        (1,),
+    ),
     ("tasks.x_check_working_copy", NAME, (2, 3, 4)),
     (
         "tasks.x_export_head",

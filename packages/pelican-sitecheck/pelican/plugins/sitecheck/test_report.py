@@ -150,6 +150,15 @@ def test_development_build_logs_and_goes_on(built, caplog, tmp_path):
     )
     report = json.loads((tmp_path / "r.json").read_text())
     assert (report["errors"], report["pages"]) == (1, {"index.html": "theme/templates"})
+    # When: an aware UTC time, to the second.
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", report["generated"])
+
+
+def test_a_link_broken_on_two_lines_of_a_page_names_both():
+    twice = [finding("a.html", THEME), finding("a.html", THEME)]
+    twice[1] = dataclasses.replace(twice[1], page_line=12)
+    ((*_, message, _),) = records(twice)
+    assert message.startswith('<a href="/x/"> in a.html (output lines 7, 12):')
 
 
 def test_a_clean_build_says_so_in_one_info_line(built, caplog, tmp_path):
