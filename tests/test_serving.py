@@ -120,9 +120,24 @@ def test_regenerate_builds_into_output(project, tmp_path):
     assert "Hello" in pages(output)
 
 
-def test_an_edited_template_is_used_by_the_next_build(project, tmp_path):
+def test_the_projects_plugins_are_importable_before_its_settings_are_read(
+    project, tmp_path, monkeypatch
+):
+    plugins = str(project.resolve() / "plugins")
+    monkeypatch.setattr(sys, "path", [path for path in sys.path if path != plugins])
+    devserver.Builder(project / "pelicanconf.py", tmp_path / "b")
+    assert sys.path[0] == plugins
+    devserver.Builder(project / "pelicanconf.py", tmp_path / "c")
+    assert sys.path.count(plugins) == 1
+
+
+def test_templates_are_compiled_once_and_an_edited_one_again(project, tmp_path):
     builder = devserver.Builder(project / "pelicanconf.py", tmp_path / "builds")
     builder.build()
+    compiled = dict(builder.templates.compiled)
+    assert compiled and all(isinstance(code, bytes) for code in compiled.values())
+    builder.build()  # Jinja loads each one: none is compiled and stored again
+    assert all(builder.templates.compiled[key] is compiled[key] for key in compiled)
     base = project / "theme" / "templates" / "base.html"
     marker = uuid.uuid4().hex
     base.write_text(base.read_text().replace("<body>", f"<body>{marker}"))
