@@ -204,7 +204,7 @@ def build(tmp_path, monkeypatch, **settings):
 
 
 def test_a_build_records_reports_and_blocks_on_warnings(tmp_path, monkeypatch, capsys):
-    report = tmp_path / "report/findings.json"
+    report = tmp_path / "reports/2021/findings.json"  # folders made as needed
     error, broken, summary = build(
         tmp_path,
         monkeypatch,
@@ -248,6 +248,23 @@ def test_fatal_errors_ignore_a_build_with_only_warnings(tmp_path, monkeypatch):
     messages = [f["message"] for f in findings.current_findings()]
     assert warning in messages
     assert str(error).startswith("1 problem blocks")
+
+
+def test_a_build_keeps_the_exception_that_stops_it_to_one_line(tmp_path, monkeypatch):
+    from pelican import signals
+
+    seen = []
+
+    def look(_pelican):
+        seen.append(logging.getLogger("pelican").filters.count(findings.NO_TRACEBACK))
+
+    signals.finalized.connect(look)
+    try:
+        build(tmp_path, monkeypatch)
+        build(tmp_path / "again", monkeypatch)
+    finally:
+        signals.finalized.disconnect(look)
+    assert seen == [1, 1]  # on the logger where Pelican's main() logs it, once
 
 
 def test_a_warning_in_log_filter_is_not_a_finding(tmp_path, monkeypatch):
