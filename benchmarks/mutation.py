@@ -1,6 +1,6 @@
 """Mutation score of the plugins' own tests (mutmut).
 
-    .venv/bin/python benchmarks/mutation.py [--only NAME ...] [--sample 0.25]
+    .venv/bin/python benchmarks/mutation.py [--only NAME ...] [--sample 0.2]
         [--jobs 2] [--max-children 2]
 
 mutmut changes the code one small way at a time (a comparison, a constant, a
@@ -12,7 +12,7 @@ tests' imports rewritten. `tasks` (tasks.py) and `devserver` (devserver.py)
 are mutated in a copy of the project with their in-process tests
 (tests/test_tasks.py, test_serving.py).
 
-All of them make about 8,300 mutants; running each costs 0.2 s to 25 s of
+All of them make about 8,600 mutants; running each costs 0.2 s to 25 s of
 tests, hours in all on 2 cores. So by default a fixed random sample of them
 runs (SAMPLE), which fits 30 minutes, and the script prints the interval in
 which the score of all of them lies; `--sample 1` runs every one. The mutants
@@ -457,9 +457,7 @@ TIMEOUT_MULTIPLIER = 3
 # The share of mutants run by default, so that the whole run fits 30 minutes on
 # 2 cores; the score of a random sample estimates that of all (its interval is
 # printed). --sample 1 runs every mutant.
-SAMPLE = 0.25
-# Targets whose mutants are run in this many copies of the target at once.
-SHARDS = {"sitecheck": 2}
+SAMPLE = 0.2
 
 
 def write_setup(workdir, source, tests, also_copy, do_not_mutate=()):
@@ -572,10 +570,10 @@ def sampled(mutant, fraction):
     return int.from_bytes(digest) < fraction * 2**64
 
 
-def run(name, source, shard, max_children, sample):
-    """Mutate one target, or its part `shard` (k, of n): ({mutant: status} of
-    the sampled mutants, {survivor: its changed lines}, how many were made, how
-    many of them are EQUIVALENT, seconds)."""
+def run(name, source, max_children, sample):
+    """Mutate one target: ({mutant: status} of the sampled mutants, {survivor:
+    its changed lines}, how many were made, how many of them are EQUIVALENT,
+    seconds)."""
     children = ("--max-children", str(max_children))
     with tempfile.TemporaryDirectory(prefix=f"mutmut-{name}-") as folder:
         workdir = Path(folder)
@@ -588,7 +586,6 @@ def run(name, source, shard, max_children, sample):
         made = statuses(workdir)
         equivalent = [mutant for mutant in made if mutant in EQUIVALENT]
         chosen = [m for m in made if m not in EQUIVALENT and sampled(m, sample)]
-        chosen = sorted(chosen)[shard[0] :: shard[1]]
         if chosen:
             mutmut(workdir, "run", *children, *chosen)
         results = {m: s for m, s in statuses(workdir).items() if m in chosen}
@@ -638,24 +635,14 @@ def main():
           f"{'survived':>9}{'untested':>9}{'score':>7}{'time':>7}")  # fmt: skip
     # Two runs at once keep both cores busy: each run starts with a serial phase
     # (mutmut measures every test once), and the tasks' and dev server's tests
-    # mostly wait for servers and builds. The slowest runs start first, the
-    # site checker's in two halves (alone it took as long as all the others).
-    jobs = [
-        (name, path, (k, SHARDS.get(name, 1)))
-        for name, path in chosen.items()
-        for k in range(SHARDS.get(name, 1))
-    ]
-    parts = {}
+    # mostly wait for servers and builds. The slowest runs start first.
     with ThreadPoolExecutor(args.jobs) as pool:
-        runs = pool.map(lambda job: run(*job, args.max_children, args.sample), jobs)
-        for (name, _, (_, shards)), part in zip(jobs, runs, strict=True):
-            parts.setdefault(name, []).append(part)
-            if len(parts[name]) < shards:
-                continue
-            results = {m: s for part in parts[name] for m, s in part[0].items()}
-            changes = {m: c for part in parts[name] for m, c in part[1].items()}
-            made, equivalent = parts[name][0][2:4]
-            seconds = max(part[4] for part in parts[name])
+        runs = pool.map(
+            lambda item: run(*item, args.max_children, args.sample), chosen.items()
+        )
+        for name, (results, changes, made, equivalent, seconds) in zip(
+            chosen, runs, strict=True
+        ):
             # A mutant that makes the tests time out was noticed (as mutmut counts).
             killed = sum(s in ("killed", "timeout") for s in results.values())
             survived = sum(s == "survived" for s in results.values())
