@@ -80,6 +80,15 @@ EQUIVALENT |= {
     "event_meta.event_meta.x_site_url__mutmut_12": (
         'rstrip("XX/XX") also strips X: no site URL ends in X'
     ),
+    "content_guard.content_guard.x_unread_files__mutmut_42": (
+        'rstrip("XX/XX") also strips X: no content folder ends in X'
+    ),
+    "content_guard.content_guard.x_unread_files__mutmut_67": (
+        'rstrip("XX/XX") also strips X: no content folder ends in X'
+    ),
+    "findings.findings.xǁFindingsHandlerǁ__init____mutmut_5": (
+        "'' and None are both false: no report to write before a build starts"
+    ),
 }
 
 

@@ -244,7 +244,8 @@ def test_files_pelican_does_not_read_are_named_with_where_they_belong(tmp_path):
     ]
     assert unread_files(config, {"md", "rst", "html"}) == expected
     # Folders written with a slash, as Pelican also takes them.
-    slashed = {**config, "ARTICLE_PATHS": ["news/"], "STATIC_PATHS": ["images/"]}
+    slashed = {**config, "ARTICLE_PATHS": ["news/"], "PAGE_PATHS": ["pages/"]}
+    slashed["STATIC_PATHS"] = ["images/"]
     assert unread_files(slashed, {"md", "rst", "html"}) == expected
     # Without a reST reader, a .rst page is not read either.
     assert ("content/pages/about.rst", "rename it to about.md") in unread_files(
