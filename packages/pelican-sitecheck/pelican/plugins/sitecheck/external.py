@@ -44,6 +44,7 @@ from .report import (
     findings,
     issue,
     log_findings,
+    replace_file,
     source_line,
     write_json,
 )
@@ -286,10 +287,9 @@ class Cache:
     def save(self):
         if not self.path:
             return
-        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
-        with open(f"{self.path}.tmp", "w", encoding="utf-8") as file:
-            json.dump({"urls": self.entries}, file, indent=0, sort_keys=True)
-        os.replace(f"{self.path}.tmp", self.path)
+        replace_file(
+            self.path, json.dumps({"urls": self.entries}, indent=0, sort_keys=True)
+        )
 
 
 def external_links(site, pages):

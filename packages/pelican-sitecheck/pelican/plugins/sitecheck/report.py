@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import logging
 import os
+import tempfile
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from urllib.parse import unquote, urlsplit
@@ -237,10 +238,19 @@ def write_json(path, found, pages, **summary):
         "findings": [asdict(finding) for finding in found],
         "pages": pages,
     }
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(f"{path}.tmp", "w", encoding="utf-8") as file:
-        json.dump(data, file, indent=1, ensure_ascii=False)
-    os.replace(f"{path}.tmp", path)
+    replace_file(path, json.dumps(data, indent=1, ensure_ascii=False))
+
+
+def replace_file(path, text):
+    """Write `text` to `path` through a temporary file of its own: a reader, or
+    another build writing at the same time, sees the old file or a new one."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False
+    ) as file:
+        file.write(text)
+    os.replace(file.name, path)
 
 
 def source_line(text, url, also=()):

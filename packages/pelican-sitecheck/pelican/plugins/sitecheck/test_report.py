@@ -4,6 +4,7 @@ import dataclasses
 import json
 import logging
 import re
+import threading
 import types
 
 import pytest
@@ -17,6 +18,7 @@ from pelican.plugins.sitecheck.report import (
     issue,
     log_findings,
     records,
+    replace_file,
     source_line,
 )
 from pelican.plugins.sitecheck.settings import Config, SettingsError
@@ -196,3 +198,27 @@ def test_the_readme_documents_every_check_and_setting():
     ]
     missing = [f"`{code}`" for code in CHECKS] + settings
     assert [name for name in missing if name not in readme] == []
+
+
+def test_reports_written_at_once_are_whole_and_leave_no_temporary_file(tmp_path):
+    """Two builds of one project at once (the dev server and `invoke build`)
+    write the same reports: neither fails, and the file is always whole."""
+    path = tmp_path / "cache/report.json"
+    failures = []
+
+    def write(writer):
+        try:
+            for n in range(30):
+                replace_file(str(path), json.dumps({"writer": writer, "n": n}))
+                json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            failures.append(error)
+
+    writers = [threading.Thread(target=write, args=(w,)) for w in range(4)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    assert failures == []
+    assert json.loads(path.read_text(encoding="utf-8"))["n"] == 29
+    assert list(path.parent.iterdir()) == [path]
