@@ -67,10 +67,26 @@ def dev_server(tmp_path):
     url = f"http://127.0.0.1:{port}"
     try:
         assert wait_for(lambda: "Hardware Aware" in fetch(url + "/")[1]), "no site"
+        watching(project, tmp_path / "server.log")
         yield project, url, server
     finally:
         stop(server)
         log.close()
+
+
+def watching(project, log_path):
+    """The first build is served before the watcher starts: a save in between
+    is missed (a busy machine makes that moment long). Save a page again, as
+    it is, until the server logs a rebuild: then it is watching."""
+    page = project / "content/pages/10-aims.md"
+    text = page.read_text(encoding="utf-8")
+    builds = log_path.read_text().count("Built in")
+
+    def rebuilt():
+        page.write_text(text, encoding="utf-8")
+        return wait_for(lambda: log_path.read_text().count("Built in") > builds, 2)
+
+    assert wait_for(rebuilt), log_path.read_text()
 
 
 def in_page(page, script, seconds=30):
