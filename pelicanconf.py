@@ -17,26 +17,16 @@ TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
-PLUGIN_PATHS = ["plugins"]
-PLUGINS = [
-    "content_guard",
-    "workshop_data",
-    "feed_links",
-    "feed_titles",  # one title per feed (Atom, RSS)
-    "pelican.plugins.neighbors",
-    "event_meta",
-    "sitemap",
-    "source_date",  # dates from the commit (SOURCE_DATE_EPOCH)
-    "pelican.plugins.sitecheck",  # checks the finished output
-    "findings",  # last: one record of every problem, from the log
-]
+# The site's own code is one plugin, haet/ (haet/README.md).
+PLUGIN_PATHS = ["."]
+PLUGINS = ["haet", "pelican.plugins.neighbors", "sitemap", "pelican.plugins.sitecheck"]
 
 # Content layout: announcements in news/, pages in pages/, data lists in data/.
 ARTICLE_PATHS = ["news"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "extra"]
 EXTRA_PATH_METADATA = {"extra/favicon.svg": {"path": "favicon.svg"}}
-WORKSHOP_DATA_PATH = "data"
+WORKSHOP_DATA_PATH = "data"  # inside PATH: the workshop's YAML files
 IGNORE_FILES = ["**/.*", "README.md"]
 
 # Clean URLs: /schedule/, /news/2021/schedule-fixed/.
@@ -97,8 +87,8 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
-# Metadata keys of this site besides Pelican's own (content_guard checks them).
-CONTENT_GUARD_EXTRA_METADATA = ["nav_title"]
+# Metadata keys of this site besides Pelican's own (any other is an error).
+EXTRA_METADATA_KEYS = ["nav_title"]
 # One language: two posts with one slug in different years are two posts, not
 # translations of each other.
 ARTICLE_TRANSLATION_ID = None
@@ -150,18 +140,24 @@ SITEMAP = {
 THEME_COLOR = "#0b5fa5"
 # The browser's toolbar colour in a dark colour scheme: the page background.
 THEME_COLOR_DARK = "#12161b"
-# Drawn by the build from content/data/event.yaml (plugins/event_meta).
+# Drawn by the build from content/data/event.yaml (haet/event.py).
 SOCIAL_IMAGE = "images/social-card.png"
-EVENT_META_TOUCH_ICON_PATH = "apple-touch-icon.png"
+TOUCH_ICON_PATH = "apple-touch-icon.png"
 # The build's "today" (YYYY-MM-DD) decides the workshop's phase on the home
 # page; unset, it is the real date in TIMEZONE. The environment variable
-# SITE_TODAY overrides it, for previews and tests (plugins/workshop_data).
+# SITE_TODAY overrides it, for previews and tests (haet/data.py).
 SITE_TODAY = None
 JINJA_GLOBALS = {"utc": datetime.UTC}
 
-# Calendar files for "Add to calendar" (plugins/event_meta/README.md).
-EVENT_META_CALENDAR_PATH = "calendar/haet2021.ics"
-EVENT_META_SCHEDULE_CALENDAR_PATH = "calendar/haet2021-schedule.ics"
+# Calendar files for "Add to calendar" (haet/event.py).
+CALENDAR_PATH = "calendar/workshop.ics"
+SCHEDULE_CALENDAR_PATH = "calendar/schedule.ics"
+# Feed titles: "HAET 2021: announcements (Atom)" (haet/feeds.py).
+FEED_NAME = "announcements"
+# Findings (haet/findings.py): which fail the build (None: none), and where the
+# JSON record of the last build goes.
+FINDINGS_FATAL = None
+FINDINGS_REPORT = "cache/findings.json"
 # A post dated in the future stays a draft until a build runs on or after its
 # date (the deployment workflow rebuilds daily), so news can be prepared early.
 WITH_FUTURE_DATES = False

@@ -11,7 +11,6 @@ SITEURL = "https://haet2021.github.io"
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 FINDINGS_FATAL = "warnings"  # any warning or error fails a production build
-CONTENT_GUARD_UNKNOWN_METADATA = "error"  # a misspelt key never reaches visitors
 # The list of drafts is for organisers' previews, not for visitors.
 TEMPLATE_PAGES = {source: target for source, target in TEMPLATE_PAGES.items()  # noqa: F405
                   if source != "drafts.html"}  # fmt: skip

@@ -1,22 +1,16 @@
 """Tasks for organisers: `invoke --list` shows them. Names follow
 pelican-quickstart's tasks.py where they overlap."""
 
-import concurrent.futures
 import contextlib
-import dataclasses
 import datetime as dt
-import html
 import json
 import os
-import posixpath
-import re
 import shlex
 import shutil
-import socket
 import sys
 import tempfile
+import traceback
 from pathlib import Path
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from invoke import Exit, task
@@ -24,7 +18,25 @@ from pelican.settings import DEFAULT_CONFIG, get_settings_from_file
 from pelican.utils import slugify
 
 ROOT = Path(__file__).resolve().parent
-SETTINGS = {**DEFAULT_CONFIG, **get_settings_from_file(str(ROOT / "pelicanconf.py"))}
+
+
+def read_settings(name):
+    """A settings file's values; a mistake in it is one line naming its line."""
+    path = ROOT / name
+    try:
+        return {**DEFAULT_CONFIG, **get_settings_from_file(str(path))}
+    except Exception as error:  # noqa: BLE001 (any mistake in the file)
+        line = (
+            getattr(error, "lineno", None) if isinstance(error, SyntaxError) else None
+        )
+        for frame in traceback.extract_tb(error.__traceback__):
+            if Path(frame.filename).resolve() == path:
+                line = frame.lineno
+        where = f"{name}:{line}" if line else name
+        sys.exit(f"{where}: {type(error).__name__}: {error} (fix: correct this line)")
+
+
+SETTINGS = read_settings("pelicanconf.py")
 CONFIG = {
     "settings_base": "pelicanconf.py",
     "settings_publish": "publishconf.py",
@@ -36,7 +48,7 @@ CONFIG = {
 }
 # When the output is not a terminal (CI, `| tee`, an editor), one line per record.
 LOG_HANDLER = [] if sys.stdout.isatty() else ["--log-handler", "plain"]
-# Development builds go on after an error, then exit non-zero (plugins/findings).
+# Development builds go on after an error, then exit non-zero (haet/findings.py).
 STOP_AFTER_ERRORS = ["-e", 'FINDINGS_FATAL="errors"']
 
 
@@ -55,7 +67,7 @@ def _exit_on_failure(result):
 
 def _port_or_exit(action):
     """Run action() (a server); a busy port is one clear line, not a traceback."""
-    import devserver  # noqa: PLC0415 (only the serving tasks need it)
+    from haet import devserver  # noqa: PLC0415 (only the serving tasks need it)
 
     try:
         action(devserver)
@@ -123,8 +135,9 @@ def preview(c, port=CONFIG["port"] + 1):
 
     The build goes into a folder of its own, with the local address as
     SITEURL, so the site looks as it will when published."""
-    import devserver  # noqa: PLC0415
+    from haet import devserver  # noqa: PLC0415
 
+    read_settings(CONFIG["settings_publish"])  # a mistake in it: one line
     address = f"http://{CONFIG['host']}:{port}"
     server = None
     try:
@@ -145,21 +158,16 @@ def preview(c, port=CONFIG["port"] + 1):
 
 
 # --- Checks and deployment (README, "Publishing") ---------------------------------
-# The live site is GitHub Pages, written only by .github/workflows/site.yml,
-# which runs `invoke deploy --target _site` and hands that folder to the Pages
-# actions. `invoke deploy --target host:/path` is the one way to any other host.
+# The live site is GitHub Pages: .github/workflows/site.yml runs
+# `invoke deploy` and hands its folder, _site/, to the Pages actions.
 
 SKIP_EXTERNAL = "--skip-external"
-LINK_TO_ANOTHER_SITE = re.compile(r'\s(?:href|src)="(https?://[^"]+)"')
-CANONICAL_LINK = re.compile(r'<link rel="canonical" href="(https?://[^"]+)"')
 
 
 def stop(message):
     """End the task with one line and no traceback; on GitHub, also in the job
-    summary and as an annotation."""
+    summary (the findings themselves are annotations already)."""
     add_to_job_summary(f"**Stopped:** {message}")
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        print(f"::error title=Not deployed::{message}", flush=True)
     raise Exit(message, code=1)
 
 
@@ -183,73 +191,26 @@ def run_in(c, folder, command, env=None):
 
 def production_build(c, source, output, epoch=None):
     """Build `source` (a project folder) with publishconf.py into `output`; every
-    warning fails it (FINDINGS_FATAL).
-    `epoch` (SOURCE_DATE_EPOCH) dates what the content does not."""
-    command = [sys.executable, "-m", "pelican", CONFIG["content"],
+    warning fails it (FINDINGS_FATAL). `epoch` (SOURCE_DATE_EPOCH) dates what
+    the content does not."""
+    read_settings(CONFIG["settings_publish"])  # a mistake in it: one line
+    command = [sys.executable, "-m", "pelican", CONFIG["content"], *LOG_HANDLER,
                "-s", CONFIG["settings_publish"], "-o", str(output)]  # fmt: skip
     env = {"SOURCE_DATE_EPOCH": str(epoch)} if epoch else {}
     if run_in(c, source, command, env).failed:
         stop("The production build failed: the lines above name the file to fix.")
 
 
-def external_addresses(output):
-    """(host, port) of every server that the built pages link to, besides the
-    site's own (its canonical address)."""
-    own, links = set(), set()
-    for page in Path(output).rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        own.update(urlsplit(url).netloc for url in CANONICAL_LINK.findall(text))
-        urls = LINK_TO_ANOTHER_SITE.findall(text)
-        links.update(urlsplit(html.unescape(url)) for url in urls)
-    addresses = set()
-    for url in links:
-        with contextlib.suppress(ValueError):  # a malformed port: the checker says so
-            if url.hostname and url.netloc not in own:
-                addresses.add((url.hostname, url.port or DEFAULT_PORTS[url.scheme]))
-    return addresses
-
-
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def network_reachable(addresses, timeout=5.0):
-    """Whether any of the servers accepts a connection: if none does, the
-    problem is this machine's network, not the links."""
-
-    def connects(address):
-        try:
-            with socket.create_connection(address, timeout=timeout):
-                return True
-        except OSError:
-            return False
-
-    with concurrent.futures.ThreadPoolExecutor(16) as pool:
-        return any(pool.map(connects, sorted(addresses)))
-
-
-def external_checker(source):
-    """The checker's module: in plugins/, or installed with the sitecheck package."""
-    in_plugins = (Path(source) / "plugins" / "sitecheck" / "external.py").exists()
-    return "sitecheck.external" if in_plugins else "pelican.plugins.sitecheck.external"
-
-
-def check_external_links(c, source, output, skip_hint):
-    """Check the links to other sites; stop if one is gone, or if no server at
-    all answers (then the network is down, and `skip_hint` says what to do)."""
-    addresses = external_addresses(output)
-    if addresses and not network_reachable(addresses):
-        stop(
-            f"The network is unreachable: none of the {len(addresses)} sites that "
-            f"the pages link to answers, so their links are not checked. {skip_hint}"
-        )
-    command = [sys.executable, "-m", external_checker(source), str(output),
-               "--settings", CONFIG["settings_publish"]]  # fmt: skip
-    result = run_in(c, source, command, {"PYTHONPATH": "plugins"})
+def check_external_links(c, source, output):
+    """Check the links to other sites; stop if one is broken."""
+    command = [sys.executable, "-m", "pelican.plugins.sitecheck.external",
+               str(output), "--settings", CONFIG["settings_publish"]]  # fmt: skip
+    result = run_in(c, source, command)
     if result.exited == 1:
         stop("Links to other sites are broken (listed above): fix or remove them.")
     if result.failed:
         stop("The link checker could not run (see above).")
-    summarise(f"Links to other sites: checked, none broken ({len(addresses)} sites).")
+    summarise("Links to other sites: checked, none broken.")
 
 
 @task(help={"external": "Also check links to other sites (needs the network)."})
@@ -264,23 +225,8 @@ def check_working_copy(c, external=False):
     with tempfile.TemporaryDirectory(prefix="haet-check-") as output:
         production_build(c, ROOT, output)
         if external:
-            hint = "Check them later, or leave out --external."
-            check_external_links(c, ROOT, output, hint)
+            check_external_links(c, ROOT, output)
     print("Site checks passed.")
-
-
-@task(
-    help={
-        "sizes": "Numbers of announcements, comma-separated (default: 1000,5000).",
-        "runs": "Builds of each kind per size; medians are shown (default: 3).",
-    }
-)
-def bench(c, sizes="1000,5000", runs=3):
-    """Time our production build against bare Pelican."""
-    command = [sys.executable, "benchmarks/build.py", "--sizes",
-               *sizes.replace(",", " ").split(), "--runs", str(runs)]  # fmt: skip
-    with c.cd(str(ROOT)):
-        _exit_on_failure(c.run(shlex.join(command), warn=True))
 
 
 @task(help={"title": "The announcement's title, in quotes."})
@@ -328,7 +274,7 @@ def write_announcement(title, now=None):
 def livereload_address():
     """Where `invoke livereload` serves (it notes its address while it runs),
     else where it serves by default."""
-    import devserver  # noqa: PLC0415
+    from haet import devserver  # noqa: PLC0415
 
     noted = ROOT / devserver.ADDRESS_FILE
     with contextlib.suppress(OSError):
@@ -367,147 +313,31 @@ def export_head(c, destination):
     return commit, int(epoch)
 
 
-@dataclasses.dataclass(frozen=True)
-class Target:
-    """Where a deployment goes: `host:path` (rsync over ssh) or a local folder.
-    A new copy is staged beside the live one, then swapped in by renames."""
-
-    name: str
-    host: str | None
-    path: str
-
-    @classmethod
-    def parse(cls, name):
-        remote = re.fullmatch(r"([^/:]+):(.*)", name)  # rsync's rule: ':' before '/'
-        host, path = (remote[1], remote[2]) if remote else (None, name)
-        path = path.rstrip("/")
-        if host:  # ssh starts in the home folder; quoted, "~" would be a name
-            path = path.removeprefix("~/")
-        if not path or path in (".", "~"):
-            stop(
-                f"{name}: name the folder that serves the site, e.g. host:/var/www/haet"
-            )
-        return cls(name, host, path)
-
-    def beside(self, suffix):
-        parent, base = posixpath.split(self.path)
-        return posixpath.join(parent, f".{base}.{suffix}")
-
-    def url(self, path):
-        return f"{self.host}:{path}" if self.host else path
-
-    def shell(self, c, script):
-        command = ["ssh", self.host, script] if self.host else ["sh", "-c", script]
-        return c.run(shlex.join(command), warn=True, pty=False, hide="out")
-
-    def unchanged(self, c, output):
-        """Whether the live copy already has exactly these files."""
-        command = [*RSYNC, "--dry-run", "--checksum", "--itemize-changes",
-                   f"{output}/", f"{self.url(self.path)}/"]  # fmt: skip
-        result = c.run(shlex.join(command), hide=True, warn=True)
-        return result.ok and not result.stdout.strip()
-
-    def stage(self, c, output):
-        new = self.beside("new")
-        self.shell(c, f"rm -rf {shlex.quote(new)}")
-        command = [*RSYNC, f"{output}/", f"{self.url(new)}/"]
-        return c.run(shlex.join(command), warn=True, pty=False).ok
-
-    def swap(self, c):
-        live, new, old = map(
-            shlex.quote, (self.path, self.beside("new"), self.beside("old"))
-        )
-        keep_old = f"rm -rf {old} && {{ [ ! -e {live} ] || mv {live} {old}; }}"
-        return self.shell(c, f"{keep_old} && mv {new} {live}").ok
-
-    def restore(self, c):
-        """Undo a swap: the previous copy (none on a first deployment) is live."""
-        live, old = shlex.quote(self.path), shlex.quote(self.beside("old"))
-        return self.shell(
-            c, f"rm -rf {live} && {{ [ ! -e {old} ] || mv {old} {live}; }}"
-        ).ok
-
-    def clean(self, c):
-        self.shell(
-            c,
-            "rm -rf "
-            + " ".join(map(shlex.quote, (self.beside("new"), self.beside("old")))),
-        )
-
-
-# Copy files and links, readable by the web server; --delete for a stale stage.
-RSYNC = ["rsync", "-rlp", "--chmod=D755,F644", "--delete"]
-
-
-def update_targets(c, output, targets):
-    """Every target gets the same checked build, or none does: all copies are
-    staged first (the slow, fallible part), then swapped in one after another;
-    if a swap fails, those already swapped are swapped back."""
-    todo = []
-    for target in targets:
-        if target.unchanged(c, output):
-            summarise(f"{target.name} already serves this build: nothing to change.")
-        else:
-            todo.append(target)
-    staged, swapped = [], []
-    try:
-        for target in todo:
-            staged.append(target)
-            if not target.stage(c, output):
-                stop(
-                    f"Copying to {target.name} failed (see above); "
-                    "every target is as it was."
-                )
-        for target in todo:
-            if not target.swap(c):
-                stuck = [t.name for t in reversed(swapped) if not t.restore(c)]
-                outcome = "every target is as it was."
-                if stuck:
-                    outcome = "could not put the previous site back at " + ", ".join(
-                        stuck
-                    )
-                stop(f"Putting the site live at {target.name} failed; {outcome}")
-            swapped.append(target)
-    finally:
-        for target in staged:
-            target.clean(c)
-    return todo
-
-
 @task(
-    iterable=["target"],
     help={
-        "target": "Where to deploy: host:/path (rsync over ssh) or a folder; repeat "
-        "for several. GitHub Pages is deployed by the workflow only.",
-        "skip-external": "Deploy without checking links to other sites (when the "
-        "network is down).",
+        "output": "The folder to write the checked site to (default: _site).",
+        "skip-external": "Do not check links to other sites (when the network is "
+        "down).",
     },
 )
-def deploy(c, target, skip_external=False):
-    """Build the last commit with production settings, run every check, then
-    update every target from that one build, or leave all as they were."""
-    deploy_last_commit(c, target, skip_external)
-
-
-def deploy_last_commit(c, names, skip_external=False):
-    """`invoke deploy`: the last commit, built and checked once, to every target
-    named in `names`, or to none."""
-    targets = [Target.parse(name) for name in names]
-    if not targets:
-        stop(
-            "Name where to deploy with --target host:/path (or a folder). "
-            "The live site on GitHub Pages is deployed by the workflow only."
-        )
-    with tempfile.TemporaryDirectory(prefix="haet-deploy-") as work:
-        source, output = Path(work, "source"), Path(work, "output")
+def deploy(c, output="_site", skip_external=False):
+    """Build the last commit with production settings and every check into
+    OUTPUT, which GitHub Pages publishes (README: another host is one rsync)."""
+    destination = (ROOT / output).resolve()
+    for stale in destination.parent.glob(".haet-deploy-*"):  # a killed deploy's
+        shutil.rmtree(stale, ignore_errors=True)
+    work = Path(tempfile.mkdtemp(prefix=".haet-deploy-", dir=destination.parent))
+    try:
+        source, built = work / "source", work / "site"
         commit, epoch = export_head(c, source)
-        production_build(c, source, output, epoch)
+        production_build(c, source, built, epoch)
         summarise("Production build: every internal check passed.")
         if skip_external:
             summarise(f"Links to other sites: not checked ({SKIP_EXTERNAL}).")
         else:
-            hint = f"To deploy without checking them, add {SKIP_EXTERNAL}."
-            check_external_links(c, source, output, hint)
-        changed = update_targets(c, output, targets)
-    if changed:
-        summarise(f"Deployed {commit} to {', '.join(t.name for t in changed)}.")
+            check_external_links(c, source, built)
+        shutil.rmtree(destination, ignore_errors=True)
+        built.rename(destination)  # whole or not at all
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    summarise(f"Commit {commit}: built and checked into {output}/.")

@@ -7,7 +7,7 @@
   the build completed, so it keeps answering while a build runs, never serves
   a page that the build did not write, and `invoke clean` cannot break it.
 - Pages are served with a reload script and, when the build found problems, a
-  banner drawn from the findings record (plugins/findings), both injected at
+  banner drawn from the build's findings (haet/findings.py), both injected at
   serve time as same-origin files that the site's Content-Security-Policy
   (`'self'`) allows.
 """
@@ -18,7 +18,6 @@ import datetime as dt
 import errno
 import html
 import http.server
-import importlib
 import logging
 import os
 import shutil
@@ -34,6 +33,9 @@ import watchfiles
 from pelican import Pelican
 from pelican import log as pelican_log
 from pelican.settings import read_settings
+
+from . import findings
+from .findings import describe, location
 
 logger = logging.getLogger("devserver")
 PREFIX = "/__devserver/"
@@ -69,11 +71,6 @@ BANNER_CSS = """\
 """
 
 
-# Why a build stopped when it does not say so itself.
-STOPPED = {"level": "error", "source": None, "line": None,
-           "message": "the build stopped", "fix": None}  # fmt: skip
-
-
 class PortBusy(Exception):
     pass
 
@@ -90,11 +87,6 @@ class Build:
     @property
     def time(self):
         return f"{self.finished:%H:%M:%S}"
-
-
-def _findings_module():
-    """plugins/findings, as Pelican loaded it (from PLUGIN_PATHS)."""
-    return importlib.import_module("findings")
 
 
 class TemplateCache(jinja2.BytecodeCache):
@@ -126,10 +118,6 @@ class Builder:
         self.settings = None
         self.count = 0
         self.templates = TemplateCache()
-        # Where Pelican finds plugins/findings (PLUGIN_PATHS), even before
-        # the settings could be read.
-        if str(self.root / "plugins") not in sys.path:
-            sys.path.insert(0, str(self.root / "plugins"))
 
     def reload_settings(self):
         self.settings = None
@@ -154,33 +142,27 @@ class Builder:
         else:
             self.workdir.mkdir(parents=True, exist_ok=True)
             folder = Path(tempfile.mkdtemp(prefix=f"{self.count}-", dir=self.workdir))
-        findings = _findings_module()
         findings.start_build(None)  # also when the settings fail to load
         stopped_by = None
         try:
             if self.settings is None:
                 self.settings = self.read_settings()
             Pelican({**self.settings, "OUTPUT_PATH": str(folder)}).run()
-        except (Exception, SystemExit) as error:  # noqa: BLE001 (a bad edit must not stop us)
-            stopped_by = self._report_stop(findings, error)
+        except Exception as error:  # noqa: BLE001 (a bad edit must not stop us)
+            settings = self.settings or {
+                "PATH": str(self.root / "content"),
+                "THEME": ".",
+            }
+            stopped_by = findings.from_exception(error, settings)
+            findings.report(stopped_by)
         return Build(
             number=self.count,
             finished=dt.datetime.now(),
             seconds=time.perf_counter() - started,
             folder=folder,
-            findings=findings.current_findings(),
+            findings=findings.current(),
             stopped_by=stopped_by,
         )
-
-    def _report_stop(self, findings, error):
-        """Log why the build stopped, as a finding (once), and return it."""
-        if isinstance(error, SystemExit):  # a plugin that logged its reason
-            errors = [f for f in findings.current_findings() if f["level"] == "error"]
-            return errors[-1] if errors else STOPPED
-        theme = (self.settings or {}).get("THEME")
-        stop = findings.finding_from_exception(error, self.root, theme)
-        logger.error(findings.describe(stop), extra={"finding": stop})
-        return stop
 
 
 class Site:
@@ -220,8 +202,6 @@ class Site:
 def render_banner(latest, complete):
     """The banner's HTML: every finding of the latest build, whole, with its
     file and line, and which build the page comes from."""
-    from findings import describe, location  # noqa: PLC0415 (see Builder)
-
     count = len(latest.findings)
     problems = f"{count} problem{'s' if count != 1 else ''}"
     if latest.stopped_by:
@@ -239,10 +219,10 @@ def render_banner(latest, complete):
         head = f"This is the build of {latest.time}, with {problems}."
         state = "problems"
     items = "".join(
-        f'<li data-level="{f["level"]}"><strong>{f["level"]}</strong> '
-        + (f"<code>{html.escape(location(f))}</code>: " if f.get("source") else "")
-        + html.escape(f["message"])
-        + (f" <em>Fix: {html.escape(f['fix'])}</em>" if f.get("fix") else "")
+        f'<li data-level="{f.level}"><strong>{f.level}</strong> '
+        + (f"<code>{html.escape(location(f))}</code>: " if f.source else "")
+        + html.escape(f.message)
+        + (f" <em>Fix: {html.escape(f.fix)}</em>" if f.fix else "")
         + "</li>"
         for f in latest.findings
     )
@@ -383,7 +363,7 @@ def init_logging():
 
 
 def watched_paths(root, settings):
-    paths = [settings["PATH"], settings["THEME"], root / "plugins"]
+    paths = [settings["PATH"], settings["THEME"], root / "haet"]
     return [str(p) for p in paths if Path(p).exists()]
 
 
@@ -414,8 +394,8 @@ def watch(builder, on_build, root, stop_event=None, first=None):
     )
     for changes in changes_seen:
         changed = {Path(path).resolve() for _, path in changes}
-        if any(p.suffix == ".py" and (root / "plugins") in p.parents for p in changed):
-            print("A plugin changed: restarting.", flush=True)
+        if any(p.suffix == ".py" and (root / "haet") in p.parents for p in changed):
+            print("The site's code changed: restarting.", flush=True)
             os.execv(sys.executable, [sys.executable, *sys.argv])
         if settings_file in changed:
             builder.reload_settings()

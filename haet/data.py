@@ -9,6 +9,7 @@ rebuild, so edits show up under livereload).
 
 import dataclasses
 import datetime as dt
+import difflib
 import functools
 import logging
 import os
@@ -20,7 +21,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pelican import signals
+
+from .findings import Finding
 
 logger = logging.getLogger(__name__)
 
@@ -33,15 +35,6 @@ REVIEW_KINDS = ("double-blind", "single-blind", "open")
 # The workshop's phases, in order: submissions open, then the weeks before the
 # day, the day itself, and afterwards.
 PHASES = ("open", "upcoming", "live", "over")
-
-
-class DataError(Exception):
-    """Bad data: where it is (file and line), what is wrong, what to write."""
-
-    def __init__(self, source, line, message, fix):
-        self.source, self.line, self.message, self.fix = str(source), line, message, fix
-        place = f"{self.source}:{line}" if line else self.source
-        super().__init__(f"{place}: {message}; fix: {fix}")
 
 
 # --- Reading YAML with line numbers ----------------------------------------
@@ -61,6 +54,17 @@ class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 
 
 def _construct_mapping(loader, node):
+    lines = {}
+    for key, _ in node.value:
+        if key.value in lines:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"'{key.value}' is given twice (also on line "
+                f"{lines[key.value]}): only one would be kept",
+                key.start_mark,
+            )
+        lines[key.value] = key.start_mark.line + 1
     entry = Entry(loader.construct_mapping(node, deep=True))
     entry.line = node.start_mark.line + 1
     entry.field_lines = {
@@ -90,17 +94,17 @@ def unclosed_quote_line(text, before):
 
 
 def read_yaml(path, source=None):
-    """Parse one data file; syntax errors become a DataError at the line of
+    """Parse one data file; syntax errors become a Finding at the line of
     the mistake. `source` is the path that messages give (default `path`)."""
-    source = source or path
+    source = str(source or path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DataError(
+        raise Finding(
             source, None, "missing data file", f"create {path.name} (see its README)"
         ) from None
     except UnicodeDecodeError as error:
-        raise DataError(
+        raise Finding(
             source, None, f"not UTF-8 text ({error.reason})", "save the file as UTF-8"
         ) from None
     try:
@@ -110,14 +114,18 @@ def read_yaml(path, source=None):
         line = mark.line + 1 if mark else None
         quote = unclosed_quote_line(text, line or len(text.splitlines()))
         if quote:
-            raise DataError(
+            raise Finding(
                 source,
                 quote,
                 "YAML syntax error: a quote opens on this line and is not closed",
                 "end the value with the same quote mark on this line",
             ) from None
-        raise DataError(
-            source,
+        if isinstance(error, yaml.constructor.ConstructorError):
+            raise Finding(
+                str(source), line, error.problem, "keep one of them"
+            ) from None
+        raise Finding(
+            str(source),
             line,
             f"YAML syntax error: {error.problem}",
             "check the indentation and the colons of this line and the one above",
@@ -395,6 +403,10 @@ def schema(model):
     return rules
 
 
+# What an address in the data may start with: no javascript: or data: URL
+# reaches a link (http:// only where SITECHECK_HTTP_LINKS_ALLOWED lets it).
+WEB_ADDRESS = ("https://", "http://")
+
 TYPE_NAMES = {
     str: "text",
     int: "a whole number",
@@ -423,30 +435,31 @@ class Where:
     line of that field; `source` is the file."""
 
     def __init__(self, path, entry):
-        self.source, self.entry = path, entry
+        self.source, self.entry = str(path), entry
 
     def line(self, name=None):
         lines = getattr(self.entry, "field_lines", {})
         return lines.get(name) or getattr(self.entry, "line", 0) or None
 
     def error(self, message, fix, name=None):
-        return DataError(self.source, self.line(name), message, fix)
+        return Finding(self.source, self.line(name), message, fix)
 
 
 def check_entry(entry, model, where):
     """Return the entry's fields checked against the model's schema (text
-    typeset), or raise a DataError naming what is wrong and where."""
+    typeset), or raise a Finding naming what is wrong and where."""
     rules = schema(model)
     if not isinstance(entry, dict):
         raise where.error(
             f"expected a mapping of fields, got {entry!r}",
             f"write the fields as `name: value` lines ({', '.join(rules)})",
         )
-    unknown = sorted(set(entry) - set(rules))
+    unknown = sorted(map(str, set(entry) - set(rules)))
     if unknown:
+        near = difflib.get_close_matches(str(unknown[0]), rules, n=1)
         raise where.error(
-            f"unknown field {', '.join(unknown)} (known fields: {', '.join(rules)})",
-            "use one of the known field names",
+            f"unknown field '{unknown[0]}' (known fields: {', '.join(rules)})",
+            f"did you mean {near[0]}?" if near else None,
             unknown[0],
         )
     checked = {}
@@ -486,16 +499,30 @@ def check_entry(entry, model, where):
                 f"write one of: {', '.join(rule.choices)}",
                 name,
             )
+        if rule.kind is list and not all(
+            isinstance(item, str) and item for item in value
+        ):
+            raise where.error(
+                f"each item of '{name}' must be text",
+                "write one name per `- ` line",
+                name,
+            )
+        if name.endswith("url") and not value.startswith(WEB_ADDRESS):
+            raise where.error(
+                f"{name} must be a web address, got {value!r}",
+                f"write https://{value}" if ":" not in value else None,
+                name,
+            )
         checked[name] = value if rule.plain else _typeset(value)
     return checked
 
 
 def read_list(path, model, source=None):
     """Read a data file holding a list of entries; yield (where, fields) pairs."""
-    source = source or path
+    source = str(source or path)
     entries = read_yaml(path, source)
     if not isinstance(entries, list) or not entries:
-        raise DataError(
+        raise Finding(
             source,
             None,
             "expected a non-empty list of entries",
@@ -581,10 +608,11 @@ def load_schedule(path, event, speakers, source=None):
         if "speaker" in entry:
             speaker = speakers.get(entry["speaker"])
             if speaker is None:
+                near = difflib.get_close_matches(entry["speaker"], speakers, n=1)
                 raise where.error(
                     f"unknown speaker '{entry['speaker']}' "
                     "(not an id in speakers.yaml)",
-                    f"use one of the ids: {', '.join(speakers)}",
+                    f"did you mean {near[0]}?" if near else None,
                     "speaker",
                 )
         elif entry["kind"] == "keynote":
@@ -729,7 +757,7 @@ def site_today(settings, environ=os.environ):
     try:
         return dt.date.fromisoformat(str(text))
     except ValueError:
-        raise DataError(
+        raise Finding(
             "SITE_TODAY",
             None,
             f"not a date: {text!r}",
@@ -740,28 +768,9 @@ def site_today(settings, environ=os.environ):
 # --- Pelican wiring ------------------------------------------------------------------
 
 
-def log_finding(error):
-    """Record a DataError with the structure the findings plugin collects."""
-    text = f"{error.source}:{error.line}" if error.line else error.source
-    logger.error(
-        "%s: %s; fix: %s",
-        text,
-        error.message,
-        error.fix,
-        extra={
-            "finding": {
-                "source": error.source,
-                "line": error.line,
-                "message": error.message,
-                "fix": error.fix,
-            }
-        },
-    )
-
-
 def add_workshop_to_context(generator):
     """Load the data once per build into the context every generator shares.
-    Bad data is logged as a finding, then stops the build with a DataError
+    Bad data stops the build with a Finding
     (an ordinary exception: `pelican -r` reports it and waits for the fix)."""
     if CONTEXT_KEY in generator.context:
         return
@@ -771,13 +780,6 @@ def add_workshop_to_context(generator):
     # Messages name the file as the organiser sees it in the project:
     # content/data/schedule.yaml, whatever the working directory.
     source_dir = data_dir.relative_to(content.parent) if content.is_absolute() else None
-    try:
-        workshop = load_workshop(data_dir, site_today(settings), source_dir)
-    except DataError as error:
-        log_finding(error)
-        raise
-    generator.context[CONTEXT_KEY] = workshop
-
-
-def register():
-    signals.generator_init.connect(add_workshop_to_context)
+    generator.context[CONTEXT_KEY] = load_workshop(
+        data_dir, site_today(settings), source_dir
+    )

@@ -1,4 +1,9 @@
-"""Make every link and image URL inside feed items absolute.
+"""Feeds that readers can use: a title of their own, absolute links.
+
+Pelican titles the all-posts Atom and RSS feeds both SITENAME; a reader
+subscribed to several cannot tell them apart: each gets e.g. "HAET 2021:
+announcements (Atom)". The `feed_generated` signal hands plugins the feed
+object, whose `feed["title"]` is what feedgenerator writes.
 
 Pelican rewrites `{filename}`/`{static}` links for feeds, but a plain Markdown
 link such as `[x](/schedule/)` stays relative, and feed readers cannot resolve
@@ -9,8 +14,7 @@ from html import escape
 from urllib.parse import urljoin
 
 import lxml.html
-from feedgenerator import get_tag_uri
-from pelican import signals
+from feedgenerator import Atom1Feed, get_tag_uri
 
 
 def absolute_srcset(srcset, base):
@@ -53,5 +57,9 @@ def absolutise_feed(context, feed):
                 item[key] = make_links_absolute(item[key], item["link"])
 
 
-def register():
-    signals.feed_generated.connect(absolutise_feed)
+def retitle(context, feed):
+    kind = "Atom" if isinstance(feed, Atom1Feed) else "RSS"
+    title = feed.feed["title"]
+    if title == context["SITENAME"]:
+        title = f"{title}: {context['FEED_NAME']}"
+    feed.feed["title"] = f"{title} ({kind})"

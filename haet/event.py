@@ -1,17 +1,18 @@
-"""Describe the workshop to calendars and search engines, from the workshop data.
+"""What the site tells calendars, search engines and link previews, from the
+workshop data (haet/data.py), so next year's data changes it all:
 
-Everything here is derived from the `workshop` object that the workshop_data
-plugin loads from content/data/, so next year's data changes it all:
-
-- two iCalendar files, written at build time: the whole workshop (one event)
-  and every schedule slot (one event each), in UTC with stable UIDs;
-- schema.org JSON-LD for the templates: `event_jsonld` (the workshop as an
-  Event, its slots as sub-events) and `papers_jsonld` (the accepted papers as
-  ScholarlyArticles), plus a `jsonld` filter that serialises either safely
-  inside <script type="application/ld+json">.
+- two iCalendar files: the whole workshop (one event) and every session (one
+  event each), in UTC with stable UIDs;
+- schema.org JSON-LD for the templates (`event_jsonld`, `papers_jsonld`) and
+  a `jsonld` filter that serialises it safely inside <script>;
+- the social card and the touch icon, drawn with Pillow;
+- reproducible dates: SOURCE_DATE_EPOCH (the commit's time, set by `invoke
+  deploy`) dates what no content dates: calendar stamps, the sitemap's index pages.
 """
 
 import datetime as dt
+import hashlib
+import io
 import json
 import logging
 import os
@@ -21,21 +22,12 @@ from urllib.parse import urlsplit
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 from markupsafe import Markup
-from pelican import signals
+from pelican.plugins.sitemap import sitemap
+from PIL import Image, ImageDraw, ImageFont
 
-from . import images
+from .findings import Finding
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_SETTINGS = {
-    # Where the calendar files go, relative to the output; "" writes none.
-    "EVENT_META_CALENDAR_PATH": "calendar/workshop.ics",
-    "EVENT_META_SCHEDULE_CALENDAR_PATH": "calendar/schedule.ics",
-    # The domain in calendar UIDs; "" takes SITEURL's, or else FEED_DOMAIN's.
-    "EVENT_META_UID_DOMAIN": "",
-    # The 180×180 icon phones put on a home screen; "" draws none.
-    "EVENT_META_TOUCH_ICON_PATH": "apple-touch-icon.png",
-}
 
 SCHEMA_ORG = "https://schema.org"
 # event.yaml's `attendance` and the schema.org mode each one means.
@@ -49,14 +41,6 @@ PAUSES = ("break",)
 # Characters that could end the <script> element or open a comment in it.
 # JSON allows any character as a \u escape, so the data keeps its meaning.
 HTML_UNSAFE_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
-
-
-class ConfigError(Exception):
-    """Settings or data this plugin cannot work with: what, where, the fix."""
-
-    def __init__(self, message, fix, source="pelicanconf.py"):
-        self.message, self.fix, self.source = message, fix, source
-        super().__init__(f"{source}: {message}; fix: {fix}")
 
 
 # --- Facts shared by the calendar and the JSON-LD ------------------------------
@@ -96,12 +80,13 @@ def site_url(settings):
 
 
 def uid_domain(settings):
-    domain = settings.get("EVENT_META_UID_DOMAIN")
-    domain = domain or urlsplit(site_url(settings)).hostname
+    domain = urlsplit(site_url(settings)).hostname
     if not domain:
-        raise ConfigError(
+        raise Finding(
+            "pelicanconf.py",
+            None,
             "calendar UIDs need a domain",
-            "set SITEURL, FEED_DOMAIN or EVENT_META_UID_DOMAIN",
+            "set SITEURL or FEED_DOMAIN",
         )
     return domain
 
@@ -112,10 +97,11 @@ def build_time():
     if not epoch:
         return dt.datetime.now(dt.UTC).replace(microsecond=0)
     if not epoch.isdigit():
-        raise ConfigError(
-            f"SOURCE_DATE_EPOCH must be seconds since 1970, got {epoch!r}",
-            "set SOURCE_DATE_EPOCH to a whole number, e.g. $(date +%s)",
+        raise Finding(
             "SOURCE_DATE_EPOCH",
+            None,
+            f"must be seconds since 1970, got {epoch!r}",
+            "set SOURCE_DATE_EPOCH to a whole number, e.g. $(date +%s)",
         )
     return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
 
@@ -207,15 +193,7 @@ def _person(name, affiliation="", url=""):
 
 
 def _attendance_mode(event):
-    mode = ATTENDANCE_MODES.get(event.attendance)
-    if mode is None:
-        raise ConfigError(
-            f"attendance must be one of {', '.join(ATTENDANCE_MODES)}, "
-            f"got {event.attendance!r}",
-            f"write one of: {', '.join(ATTENDANCE_MODES)}",
-            "content/data/event.yaml",
-        )
-    return f"{SCHEMA_ORG}/{mode}"
+    return f"{SCHEMA_ORG}/{ATTENDANCE_MODES[event.attendance]}"
 
 
 def _event(name, start, end, room, mode):
@@ -304,88 +282,104 @@ def jsonld(data):
     return Markup(text)  # noqa: S704 (every character that could end <script> is escaped)
 
 
+# --- Pictures -----------------------------------------------------------------------
+
+CARD_SIZE = (1200, 630)
+ICON_SIZE = 180
+BACKGROUND, ACCENT, TEXT = "#0b3d6e", "#ffb15c", "#ffffff"
+
+
+def _font(size):
+    return ImageFont.load_default(size)
+
+
+def social_card(event):
+    """1200×630: the short name big, the full name, the day, time and format."""
+    image = Image.new("RGB", CARD_SIZE, BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((80, 110, 96, 520), fill=ACCENT)
+    draw.text((130, 100), event.short_name, font=_font(110), fill=TEXT)
+    draw.text((130, 260), event.name, font=_font(46), fill=TEXT)
+    draw.text((130, 325), event.tagline, font=_font(46), fill=TEXT)
+    day = f"{event.start:%A} {event.start.day} {event.start:%B %Y}"
+    # Pillow's built-in font has no en dash.
+    span = f"{event.start:%H:%M} to {event.end:%H:%M} {event.start.tzname()}"
+    draw.text((130, 430), f"{day} · {span}", font=_font(40), fill=ACCENT)
+    utc = f"{event.utc_start:%H:%M} to {event.utc_end:%H:%M} UTC"
+    draw.text((130, 480), f"{utc} · {event.attendance}", font=_font(40), fill=ACCENT)
+    return image
+
+
+def touch_icon(event):
+    """180×180: the short name's first word on the site's colours."""
+    image = Image.new("RGB", (ICON_SIZE, ICON_SIZE), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    word = event.short_name.split()[0][:5]
+    draw.rectangle((0, 150, ICON_SIZE, 162), fill=ACCENT)
+    draw.text((ICON_SIZE / 2, 78), word, font=_font(56), fill=TEXT, anchor="mm")
+    return image
+
+
+# PNG encoding (optimize=True) is most of the cost of a development rebuild:
+# the same pixels are encoded once per process.
+_encoded = {}
+
+
+def save_png(image, path):
+    """Write a PNG that is the same for the same picture (no timestamps)."""
+    key = (image.size, hashlib.blake2b(image.tobytes(), digest_size=16).digest())
+    if key not in _encoded:
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        if len(_encoded) > 8:
+            _encoded.clear()
+        _encoded[key] = buffer.getvalue()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_encoded[key])
+
+
 # --- Pelican wiring ------------------------------------------------------------------
 
 
-def _report(error):
-    """Log a ConfigError as a finding (the findings plugin's structure)."""
-    text = f"{error.source}: {error.message}; fix: {error.fix}"
-    finding = {"source": error.source, "line": None}
-    finding |= {"message": error.message, "fix": error.fix}
-    logger.error("%s", text, extra={"finding": finding})
-
-
-class EventMetaGenerator:
+class EventGenerator:
     """Puts the JSON-LD and the social image in the shared context before any
-    page is written, and writes the calendar files and the images with the
-    rest of the output, before `finalized`. A ConfigError is logged as a
-    finding, then stops the build (an ordinary exception)."""
+    page is written, and writes the calendars and pictures with the rest of
+    the output, before the checks at `finalized`."""
 
     def __init__(self, context, settings, path, theme, output_path, **kwargs):
         self.context = context
         self.settings = settings
         self.output_path = Path(output_path)
 
-    def _workshop(self):
-        try:
-            return self.context["workshop"]
-        except KeyError:
-            raise ConfigError(
-                "no workshop data",
-                "add workshop_data to PLUGINS, before event_meta",
-            ) from None
-
     def generate_context(self):
-        try:
-            workshop = self._workshop()
-        except ConfigError as error:
-            _report(error)
-            raise
+        workshop = self.context["workshop"]
         base_url = site_url(self.settings)
-        image = self.settings.get("SOCIAL_IMAGE")
-        image_url = f"{base_url}/{image}" if base_url and image else ""
-        self.context["event_jsonld"] = event_schema(workshop, base_url, image_url)
+        image = self.settings["SOCIAL_IMAGE"]
+        self.context["event_jsonld"] = event_schema(
+            workshop, base_url, f"{base_url}/{image}" if base_url else ""
+        )
         self.context["papers_jsonld"] = papers_schema(workshop)
-        if image:
-            width, height = images.CARD_SIZE
-            alt = f"{event_title(workshop.event)}: {workshop.event.tagline}"
-            self.context["social_image"] = {
-                "path": image, "width": width, "height": height, "alt": alt,
-            }  # fmt: skip
+        width, height = CARD_SIZE
+        alt = f"{event_title(workshop.event)}: {workshop.event.tagline}"
+        self.context["social_image"] = {
+            "path": image, "width": width, "height": height, "alt": alt,
+        }  # fmt: skip
 
     def generate_output(self, writer):
-        try:
-            self._write()
-        except ConfigError as error:
-            _report(error)
-            raise
-
-    def _write(self):
-        workshop = self._workshop()
+        workshop = self.context["workshop"]
         stamp = build_time()
         for setting, build in (
-            ("EVENT_META_CALENDAR_PATH", workshop_calendar),
-            ("EVENT_META_SCHEDULE_CALENDAR_PATH", schedule_calendar),
+            ("CALENDAR_PATH", workshop_calendar),
+            ("SCHEDULE_CALENDAR_PATH", schedule_calendar),
         ):
-            if not self.settings.get(setting):
-                continue
             path = self.output_path / self.settings[setting]
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(build(workshop, self.settings, stamp).to_ical())
-            logger.info("Writing %s", path)
         for setting, draw in (
-            ("SOCIAL_IMAGE", images.social_card),
-            ("EVENT_META_TOUCH_ICON_PATH", images.touch_icon),
+            ("SOCIAL_IMAGE", social_card),
+            ("TOUCH_ICON_PATH", touch_icon),
         ):
-            if self.settings.get(setting):
-                path = self.output_path / self.settings[setting]
-                images.save_png(draw(workshop.event), path)
-                logger.info("Writing %s", path)
-
-
-def add_default_settings(pelican):
-    for name, value in DEFAULT_SETTINGS.items():
-        pelican.settings.setdefault(name, value)
+            save_png(draw(workshop.event), self.output_path / self.settings[setting])
 
 
 def add_jsonld_filter(generator):
@@ -393,10 +387,12 @@ def add_jsonld_filter(generator):
 
 
 def get_generators(pelican):
-    return EventMetaGenerator
+    return EventGenerator
 
 
-def register():
-    signals.initialized.connect(add_default_settings)
-    signals.generator_init.connect(add_jsonld_filter)
-    signals.get_generators.connect(get_generators)
+def stamp_sitemap(pelican):
+    """pelican-sitemap dates index pages (home, news, tags) with the time it
+    was imported (`generator.now`) and has no setting for it: with
+    SOURCE_DATE_EPOCH set, give it the commit's time (README, "Reach")."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        sitemap.generator.now = build_time()

@@ -15,23 +15,19 @@ file and line they wrote and what to write instead.
 - A file under `content/` that Pelican does not read (a post saved as `.txt`,
   a page put in the content root) is reported instead of silently ignored.
 
-Every problem is one log record with `extra={"finding": ...}` (source, line,
-message, fix), the structure the `findings` plugin collects.
+Every problem is a Finding (haet/findings.py).
 """
 
 import difflib
-import logging
-import os
 import re
 from datetime import datetime
 from fnmatch import fnmatch
 from html import escape
 from pathlib import Path
 
-from pelican import signals
 from pelican.readers import MarkdownReader
 
-logger = logging.getLogger(__name__)
+from .findings import Finding, project_path, report
 
 # Pelican's own metadata keys (docs/content.rst, "File metadata").
 PELICAN_METADATA = [
@@ -63,33 +59,6 @@ META_MORE = re.compile(r"^ {4,}\S")
 CONTENT_LIKE = (".md", ".markdown", ".mkd", ".mdown", ".txt", ".rst", ".html", ".htm")
 
 
-class ContentError(Exception):
-    """A source file that cannot be read as the organiser meant it. `finding`
-    holds the structure; the text is the whole message on one line."""
-
-    def __init__(self, source, line, message, fix):
-        self.finding = {"source": source, "line": line, "message": message, "fix": fix}
-        super().__init__(describe(self.finding))
-
-
-def describe(finding):
-    where = finding["source"] + (f":{finding['line']}" if finding["line"] else "")
-    return f"{where}: {finding['message']}; fix: {finding['fix']}"
-
-
-def report(level, source, line, message, fix):
-    finding = {"source": source, "line": line, "message": message, "fix": fix}
-    logger.log(level, "%s", describe(finding), extra={"finding": finding})
-
-
-def display_path(path, settings):
-    """A path as the organiser knows it: relative to the project (the folder
-    that holds content/), e.g. content/news/x.md."""
-    project = os.path.dirname(os.path.abspath(settings["PATH"]))
-    relative = os.path.relpath(os.path.abspath(path), project)
-    return path if relative.startswith("..") else relative.replace(os.sep, "/")
-
-
 # --- Metadata -----------------------------------------------------------------
 
 
@@ -108,7 +77,7 @@ def header_lines(text):
 
 
 def known_keys(settings):
-    extra = [key.lower() for key in settings.get("CONTENT_GUARD_EXTRA_METADATA", ())]
+    extra = [key.lower() for key in settings["EXTRA_METADATA_KEYS"]]
     return [*PELICAN_METADATA, *extra, *settings.get("DEFAULT_METADATA", {})]
 
 
@@ -140,7 +109,7 @@ def check_metadata(text, source, settings):
     """Log the metadata's warnings; raise ContentError if the file cannot be
     published as meant."""
     if not text.strip():
-        raise ContentError(
+        raise Finding(
             source,
             None,
             "the file is empty",
@@ -148,9 +117,6 @@ def check_metadata(text, source, settings):
         )
     header = header_lines(text)
     keys = known_keys(settings)
-    unknown_level = logging.getLevelName(
-        settings.get("CONTENT_GUARD_UNKNOWN_METADATA", "WARNING").upper()
-    )
     seen = set()
     for number, typed, value in header:
         key = typed.lower()
@@ -162,15 +128,14 @@ def check_metadata(text, source, settings):
                 if nearest
                 else f"use one of {', '.join(k.capitalize() + ':' for k in keys)}"
             )
-            report(unknown_level, source, number, f"unknown metadata '{typed}:'", fix)
-        elif key in ("date", "modified") and (problem := date_problem(value)):
-            raise ContentError(
-                source, number, problem[0], f"write {typed}: {problem[1]}"
-            )
-        elif key == "status" and value.lower() not in STATUSES:
+            # An error in development too: `Stauts: draft` must never publish.
+            raise Finding(source, number, f"unknown metadata '{typed}:'", fix)
+        if key in ("date", "modified") and (problem := date_problem(value)):
+            raise Finding(source, number, problem[0], f"write {typed}: {problem[1]}")
+        if key == "status" and value.lower() not in STATUSES:
             nearest = difflib.get_close_matches(value.lower(), STATUSES, n=1)
             fix = f"write Status: {nearest[0]}" if nearest else "write Status: draft"
-            raise ContentError(
+            raise Finding(
                 source,
                 number,
                 f"unknown status '{value}'",
@@ -178,7 +143,7 @@ def check_metadata(text, source, settings):
             )
     if "title" not in seen:
         line = header[0][0] if header else 1
-        raise ContentError(
+        raise Finding(
             source, line, "no Title: line", "start the file with 'Title: The title'"
         )
 
@@ -190,20 +155,20 @@ class CheckedMarkdownReader(MarkdownReader):
     def read(self, source_path):
         try:
             return self._checked_read(source_path)
-        except ContentError as error:
+        except Finding as finding:
             # Pelican says only "Could not process FILE" (the reason needs
             # --debug): the reason is logged here, then Pelican skips the file.
-            report(logging.ERROR, **error.finding)
+            report(finding)
             raise
 
     def _checked_read(self, source_path):
-        source = display_path(source_path, self.settings)
+        source = project_path(source_path, self.settings)
         raw = Path(source_path).read_bytes()
         try:
-            text = raw.decode("utf-8")
+            text = raw.decode("utf-8-sig")  # a BOM is nothing, as for Pelican
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
-            raise ContentError(
+            raise Finding(
                 source,
                 line,
                 f"not UTF-8 text (byte 0x{raw[error.start]:02x})",
@@ -244,12 +209,13 @@ def drop_duplicates(items, taken, settings):
             kept.append(item)
             continue
         report(
-            logging.ERROR,
-            display_path(item.source_path, settings),
-            None,
-            f"its address /{item.url} is already used by "
-            f"{display_path(first.source_path, settings)} (left out of this build)",
-            "give one of them another Slug:",
+            Finding(
+                project_path(item.source_path, settings),
+                None,
+                f"its address /{item.url} is already used by "
+                f"{project_path(first.source_path, settings)} (left out of this build)",
+                "give one of them another Slug:",
+            )
         )
     return kept
 
@@ -305,7 +271,7 @@ def unread_files(settings, extensions):
                 f"move it to {content.name}/{posts}/ (posts)"
                 f" or {content.name}/{pages}/ (pages)"
             )
-        found.append((display_path(path, settings), fix))
+        found.append((project_path(path, settings), fix))
     return found
 
 
@@ -324,12 +290,4 @@ def remember_extensions(readers):
 def report_unread_files(generators):
     settings = generators[0].settings
     for source, fix in unread_files(settings, _reader_extensions):
-        report(logging.WARNING, source, None, "Pelican does not read this file", fix)
-
-
-def register():
-    signals.readers_init.connect(use_checked_reader)
-    signals.readers_init.connect(remember_extensions)
-    signals.article_generator_pretaxonomy.connect(dedupe_articles)
-    signals.page_generator_finalized.connect(dedupe_pages)
-    signals.all_generators_finalized.connect(report_unread_files)
+        report(Finding(source, None, "Pelican does not read this file", fix, "warning"))

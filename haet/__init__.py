@@ -1,0 +1,33 @@
+"""The site's own code, one Pelican plugin (README.md beside this file).
+
+`register()` connects every receiver here, in the order a build needs them;
+nothing depends on where "haet" stands in PLUGINS.
+"""
+
+from pelican import signals
+
+from . import content, data, event, feeds, findings
+
+
+def finish_last(pelican):
+    """Connected at `initialized`, which Pelican sends after every plugin's
+    register(): so `findings.finish` runs after every other `finalized`
+    receiver (the site checker's included) has logged what it found."""
+    signals.finalized.connect(findings.finish)
+
+
+def register():
+    signals.initialized.connect(findings.install)
+    signals.initialized.connect(event.stamp_sitemap)
+    signals.initialized.connect(finish_last)
+    signals.get_generators.connect(findings.start_build)  # once per build, first
+    signals.get_generators.connect(event.get_generators)
+    signals.readers_init.connect(content.use_checked_reader)
+    signals.readers_init.connect(content.remember_extensions)
+    signals.generator_init.connect(data.add_workshop_to_context)
+    signals.generator_init.connect(event.add_jsonld_filter)
+    signals.article_generator_pretaxonomy.connect(content.dedupe_articles)
+    signals.page_generator_finalized.connect(content.dedupe_pages)
+    signals.all_generators_finalized.connect(content.report_unread_files)
+    signals.feed_generated.connect(feeds.retitle)
+    signals.feed_generated.connect(feeds.absolutise_feed)

@@ -1,0 +1,311 @@
+"""Findings: the problems a build finds, in one shape.
+
+A Finding says where (the file and line an organiser wrote), how bad (error
+or warning), what is wrong and what to write instead. Site code raises one
+(it is an exception) or logs it with `report()`. Every log record at WARNING
+or above, from any logger, becomes one finding: Pelican's own notes and the
+site checker's findings (`extra={"finding": {...}}`) included. The list is
+reset when a build starts; at `finalized` it is written as JSON, summarised
+for GitHub, and, with FINDINGS_FATAL, fails the build.
+"""
+
+import dataclasses
+import json
+import logging
+import os
+import re
+import sys
+import traceback
+from pathlib import Path
+
+import jinja2
+
+logger = logging.getLogger(__name__)
+LEVELS = {"warnings": logging.WARNING, "errors": logging.ERROR}
+
+
+@dataclasses.dataclass
+class Finding(Exception):  # noqa: N818 (a finding, raised or logged)
+    source: str | None
+    line: int | None
+    message: str
+    fix: str | None = None
+    level: str = "error"
+
+    def __str__(self):
+        return describe(self)
+
+
+class Blocked(Exception):
+    """Raised at the end of a build that FINDINGS_FATAL refuses."""
+
+
+def one_line(text):
+    """`text` with its line breaks and tabs turned into single spaces."""
+    return " ".join(part.strip() for part in str(text).splitlines() if part.strip())
+
+
+def location(finding):
+    """`source:line`, `source` or ""."""
+    if not finding.source:
+        return ""
+    return f"{finding.source}:{finding.line}" if finding.line else finding.source
+
+
+def describe(finding):
+    """The one text of a finding: `where: message (fix: ...)`."""
+    where = location(finding)
+    text = f"{where}: {finding.message}" if where else finding.message
+    return f"{text} (fix: {finding.fix})" if finding.fix else text
+
+
+def project_path(path, settings):
+    """`path` as the organiser knows it, relative to the project (the folder
+    that holds content/): content/news/x.md."""
+    project = Path(settings["PATH"]).resolve().parent
+    try:
+        return Path(path).resolve().relative_to(project).as_posix()
+    except (ValueError, OSError):
+        return str(path)
+
+
+def report(finding):
+    """Log `finding` at its level (the handler below records it)."""
+    level = logging.ERROR if finding.level == "error" else logging.WARNING
+    logger.log(level, "%s", finding, extra={"finding": finding})
+
+
+# --- Findings from log records ---------------------------------------------------
+
+
+def from_exception(error, settings):
+    """The finding for an exception that stopped a build: a template error
+    points at the template's file and line; others keep their message."""
+    if isinstance(error, Finding):
+        return error
+    source = line = None
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        source, line = error.filename, error.lineno
+    elif error.__traceback__ is not None:
+        theme = Path(settings["THEME"]).resolve()
+        frames = traceback.extract_tb(error.__traceback__)
+        inside = [f for f in frames if theme in Path(f.filename).resolve().parents]
+        if inside:
+            source, line = inside[-1].filename, inside[-1].lineno
+    return Finding(
+        project_path(source, settings) if source else None,
+        line,
+        one_line(f"{type(error).__name__}: {error}"),
+        "correct the template at this line" if source else None,
+    )
+
+
+def named_file(args, settings):
+    """The first argument of a Pelican record that names an existing file (a
+    path, or a content object by its `source_path`), relative to the project."""
+    content = Path(settings["PATH"])
+    for arg in args if isinstance(args, tuple) else ():
+        path = getattr(arg, "source_path", arg)
+        if not isinstance(path, str | os.PathLike) or not str(path).strip():
+            continue
+        for candidate in (Path(path), content / path, content.parent / path):
+            try:
+                if candidate.is_file():
+                    return project_path(candidate, settings)
+            except OSError:
+                continue
+    return None
+
+
+def from_record(record, settings):
+    level = "error" if record.levelno >= logging.ERROR else "warning"
+    given = getattr(record, "finding", None)
+    if isinstance(given, Finding):
+        return dataclasses.replace(given, level=level)
+    if isinstance(given, dict):  # the site checker's
+        line = given.get("line")
+        return Finding(
+            given.get("source"),
+            int(line) if str(line).isdigit() else None,
+            one_line(given.get("message") or record.getMessage()),
+            one_line(given["fix"]) if given.get("fix") else None,
+            level,
+        )
+    if record.exc_info and record.exc_info[1] is not None:
+        return dataclasses.replace(
+            from_exception(record.exc_info[1], settings), level=level
+        )
+    return Finding(
+        named_file(record.args, settings),
+        None,
+        one_line(record.getMessage()),
+        None,
+        level,
+    )
+
+
+class Recorder(logging.Handler):
+    """Collects every record at WARNING or above as a finding, once each.
+    Prints nothing itself, except annotations on GitHub Actions."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.settings = None
+        self.findings = []
+
+    def emit(self, record):
+        if getattr(record, "blocked", False):
+            return
+        try:
+            finding = from_record(record, self.settings or NO_SETTINGS)
+            known = [f.source for f in self.findings if f.fix or f.line]
+            if finding in self.findings or (
+                finding.source in known and not (finding.fix or finding.line)
+            ):
+                return  # Pelican's bare "Could not process x.md" after ours
+            self.findings.append(finding)
+            if os.environ.get("GITHUB_ACTIONS") == "true":
+                print(annotation(finding), flush=True)
+            if record.levelno >= logging.CRITICAL and self.settings:  # it stopped
+                write_outputs(self.settings, self.findings)
+        except Exception:  # noqa: BLE001 (logging's own convention)
+            self.handleError(record)
+
+
+class OneLine(logging.Filter):
+    """On Pelican's logger: the exception that stops a build is logged with
+    its traceback; keep it to one line naming the file, unless debugging."""
+
+    def filter(self, record):
+        error = record.exc_info[1] if record.exc_info else None
+        if error is None or logging.getLogger().getEffectiveLevel() <= logging.DEBUG:
+            return True
+        if isinstance(error, Blocked):
+            record.blocked = True  # the outcome, not one more finding
+            record.msg, record.args = "%s", (str(error),)
+        else:
+            record.finding = from_exception(error, RECORDER.settings or NO_SETTINGS)
+            record.msg, record.args = "%s", (describe(record.finding),)
+        record.exc_info = record.exc_text = None
+        return True
+
+
+# Before the settings are read (a broken settings file): paths as given.
+NO_SETTINGS = {"PATH": "content", "THEME": "themes"}
+RECORDER = Recorder()
+ONE_LINE = OneLine()
+
+
+def current():
+    """The findings of the build that ran last (or is running), in order."""
+    return list(RECORDER.findings)
+
+
+# --- Outputs -----------------------------------------------------------------------
+
+
+def _escape(text, properties=False):
+    text = str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if properties else text
+
+
+def annotation(finding):
+    """A GitHub Actions workflow command that annotates the finding's line."""
+    where = []
+    if finding.source:
+        where.append(f"file={_escape(finding.source, properties=True)}")
+        if finding.line:
+            where.append(f"line={finding.line}")
+    command = "error" if finding.level == "error" else "warning"
+    head = f"{command} {','.join(where)}" if where else command
+    message = (
+        f"{finding.message} (fix: {finding.fix})" if finding.fix else finding.message
+    )
+    return f"::{head}::{_escape(message)}"
+
+
+def code(text):
+    """`text` as a Markdown code span: GitHub shows it as typed, never as a link."""
+    text = one_line(text).replace("|", "\\|")
+    if not text:
+        return ""
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}"
+
+
+def summary_table(findings):
+    """Markdown for GitHub's job summary: what to do, then one row a finding."""
+    if not findings:
+        return "### Site build: no problems found\n"
+    rows = [
+        f"| {f.level} | {code(location(f))} | {code(f.message)} | {code(f.fix or '')} |"
+        for f in findings
+    ]
+    return "\n".join([
+        f"### Site build: {len(findings)} problem(s) block publication",
+        "",
+        "Fix each line below in the file it names, then push again.",
+        "",
+        "| Level | File:line | Problem | Fix |",
+        "|---|---|---|---|",
+        *rows,
+        "",
+    ])  # fmt: skip
+
+
+def write_outputs(settings, findings):
+    """The JSON report (FINDINGS_REPORT) and, on GitHub Actions, the summary."""
+    path = Path(settings["FINDINGS_REPORT"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [dataclasses.asdict(f) for f in findings]
+    path.write_text(json.dumps({"findings": rows}, indent=2) + "\n", "utf-8")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if os.environ.get("GITHUB_ACTIONS") == "true" and summary:
+        with open(summary, "a", encoding="utf-8") as file:
+            file.write(summary_table(findings) + "\n")
+
+
+# --- Pelican wiring ------------------------------------------------------------------
+
+
+def install(pelican):
+    """At `initialized`: record from now on, one line per record."""
+    settings = pelican.settings
+    fatal = settings.get("FINDINGS_FATAL")
+    if fatal and fatal not in LEVELS:
+        raise Finding(
+            "publishconf.py",
+            None,
+            f"FINDINGS_FATAL is {fatal!r}",
+            "write 'warnings', 'errors' or None",
+        )
+    RECORDER.settings = settings
+    RECORDER.findings = []
+    root = logging.getLogger()
+    if RECORDER not in root.handlers:
+        root.addHandler(RECORDER)
+    if (
+        len(root.handlers) == 1
+    ):  # --log-handler plain: Python's last resort, silenced by ours
+        plain = logging.StreamHandler(sys.stderr)
+        plain.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        root.addHandler(plain)
+    pelican_logger = logging.getLogger("pelican")
+    if ONE_LINE not in pelican_logger.filters:
+        pelican_logger.addFilter(ONE_LINE)
+
+
+def start_build(_pelican):
+    RECORDER.findings = []
+
+
+def finish(pelican):
+    """At `finalized`, after every other plugin's checks (see register)."""
+    findings = current()
+    write_outputs(pelican.settings, findings)
+    fatal = pelican.settings.get("FINDINGS_FATAL")
+    wanted = {"error"} if fatal == "errors" else {"error", "warning"}
+    count = len([f for f in findings if fatal and f.level in wanted])
+    if count:
+        problems = "1 problem blocks" if count == 1 else f"{count} problems block"
+        raise Blocked(f"{problems} publication; see the list above")

@@ -1,3 +1,0 @@
-from .content_guard import register
-
-__all__ = ["register"]

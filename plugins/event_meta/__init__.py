@@ -1,3 +1,0 @@
-from .event_meta import register
-
-__all__ = ["register"]

@@ -1,3 +1,0 @@
-from .feed_links import register
-
-__all__ = ["register"]

@@ -1,1 +1,0 @@
-from .feed_titles import *  # noqa: F403

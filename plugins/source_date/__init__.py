@@ -1,3 +1,0 @@
-from .source_date import register
-
-__all__ = ["register"]

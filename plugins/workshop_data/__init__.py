@@ -1,3 +1,0 @@
-from .workshop_data import register
-
-__all__ = ["register"]
