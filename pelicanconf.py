@@ -4,9 +4,8 @@ what production needs on top of this file."""
 import datetime
 import logging
 
-AUTHOR = "HAET 2021 organisers"
-SITENAME = "HAET 2021"
-SITESUBTITLE = "Hardware Aware Efficient Training, a workshop at ICLR 2021"
+# The site's name, subtitle and author come from content/data/event.yaml
+# (haet/data.py): a next edition is made by editing the data.
 SITEURL = ""
 # The dev server's address: feeds need absolute links even in development.
 FEED_DOMAIN = "http://127.0.0.1:8000"

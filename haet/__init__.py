@@ -18,13 +18,13 @@ def finish_last(pelican):
 
 def register():
     signals.initialized.connect(findings.install)
+    signals.initialized.connect(data.load_edition)
     signals.initialized.connect(event.stamp_sitemap)
     signals.initialized.connect(finish_last)
     signals.get_generators.connect(findings.start_build)  # once per build, first
     signals.get_generators.connect(event.get_generators)
     signals.readers_init.connect(content.use_checked_reader)
     signals.readers_init.connect(content.remember_extensions)
-    signals.generator_init.connect(data.add_workshop_to_context)
     signals.generator_init.connect(event.add_jsonld_filter)
     signals.article_generator_pretaxonomy.connect(content.dedupe_articles)
     signals.page_generator_finalized.connect(content.dedupe_pages)

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .findings import Finding
+from .findings import Finding, project_path
 
 logger = logging.getLogger(__name__)
 
@@ -768,18 +768,20 @@ def site_today(settings, environ=os.environ):
 # --- Pelican wiring ------------------------------------------------------------------
 
 
-def add_workshop_to_context(generator):
-    """Load the data once per build into the context every generator shares.
-    Bad data stops the build with a Finding
-    (an ordinary exception: `pelican -r` reports it and waits for the fix)."""
-    if CONTEXT_KEY in generator.context:
-        return
-    settings = generator.settings
+def load_edition(pelican):
+    """At `initialized`, once per build: the data, for every template as
+    `workshop` (Pelican copies the settings into each generator's context), and
+    the edition's names from event.yaml, so a next edition is made by data."""
+    settings = pelican.settings
     content = Path(settings["PATH"])
-    data_dir = content / settings.get("WORKSHOP_DATA_PATH", "data")
-    # Messages name the file as the organiser sees it in the project:
-    # content/data/schedule.yaml, whatever the working directory.
-    source_dir = data_dir.relative_to(content.parent) if content.is_absolute() else None
-    generator.context[CONTEXT_KEY] = load_workshop(
-        data_dir, site_today(settings), source_dir
+    data_dir = content / settings["WORKSHOP_DATA_PATH"]
+    # Messages name the file as the organiser sees it: content/data/x.yaml.
+    source_dir = project_path(data_dir, settings)
+    workshop = load_workshop(data_dir, site_today(settings), source_dir)
+    event = workshop.event
+    settings[CONTEXT_KEY] = workshop
+    settings["SITENAME"] = event.short_name
+    settings["SITESUBTITLE"] = (
+        f"{event.name}, a workshop at {event.super_event['name']}"
     )
+    settings["AUTHOR"] = f"{event.short_name} organisers"
