@@ -89,34 +89,6 @@ def build(c):
     _exit_on_failure(pelican(c, "-s", CONFIG["settings_base"], *STOP_AFTER_ERRORS))
 
 
-@task
-def rebuild(c):
-    """Build from scratch: delete output/ first."""
-    _exit_on_failure(
-        pelican(c, "-d", "-s", CONFIG["settings_base"], *STOP_AFTER_ERRORS)
-    )
-
-
-@task
-def regenerate(c):
-    """Rebuild output/ on every save; a broken edit does not stop it."""
-    _port_or_exit(
-        lambda server: server.regenerate(
-            ROOT / CONFIG["settings_base"], ROOT / CONFIG["output"]
-        )
-    )
-
-
-@task(help={"port": "Port to serve on (default: 8000)."})
-def serve(c, port=CONFIG["port"]):
-    """Serve output/ as it is at http://127.0.0.1:8000 (no rebuilds)."""
-    _port_or_exit(
-        lambda server: server.serve_folder(
-            ROOT / CONFIG["output"], CONFIG["host"], port
-        )
-    )
-
-
 @task(help={"port": "Port to serve on (default: 8000)."})
 def livereload(c, port=CONFIG["port"]):
     """Serve at http://127.0.0.1:8000, rebuilding and reloading on every save.

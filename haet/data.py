@@ -354,6 +354,10 @@ class Workshop:
         """True once the workshop's day has passed: pages speak of it in the past."""
         return self.phase == "over"
 
+    def tense(self, present, past):
+        """The wording for the build's day: tense("is", "was")."""
+        return past if self.past else present
+
     @property
     def proceedings_out(self):
         return self.today >= self.event.proceedings_date
@@ -471,50 +475,51 @@ def check_entry(entry, model, where):
                     f"missing field '{name}'", f"add a line `{name}: ...` to the entry"
                 )
             continue
-        if isinstance(value, bool) or not isinstance(value, rule.kind):
-            if rule.kind is float and isinstance(value, int):
-                checked[name] = value
-                continue
-            if rule.kind is str and isinstance(value, int):
-                # YAML 1.1 reads an unquoted 13:45 as the number 825.
-                raise where.error(
-                    f"field '{name}' must be text",
-                    'write numbers and times in quotes, like "13:45"',
-                    name,
-                )
-            raise where.error(
-                f"field '{name}' must be {TYPE_NAMES[rule.kind]}, got {value!r}",
-                f"write {TYPE_NAMES[rule.kind]}",
-                name,
-            )
-        if rule.minimum is not None and value < rule.minimum:
-            raise where.error(
-                f"{name} must be at least {rule.minimum}, got {value!r}",
-                f"write a number of {rule.minimum} or more",
-                name,
-            )
-        if rule.choices and value not in rule.choices:
-            raise where.error(
-                f"{name} must be one of {', '.join(rule.choices)}, got {value!r}",
-                f"write one of: {', '.join(rule.choices)}",
-                name,
-            )
-        if rule.kind is list and not all(
-            isinstance(item, str) and item for item in value
-        ):
-            raise where.error(
-                f"each item of '{name}' must be text",
-                "write one name per `- ` line",
-                name,
-            )
-        if name.endswith("url") and not value.startswith(WEB_ADDRESS):
-            raise where.error(
-                f"{name} must be a web address, got {value!r}",
-                f"write https://{value}" if ":" not in value else None,
-                name,
-            )
+        check_value(name, value, rule, where)
         checked[name] = value if rule.plain else _typeset(value)
     return checked
+
+
+def check_value(name, value, rule, where):
+    """Raise a Finding if `value` does not fit the field's rule."""
+    if isinstance(value, bool) or not isinstance(value, rule.kind):
+        if rule.kind is float and isinstance(value, int):
+            return
+        if rule.kind is str and isinstance(value, int):
+            # YAML 1.1 reads an unquoted 13:45 as the number 825.
+            raise where.error(
+                f"field '{name}' must be text",
+                'write numbers and times in quotes, like "13:45"',
+                name,
+            )
+        raise where.error(
+            f"field '{name}' must be {TYPE_NAMES[rule.kind]}, got {value!r}",
+            f"write {TYPE_NAMES[rule.kind]}",
+            name,
+        )
+    if rule.minimum is not None and value < rule.minimum:
+        raise where.error(
+            f"{name} must be at least {rule.minimum}, got {value!r}",
+            f"write a number of {rule.minimum} or more",
+            name,
+        )
+    if rule.choices and value not in rule.choices:
+        near = difflib.get_close_matches(str(value), rule.choices, n=1)
+        raise where.error(
+            f"{name} must be one of {', '.join(rule.choices)}, got {value!r}",
+            f"did you mean {near[0]}?" if near else None,
+            name,
+        )
+    if rule.kind is list and not all(isinstance(item, str) and item for item in value):
+        raise where.error(
+            f"each item of '{name}' must be text", "write one name per `- ` line", name
+        )
+    if name.endswith("url") and not value.startswith(WEB_ADDRESS):
+        raise where.error(
+            f"{name} must be a web address, got {value!r}",
+            f"write https://{value}" if ":" not in value else None,
+            name,
+        )
 
 
 def read_list(path, model, source=None):

@@ -12,7 +12,6 @@
   (`'self'`) allows.
 """
 
-import contextlib
 import dataclasses
 import datetime as dt
 import errno
@@ -107,14 +106,13 @@ class TemplateCache(jinja2.BytecodeCache):
 
 class Builder:
     """Builds the site in this process, each time into a fresh folder under
-    `workdir` (or always into `output`, for invoke regenerate)."""
+    `workdir`."""
 
-    def __init__(self, settings_file, workdir, overrides=None, output=None):
+    def __init__(self, settings_file, workdir, overrides=None):
         self.settings_file = str(settings_file)
         self.root = Path(settings_file).resolve().parent
         self.workdir = Path(workdir)
         self.overrides = overrides or {}
-        self.output = output
         self.settings = None
         self.count = 0
         self.templates = TemplateCache()
@@ -137,11 +135,8 @@ class Builder:
         """Build once; return the Build."""
         self.count += 1
         started = time.perf_counter()
-        if self.output:
-            folder = Path(self.output)
-        else:
-            self.workdir.mkdir(parents=True, exist_ok=True)
-            folder = Path(tempfile.mkdtemp(prefix=f"{self.count}-", dir=self.workdir))
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=f"{self.count}-", dir=self.workdir))
         findings.start_build(None)  # also when the settings fail to load
         stopped_by = None
         try:
@@ -252,7 +247,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     """Serves the last complete build as it is on disk, HTML with additions."""
 
     site = None  # set by make_server
-    live = True  # False: serve the folder as it is (invoke serve / preview)
+    live = True  # False: serve the folder as it is (invoke preview)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, directory=str(self.site.folder()), **kwargs)
@@ -335,12 +330,6 @@ def make_server(host, port, site, live=True):
         raise
     server.daemon_threads = True
     return server
-
-
-def serve_folder(folder, host, port):
-    """Serve `folder` as it is until Ctrl-C (invoke serve)."""
-    server = make_server(host, port, Site(folder), live=False)
-    serve_until_stopped(server, f"Serving {folder} at http://{host}:{port}/")
 
 
 def serve_until_stopped(server, message):
@@ -445,13 +434,3 @@ def livereload(settings_file, host, port, overrides=None):
         server.server_close()
         shutil.rmtree(workdir, ignore_errors=True)
         address.unlink(missing_ok=True)
-
-
-def regenerate(settings_file, output, overrides=None):
-    """`invoke regenerate`: rebuild `output` on every save; survive errors."""
-    root = Path(settings_file).resolve().parent
-    init_logging()
-    overrides = {**(overrides or {}), "DELETE_OUTPUT_DIRECTORY": True}
-    builder = Builder(settings_file, Path(output).parent, overrides, output=output)
-    with contextlib.suppress(KeyboardInterrupt):
-        watch(builder, lambda build: print(summary(build), flush=True), root)
