@@ -17,11 +17,10 @@ def finish_last(pelican):
 
 
 def register():
-    signals.initialized.connect(findings.install)
+    signals.initialized.connect(findings.install)  # first: records from here on
     signals.initialized.connect(data.load_edition)
     signals.initialized.connect(event.stamp_sitemap)
     signals.initialized.connect(finish_last)
-    signals.get_generators.connect(findings.start_build)  # once per build, first
     signals.get_generators.connect(event.get_generators)
     signals.readers_init.connect(content.use_checked_reader)
     signals.readers_init.connect(content.remember_extensions)

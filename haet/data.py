@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .findings import Finding, project_path
+from .findings import Finding, project_path, report
 
 logger = logging.getLogger(__name__)
 
@@ -522,22 +522,6 @@ def check_value(name, value, rule, where):
         )
 
 
-def read_list(path, model, source=None):
-    """Read a data file holding a list of entries; yield (where, fields) pairs."""
-    source = str(source or path)
-    entries = read_yaml(path, source)
-    if not isinstance(entries, list) or not entries:
-        raise Finding(
-            source,
-            None,
-            "expected a non-empty list of entries",
-            "start each entry with `- ` followed by its first field",
-        )
-    for entry in entries:
-        where = Where(source, entry)
-        yield where, check_entry(entry, model, where)
-
-
 def parse_time(day, text, name, zone, where):
     try:
         clock = dt.time.fromisoformat(text)
@@ -600,26 +584,92 @@ def load_event(path, source=None):
     return event
 
 
-def load_mapping(model, path, source=None):
+def load_mapping(model, path, source):
     """A data file holding one entry (a mapping of fields) of `model`."""
     raw = read_yaml(path, source)
     return model(**check_entry(raw, model, Where(source or path, raw)))
 
 
-def load_schedule(path, event, speakers, source=None):
+class LeftOut(Exception):  # noqa: N818 (not an error: its cause is reported)
+    """An entry that refers to an entry left out."""
+
+
+class Loader:
+    """Reads the data files of one folder. A bad entry in a list is reported
+    and left out, and the build goes on, so one build names every mistake
+    (references to an entry left out are left out silently: one mistake, one
+    finding). Without `report` (scripts, tests) the first mistake is raised."""
+
+    def __init__(self, data_dir, shown, report=None):
+        self.data_dir, self.shown, self.report = Path(data_dir), Path(shown), report
+        self.left_out = set()
+
+    def entries(self, name, model, make):
+        """[make(where, fields)] for each entry of the list file `name`."""
+        source = str(self.shown / name)
+        raw = read_yaml(self.data_dir / name, source)
+        if not isinstance(raw, list) or not raw:
+            raise Finding(
+                source,
+                None,
+                "expected a non-empty list of entries",
+                "start each entry with `- ` followed by its first field",
+            )
+        made = []
+        for entry in raw:
+            where = Where(source, entry)
+            try:
+                made.append(make(where, check_entry(entry, model, where)))
+            except LeftOut:
+                continue
+            except Finding as finding:
+                if self.report is None:
+                    raise
+                self.report(finding)
+                if isinstance(entry, dict) and isinstance(entry.get("id"), str | int):
+                    self.left_out.add(entry["id"])
+        return made
+
+    def known(self, table, key, where, name, kind):
+        """table[key], or a Finding naming the near key."""
+        if key in table:
+            return table[key]
+        if key in self.left_out:
+            raise LeftOut
+        near = difflib.get_close_matches(str(key), list(map(str, table)), n=1)
+        raise where.error(
+            f"unknown {kind} {key!r}",
+            f"did you mean {near[0]}?" if near else None,
+            name,
+        )
+
+
+def unique(key, kind):
+    """A make() that refuses a second entry with the same `key`."""
+    seen = set()
+
+    def check(where, entry):
+        if entry[key] in seen:
+            raise where.error(
+                f"duplicate {kind} {key} {entry[key]!r}",
+                f"give each {kind} its own {key}",
+                key,
+            )
+        seen.add(entry[key])
+        return entry
+
+    return check
+
+
+def make_slot(event, speakers, loader):
     schedule = []
-    for where, entry in read_list(path, Slot, source):
+
+    def make(where, entry):
         speaker = None
         if "speaker" in entry:
-            speaker = speakers.get(entry["speaker"])
-            if speaker is None:
-                near = difflib.get_close_matches(entry["speaker"], speakers, n=1)
-                raise where.error(
-                    f"unknown speaker '{entry['speaker']}' "
-                    "(not an id in speakers.yaml)",
-                    f"did you mean {near[0]}?" if near else None,
-                    "speaker",
-                )
+            speaker = loader.known(
+                speakers, entry["speaker"], where, "speaker", "speaker id"
+            )
         elif entry["kind"] == "keynote":
             raise where.error(
                 "a keynote needs a 'speaker'",
@@ -647,14 +697,13 @@ def load_schedule(path, event, speakers, source=None):
                 "start",
             )
         schedule.append(slot)
-    return tuple(schedule)
+        return slot
+
+    return make
 
 
-def load_dates(path, event, source=None):
-    """The key dates in date order, the workshop's own day added from
-    event.yaml (so the two cannot disagree)."""
-    dates = []
-    for where, entry in read_list(path, KeyDate, source):
+def make_date(event):
+    def make(where, entry):
         deadline = None
         if "time" in entry:
             zone = (
@@ -669,82 +718,53 @@ def load_dates(path, event, source=None):
                 "remove this entry; change `date:` in event.yaml instead",
                 "what",
             )
-        dates.append(KeyDate(**entry, deadline=deadline))
-    dates.append(KeyDate(what="Workshop", date=event.date))
-    return tuple(sorted(dates, key=lambda d: d.date))
+        return KeyDate(**entry, deadline=deadline)
+
+    return make
 
 
-def unique(path, model, key, kind, source=None):
-    """Entries of a list file by their `key` field, refusing duplicates."""
-    entries = {}
-    for where, entry in read_list(path, model, source):
-        if entry[key] in entries:
-            raise where.error(
-                f"duplicate {kind} {key} {entry[key]!r}",
-                f"give each {kind} its own {key}",
-                key,
-            )
-        entries[entry[key]] = entry
-    return entries
+def load_workshop(data_dir, today=None, source_dir=None, report=None):
+    """Read and check every data file under data_dir into a Workshop; `today`
+    (default: the real date) decides the phase. Messages name files under
+    `source_dir` (default data_dir), as an organiser knows them: content/data.
+    A bad list entry goes to `report(finding)` and is left out (see Loader);
+    a bad event.yaml, submission.yaml or challenge.yaml stops the build."""
+    loader = Loader(data_dir, source_dir or data_dir, report)
+    event = load_event(loader.data_dir / "event.yaml", loader.shown / "event.yaml")
 
+    def mapping(model, name):
+        return load_mapping(model, loader.data_dir / name, loader.shown / name)
 
-def load_workshop(data_dir, today=None, source_dir=None):
-    """Read and validate every data file under data_dir into a Workshop;
-    `today` (a date, default the real one) decides the workshop's phase.
-    Messages name files under `source_dir` (default data_dir), the path an
-    organiser knows, e.g. content/data."""
-    data_dir = Path(data_dir)
-    shown = Path(source_dir or data_dir)
-
-    def files(name):
-        return data_dir / name, shown / name
-
-    event = load_event(*files("event.yaml"))
     speakers = {
-        id_: Speaker(**entry)
-        for id_, entry in unique(
-            data_dir / "speakers.yaml",
-            Speaker,
-            "id",
-            "speaker",
-            shown / "speakers.yaml",
-        ).items()
+        entry["id"]: Speaker(**entry)
+        for entry in loader.entries("speakers.yaml", Speaker, unique("id", "speaker"))
     }
     papers = {
-        id_: Paper(**{**entry, "authors": tuple(entry["authors"])})
-        for id_, entry in unique(
-            data_dir / "papers.yaml", Paper, "id", "paper", shown / "papers.yaml"
-        ).items()
+        entry["id"]: Paper(**{**entry, "authors": tuple(entry["authors"])})
+        for entry in loader.entries("papers.yaml", Paper, unique("id", "paper"))
     }
-    ranking = []
-    ranking_file, ranking_source = files("ranking.yaml")
-    for where, entry in read_list(ranking_file, Rank, ranking_source):
-        if entry["paper"] not in papers:
-            raise where.error(
-                f"unknown paper id {entry['paper']}",
-                "use the id of a paper in papers.yaml",
-                "paper",
-            )
-        members, paper = tuple(entry["members"]), papers[entry["paper"]]
-        ranking.append(Rank(**{**entry, "members": members, "paper": paper}))
 
-    def plain_list(name, model):
-        path, source = files(name)
-        return tuple(model(**e) for _, e in read_list(path, model, source))
+    def make_rank(where, entry):
+        paper = loader.known(papers, entry["paper"], where, "paper", "paper id")
+        return Rank(**{**entry, "members": tuple(entry["members"]), "paper": paper})
 
-    schedule_file, schedule_source = files("schedule.yaml")
-    dates_file, dates_source = files("dates.yaml")
+    def plain(name, model):
+        return tuple(loader.entries(name, model, lambda where, entry: model(**entry)))
+
+    dates = loader.entries("dates.yaml", KeyDate, make_date(event))
+    dates.append(KeyDate(what="Workshop", date=event.date))
+    schedule = make_slot(event, speakers, loader)
     return Workshop(
         event=event,
-        submission=load_mapping(Submission, *files("submission.yaml")),
-        challenge=load_mapping(Challenge, *files("challenge.yaml")),
+        submission=mapping(Submission, "submission.yaml"),
+        challenge=mapping(Challenge, "challenge.yaml"),
         speakers=tuple(speakers.values()),
-        schedule=load_schedule(schedule_file, event, speakers, schedule_source),
+        schedule=tuple(loader.entries("schedule.yaml", Slot, schedule)),
         papers=tuple(papers.values()),
-        organisers=plain_list("organisers.yaml", Person),
-        sponsors=plain_list("sponsors.yaml", Sponsor),
-        dates=load_dates(dates_file, event, dates_source),
-        ranking=tuple(ranking),
+        organisers=plain("organisers.yaml", Person),
+        sponsors=plain("sponsors.yaml", Sponsor),
+        dates=tuple(sorted(dates, key=lambda d: d.date)),
+        ranking=tuple(loader.entries("ranking.yaml", Rank, make_rank)),
         today=today or dt.date.today(),
     )
 
@@ -782,7 +802,8 @@ def load_edition(pelican):
     data_dir = content / settings["WORKSHOP_DATA_PATH"]
     # Messages name the file as the organiser sees it: content/data/x.yaml.
     source_dir = project_path(data_dir, settings)
-    workshop = load_workshop(data_dir, site_today(settings), source_dir)
+    today = site_today(settings)
+    workshop = load_workshop(data_dir, today, source_dir, report)
     event = workshop.event
     settings[CONTEXT_KEY] = workshop
     settings["SITENAME"] = event.short_name

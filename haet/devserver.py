@@ -137,7 +137,7 @@ class Builder:
         started = time.perf_counter()
         self.workdir.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix=f"{self.count}-", dir=self.workdir))
-        findings.start_build(None)  # also when the settings fail to load
+        findings.start_build()  # also when the settings fail to load
         stopped_by = None
         try:
             if self.settings is None:

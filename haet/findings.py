@@ -295,7 +295,8 @@ def install(pelican):
         pelican_logger.addFilter(ONE_LINE)
 
 
-def start_build(_pelican):
+def start_build():
+    """Forget the last build's findings (install does it too, at `initialized`)."""
     RECORDER.findings = []
 
 
