@@ -70,8 +70,9 @@ def announcement(rng, number, date):
     ])  # fmt: skip
 
 
-def make_site(directory, posts):
-    directory.mkdir(parents=True)
+def copy_project(directory):
+    """The site as a black box: settings, content, theme, plugins, tasks."""
+    directory.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
         source = ROOT / name
         if source.is_dir():
@@ -79,6 +80,10 @@ def make_site(directory, posts):
                             ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
         elif source.is_file():
             shutil.copy2(source, directory / name)
+
+
+def make_site(directory, posts):
+    copy_project(directory)
     rng = random.Random(2021)
     start = dt.datetime(2019, 1, 1, 9, 0)
     for number in range(posts):

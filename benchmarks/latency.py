@@ -22,27 +22,14 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from build import copy_project  # benchmarks/build.py
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-COPIED = ["pelicanconf.py", "publishconf.py", "tasks.py", "devserver.py",
-          "content", "themes", "plugins", "haet"]  # fmt: skip
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu"]
 POST = "content/news/2021-05-01-latency-probe.md"
 POST_URL = "/news/2021/latency-probe/"
 PROBE = ("Title: Latency probe\nDate: 2021-05-01 10:00\nSlug: latency-probe\n"
          "Summary: A post the benchmark edits.\n\nText {}.\n")  # fmt: skip
-
-
-def copy_project(directory):
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, directory / name,
-                            ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
-        elif source.is_file():
-            shutil.copy2(source, directory / name)
-    (directory / POST).write_text(PROBE.format("first"), "utf-8")
 
 
 def free_port():
@@ -78,6 +65,7 @@ def main():
     server = None
     try:
         copy_project(work)
+        (work / POST).write_text(PROBE.format("first"), "utf-8")
         url = f"http://127.0.0.1:{free_port()}"
         invoke = Path(sys.executable).parent / "invoke"
         server = subprocess.Popen(
