@@ -229,12 +229,36 @@ def dedupe(generator, names):
             items[:] = [item for item in items if item in kept]  # keep the order
 
 
+def report_page_numbers(pages, settings):
+    """The menu is in file-name order (PAGE_ORDER_BY = "basename"): a page
+    numbered 5-venue.md among 40-.., 50-.. would sort as if it were 50."""
+    numbers = {}
+    for page in pages:
+        if match := re.match(r"(\d+)-", Path(page.source_path).name):
+            numbers[page] = match[1]
+    width = max((len(number) for number in numbers.values()), default=0)
+    for page, number in numbers.items():
+        if len(number) < width:
+            name = Path(page.source_path).name
+            report(
+                Finding(
+                    project_path(page.source_path, settings),
+                    None,
+                    f"its number {number} has fewer digits than the other pages': "
+                    "the menu would put it out of order",
+                    f"rename it to {number.zfill(width)}{name[len(number) :]}",
+                    "warning",
+                )
+            )
+
+
 def dedupe_articles(generator):
     dedupe(generator, ("articles", "hidden_articles", "drafts"))
 
 
 def dedupe_pages(generator):
     dedupe(generator, ("pages", "hidden_pages", "draft_pages"))
+    report_page_numbers(generator.pages, generator.settings)
     # `page_url.schedule` in templates: the address of the page whose Template:
     # is schedule, so no template types another page's address.
     generator.context["page_url"] = {

@@ -53,18 +53,30 @@ class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """A SafeLoader whose mappings are Entries."""
 
 
+class Mistake(yaml.constructor.ConstructorError):
+    """A mistake found while reading: `problem` is what, `context` the fix."""
+
+
 def _construct_mapping(loader, node):
     lines = {}
-    for key, _ in node.value:
+    for key, value in node.value:
         if key.value in lines:
-            raise yaml.constructor.ConstructorError(
+            raise Mistake(
+                "keep one of them",
                 None,
-                None,
-                f"'{key.value}' is given twice (also on line "
-                f"{lines[key.value]}): only one would be kept",
+                f"'{key.value}' is given twice (also on line {lines[key.value]})",
                 key.start_mark,
             )
         lines[key.value] = key.start_mark.line + 1
+        try:
+            loader.construct_object(value, deep=True)
+        except ValueError as error:  # 2021-02-30: a date that does not exist
+            raise Mistake(
+                "write a date that exists, YYYY-MM-DD",
+                None,
+                f"'{key.value}' is not a real date ({error})",
+                value.start_mark,
+            ) from None
     entry = Entry(loader.construct_mapping(node, deep=True))
     entry.line = node.start_mark.line + 1
     entry.field_lines = {
@@ -120,10 +132,8 @@ def read_yaml(path, source=None):
                 "YAML syntax error: a quote opens on this line and is not closed",
                 "end the value with the same quote mark on this line",
             ) from None
-        if isinstance(error, yaml.constructor.ConstructorError):
-            raise Finding(
-                str(source), line, error.problem, "keep one of them"
-            ) from None
+        if isinstance(error, Mistake):
+            raise Finding(source, line, error.problem, error.context) from None
         raise Finding(
             str(source),
             line,
