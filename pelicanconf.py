@@ -110,7 +110,6 @@ JINJA_ENVIRONMENT = {"autoescape": True}
 TEMPLATE_PAGES = {
     "404.html": "404.html",
     "robots.txt": "robots.txt",
-    "_headers": "_headers",
     # Development only (publishconf.py drops it): every draft, scheduled and
     # hidden post and page, with its address.
     "drafts.html": "drafts/index.html",
@@ -118,23 +117,20 @@ TEMPLATE_PAGES = {
 
 
 # Only the site's own files may load: no third-party scripts, styles, fonts or
-# frames. Sent as <meta> in every page, and in _headers (with what <meta> cannot
-# carry) for hosts that read it. The development server's reload script and
-# banner are files of the site's own origin, so development and production send
-# the same policy.
+# frames. Sent as <meta> in every page (GitHub Pages sends no headers of a
+# site's choosing; README, "Publishing", says what another host should add).
+# The development server's reload script and banner are files of the site's
+# own origin, so development and production send the same policy.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; "
     "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
 )
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-}
+REFERRER_POLICY = "strict-origin-when-cross-origin"
 # pelican-sitemap: every published page and post; drafts and hidden content are
 # left out by the plugin itself.
 SITEMAP = {
     "format": "xml",
-    "exclude": [r"^404\.html$", r"^_headers$", r"^robots\.txt$", r"^drafts/"],
+    "exclude": [r"^404\.html$", r"^robots\.txt$", r"^drafts/"],
 }
 THEME_COLOR = "#0b5fa5"
 # The browser's toolbar colour in a dark colour scheme: the page background.

@@ -18,6 +18,7 @@ def finish_last(pelican):
 
 def register():
     signals.initialized.connect(findings.install)  # first: records from here on
+    signals.initialized.connect(content.refuse_outside_links)
     signals.initialized.connect(data.load_edition)
     signals.initialized.connect(event.stamp_sitemap)
     signals.initialized.connect(finish_last)

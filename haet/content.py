@@ -19,12 +19,14 @@ Every problem is a Finding (haet/findings.py).
 """
 
 import difflib
+import os
 import re
 from datetime import datetime
 from fnmatch import fnmatch
 from html import escape
 from pathlib import Path
 
+import lxml.html
 from pelican.readers import MarkdownReader
 
 from .findings import Finding, project_path, report
@@ -148,6 +150,55 @@ def check_metadata(text, source, settings):
         )
 
 
+# Python-Markdown's time grows faster than linearly with nesting: a list 400
+# levels deep takes seconds, 1,000 levels minutes. No post needs more than this.
+MAX_NESTING = 12
+MAX_BYTES = 1_000_000
+NESTING = re.compile(r"^(?:\s*(?:[-*+>]|\d+[.)])(?=\s))+|^\s+")
+# What a post's Markdown may not put in a page: scripts, event handlers, frames.
+UNSAFE_TAGS = {"script", "iframe", "object", "embed", "form", "base", "meta"}
+UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.I)
+
+
+def check_bounds(text, source):
+    """Refuse what would stall a build: a huge file, nesting past MAX_NESTING."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise Finding(source, None, "over 1 MB of text", "split it into several posts")
+    for number, line in enumerate(text.splitlines(), 1):
+        prefix = NESTING.match(line.expandtabs(4))
+        depth = len(re.findall(r"[-*+>]|\d+[.)]", prefix[0])) if prefix else 0
+        depth = max(depth, len(prefix[0]) // 4 if prefix else 0)
+        if depth > MAX_NESTING:
+            raise Finding(
+                source,
+                number,
+                f"nested {depth} levels deep (at most {MAX_NESTING})",
+                "flatten the list or quote",
+            )
+
+
+def check_markup(html, text, source):
+    """Refuse markup that would run code in visitors' browsers."""
+    if not html.strip():
+        return
+    for element in lxml.html.fragment_fromstring(html, create_parent="div").iter():
+        found = element.tag in UNSAFE_TAGS and f"<{element.tag}"
+        for name, value in element.attrib.items():
+            if name.startswith("on"):
+                found = found or name
+            elif name in ("href", "src", "action") and UNSAFE_URL.match(value):
+                found = found or value.split(":")[0] + ":"
+        if found:
+            lines = text.lower().splitlines()
+            line = next((n for n, t in enumerate(lines, 1) if found.lower() in t), None)
+            raise Finding(
+                source,
+                line,
+                f"{found} would run code in visitors' browsers",
+                "remove it; link with https:// addresses",
+            )
+
+
 class CheckedMarkdownReader(MarkdownReader):
     """Pelican's Markdown reader, with the metadata checked and the plain-text
     fields escaped."""
@@ -175,7 +226,10 @@ class CheckedMarkdownReader(MarkdownReader):
                 "save the file as UTF-8",
             ) from None
         check_metadata(text, source, self.settings)
-        return super().read(source_path)
+        check_bounds(text, source)
+        content, metadata = super().read(source_path)
+        check_markup(content, text, source)
+        return content, metadata
 
     def process_metadata(self, name, value):
         plain = (
@@ -264,6 +318,27 @@ def dedupe_pages(generator):
     generator.context["page_url"] = {
         page.template: page.url for page in generator.pages
     }
+
+
+# --- Files from outside content/ ---------------------------------------------
+
+
+def refuse_outside_links(pelican):
+    """At `initialized`, before anything is read or copied: a symbolic link in
+    content/ that leads outside it (/etc/passwd, the build's environment) would
+    publish a file of the building machine."""
+    content = Path(pelican.settings["PATH"]).resolve()
+    for folder, folders, files in os.walk(content):
+        for name in folders + files:
+            path = Path(folder, name)
+            target = path.resolve()
+            if path.is_symlink() and not target.is_relative_to(content):
+                raise Finding(
+                    project_path(path, pelican.settings),
+                    None,
+                    f"a link to {target}, outside {content.name}/: it would be public",
+                    "replace the link with a copy of the file inside content/",
+                )
 
 
 # --- Files nobody reads -------------------------------------------------------

@@ -105,6 +105,19 @@ def unclosed_quote_line(text, before):
     return None
 
 
+def refuse_aliases(text, source):
+    """YAML's anchors and aliases (&a, *a) can make a few bytes expand into
+    megabytes of page; these files never need them."""
+    for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
+            raise Finding(
+                source,
+                token.start_mark.line + 1,
+                "YAML anchors and aliases (&name, *name) are not used in these files",
+                "write the value out in full",
+            )
+
+
 def read_yaml(path, source=None):
     """Parse one data file; syntax errors become a Finding at the line of
     the mistake. `source` is the path that messages give (default `path`)."""
@@ -120,7 +133,12 @@ def read_yaml(path, source=None):
             source, None, f"not UTF-8 text ({error.reason})", "save the file as UTF-8"
         ) from None
     try:
+        refuse_aliases(text, source)
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader)
+    except RecursionError:
+        raise Finding(
+            source, None, "nested too deeply to read", "write it as a flat list"
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None

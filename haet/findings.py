@@ -62,10 +62,10 @@ def describe(finding):
 def project_path(path, settings):
     """`path` as the organiser knows it, relative to the project (the folder
     that holds content/): content/news/x.md."""
-    project = Path(settings["PATH"]).resolve().parent
+    project = Path(os.path.abspath(settings["PATH"])).parent
     try:
-        return Path(path).resolve().relative_to(project).as_posix()
-    except (ValueError, OSError):
+        return Path(os.path.abspath(path)).relative_to(project).as_posix()
+    except ValueError:
         return str(path)
 
 
