@@ -44,9 +44,12 @@ STEP_MS, DEBOUNCE_MS = 10, 200
 # Where livereload notes its address while it runs (in the project), so that
 # `invoke new` prints the draft's address on the port actually served.
 ADDRESS_FILE = ".livereload-address"
-# Seconds without a new build after which the events stream sends a comment,
-# so that nothing between the browser and the server drops it as idle.
-KEEPALIVE_S = 15
+# Seconds without a new build after which an events stream sends a comment:
+# nothing between browser and server drops it as idle, and a stream whose
+# browser left is noticed (writing fails) and its thread freed.
+KEEPALIVE_S = 5
+# Open pages (event streams) served at once; more get 503 and retry.
+MAX_STREAMS = 64
 
 RELOAD_JS = """\
 // Reloads the page when the development server has a newer build.
@@ -72,6 +75,10 @@ BANNER_CSS = """\
 
 class PortBusy(Exception):
     pass
+
+
+class Restart(Exception):  # noqa: N818 (not an error)
+    """The site's code changed: the server starts again, in a new process."""
 
 
 @dataclasses.dataclass
@@ -170,6 +177,7 @@ class Site:
         self.empty = Path(folder)
         self.changed = threading.Condition()
         self.stopping = False
+        self.streams = 0
 
     def publish(self, build):
         with self.changed:
@@ -272,9 +280,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if file.is_dir() and path.endswith("/"):
             file = file / "index.html"
         if not self.live or (file.is_dir() and not path.endswith("/")):
-            return super().do_GET()  # files as they are; redirect dir -> dir/
+            return self.as_is()  # files as they are; redirect dir -> dir/
         if file.is_file() and file.suffix != ".html":
-            return super().do_GET()
+            return self.as_is()
         status = 200 if file.is_file() else 404
         if status == 404:
             file = Path(self.directory) / "404.html"
@@ -282,20 +290,35 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         body = inject(page, self.site).encode("utf-8")
         return self.send_text(body, "text/html; charset=utf-8", status)
 
+    do_HEAD = do_GET  # the same headers, no body (send_text, as_is)  # noqa: N815
+
+    def as_is(self):
+        return super().do_HEAD() if self.command == "HEAD" else super().do_GET()
+
     def send_text(self, body, kind, status=200):
         body = body.encode("utf-8") if isinstance(body, str) else body
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def events(self):
         """Server-sent events: the number of the latest build, on each build."""
+        site, sent = self.site, None
+        if site.streams >= MAX_STREAMS:
+            self.send_response(503)
+            self.send_header("Retry-After", "5")
+            self.send_header("Content-Length", "0")
+            return self.end_headers()
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        site, sent = self.site, None
+        if self.command == "HEAD":
+            return None
+        with site.changed:
+            site.streams += 1
 
         def news():
             return site.number() != sent or site.stopping
@@ -311,16 +334,30 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                     self.wfile.write(b": still here\n\n")
                 self.wfile.flush()
         except OSError:
-            return  # the browser went away
+            pass  # the browser went away
+        finally:
+            with site.changed:
+                site.streams -= 1
+        return None
+
+
+class Server(http.server.ThreadingHTTPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+    request_queue_size = 128  # many tabs and reloads at once: none refused
+
+    def handle_error(self, request, client_address):
+        """A browser that leaves mid-answer is no problem to print."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def make_server(host, port, site, live=True):
     """A threading HTTP server for `site`, bound now (so a busy port is
     reported before anything is built)."""
     handler = type("SiteHandler", (Handler,), {"site": site, "live": live})
-    http.server.ThreadingHTTPServer.allow_reuse_address = True
     try:
-        server = http.server.ThreadingHTTPServer((host, int(port)), handler)
+        server = Server((host, int(port)), handler)
     except OSError as error:
         if error.errno in (errno.EADDRINUSE, errno.EACCES):
             raise PortBusy(
@@ -328,7 +365,6 @@ def make_server(host, port, site, live=True):
                 f"choose another with --port, e.g. --port {int(port) + 1}"
             ) from None
         raise
-    server.daemon_threads = True
     return server
 
 
@@ -384,11 +420,18 @@ def watch(builder, on_build, root, stop_event=None, first=None):
     for changes in changes_seen:
         changed = {Path(path).resolve() for _, path in changes}
         if any(p.suffix == ".py" and (root / "haet") in p.parents for p in changed):
-            print("The site's code changed: restarting.", flush=True)
-            os.execv(sys.executable, [sys.executable, *sys.argv])
+            raise Restart
         if settings_file in changed:
             builder.reload_settings()
         on_build(builder.build())
+
+
+def remove_stale_builds():
+    """Builds left by a server that was killed (its process is gone)."""
+    for folder in Path(tempfile.gettempdir()).glob("haet-dev-*-*"):
+        pid = folder.name.split("-")[2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def livereload(settings_file, host, port, overrides=None):
@@ -397,7 +440,8 @@ def livereload(settings_file, host, port, overrides=None):
     # `kill` stops the server as Ctrl-C does, removing its builds.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     server = make_server(host, port, None)  # fails now if the port is busy
-    workdir = Path(tempfile.mkdtemp(prefix="haet-dev-"))
+    remove_stale_builds()
+    workdir = Path(tempfile.mkdtemp(prefix=f"haet-dev-{os.getpid()}-"))
     site = Site(workdir / "empty")
     site.empty.mkdir()
     server.RequestHandlerClass.site = site
@@ -422,10 +466,13 @@ def livereload(settings_file, host, port, overrides=None):
                     shutil.rmtree(folder, ignore_errors=True)
         print(summary(build), flush=True)
 
+    restart = False
     try:
         watch(builder, on_build, root, first=first)
     except KeyboardInterrupt:
         pass
+    except Restart:
+        restart = True
     finally:
         site.stopping = True
         with site.changed:
@@ -434,3 +481,6 @@ def livereload(settings_file, host, port, overrides=None):
         server.server_close()
         shutil.rmtree(workdir, ignore_errors=True)
         address.unlink(missing_ok=True)
+    if restart:  # after the cleanup: the new process makes its own folders
+        print("The site's code changed: restarting.", flush=True)
+        os.execv(sys.executable, [sys.executable, *sys.argv])
