@@ -28,6 +28,7 @@ from pathlib import Path
 
 import lxml.html
 from pelican.readers import MarkdownReader
+from pelican.utils import slugify
 
 from .findings import Finding, project_path, report
 
@@ -52,6 +53,8 @@ PELICAN_METADATA = [
 ]
 STATUSES = ("published", "draft", "hidden", "skip")
 PLAIN_TEXT_FIELDS = ("title", "summary")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+MAX_SLUG = 100  # a file name has at most 255 bytes
 DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?")
 # Python-Markdown's meta extension: `Key: value`, indented continuation lines,
 # an optional `---` fence; the header ends at the first other line.
@@ -108,8 +111,7 @@ def date_problem(value):
 
 
 def check_metadata(text, source, settings):
-    """Log the metadata's warnings; raise ContentError if the file cannot be
-    published as meant."""
+    """Raise a Finding if the file cannot be published as it was meant."""
     if not text.strip():
         raise Finding(
             source,
@@ -118,36 +120,84 @@ def check_metadata(text, source, settings):
             "write a Title: line and the text, or delete the file",
         )
     header = header_lines(text)
-    keys = known_keys(settings)
-    seen = set()
+    lines = {}
     for number, typed, value in header:
         key = typed.lower()
-        seen.add(key)
-        if key not in keys:
-            nearest = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
-            fix = (
-                f"did you mean {nearest[0].capitalize()}:?"
-                if nearest
-                else f"use one of {', '.join(k.capitalize() + ':' for k in keys)}"
-            )
-            # An error in development too: `Stauts: draft` must never publish.
-            raise Finding(source, number, f"unknown metadata '{typed}:'", fix)
-        if key in ("date", "modified") and (problem := date_problem(value)):
-            raise Finding(source, number, problem[0], f"write {typed}: {problem[1]}")
-        if key == "status" and value.lower() not in STATUSES:
-            nearest = difflib.get_close_matches(value.lower(), STATUSES, n=1)
-            fix = f"write Status: {nearest[0]}" if nearest else "write Status: draft"
+        if key in lines:
             raise Finding(
                 source,
                 number,
-                f"unknown status '{value}'",
-                f"{fix} (one of {', '.join(STATUSES)})",
+                f"'{typed}:' is given twice (also on line {lines[key]})",
+                "keep one of them",
             )
-    if "title" not in seen:
+        lines[key] = number
+        if problem := value_problem(key, typed, value, settings):
+            raise Finding(source, number, *problem)
+    if "title" not in lines:
         line = header[0][0] if header else 1
         raise Finding(
             source, line, "no Title: line", "start the file with 'Title: The title'"
         )
+
+
+def value_problem(key, typed, value, settings):
+    """(what is wrong, the fix or None) with one metadata line, or None."""
+    keys = known_keys(settings)
+    if key not in keys:
+        # An error in development too: `Stauts: draft` must never publish.
+        near = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+        return (
+            f"unknown metadata '{typed}:'",
+            near and f"did you mean {near[0].capitalize()}:?",
+        )
+    if CONTROL.search(value):
+        return "a control character in the value", "retype the line"
+    check = VALUE_CHECKS.get(key)
+    return check(typed, value, settings) if check else None
+
+
+def _date(typed, value, settings):
+    problem = date_problem(value)
+    return problem and (problem[0], f"write {typed}: {problem[1]}")
+
+
+def _status(typed, value, settings):
+    if value.lower() in STATUSES:
+        return None
+    near = difflib.get_close_matches(value.lower(), STATUSES, n=1)
+    return f"unknown status '{value}'", f"write Status: {near[0] if near else 'draft'}"
+
+
+def _template(typed, value, settings):
+    templates = [p.stem for p in Path(settings["THEME"], "templates").glob("*.html")]
+    if value in templates:
+        return None
+    near = difflib.get_close_matches(value, templates, n=1)
+    return f"no template '{value}' in the theme", near and f"did you mean {near[0]}?"
+
+
+def _address(typed, value, settings):
+    """Titles, slugs and tags become addresses: each needs a letter or digit
+    and must fit in a file name."""
+    names = value.split(",") if typed.lower() == "tags" else [value]
+    for name in map(str.strip, names):
+        slug = slugify(name, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
+        if name and not slug:
+            return f"'{name}' gives no letters or digits for an address", "add some"
+        if len(slug) > MAX_SLUG:
+            return f"'{name[:30]}…' is too long for an address", "shorten it"
+    return None
+
+
+VALUE_CHECKS = {
+    "date": _date,
+    "modified": _date,
+    "status": _status,
+    "template": _template,
+    "title": _address,
+    "slug": _address,
+    "tags": _address,
+}
 
 
 # Python-Markdown's time grows faster than linearly with nesting: a list 400

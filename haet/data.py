@@ -455,8 +455,10 @@ def typographic(text):
 
 
 def _typeset(value):
+    """Text as one line (calendars and feeds take no line breaks in a name;
+    HTML shows none), with typographic apostrophes."""
     if isinstance(value, str):
-        return typographic(value)
+        return typographic(" ".join(value.split()))
     if isinstance(value, list):
         return [_typeset(item) for item in value]
     return value
@@ -538,6 +540,8 @@ def check_value(name, value, rule, where):
             f"did you mean {near[0]}?" if near else None,
             name,
         )
+    if isinstance(value, str) and re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value):
+        raise where.error(f"a control character in '{name}'", "retype the value", name)
     if rule.kind is list and not all(isinstance(item, str) and item for item in value):
         raise where.error(
             f"each item of '{name}' must be text", "write one name per `- ` line", name
