@@ -540,12 +540,17 @@ def check_value(name, value, rule, where):
             f"did you mean {near[0]}?" if near else None,
             name,
         )
-    if isinstance(value, str) and re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value):
-        raise where.error(f"a control character in '{name}'", "retype the value", name)
     if rule.kind is list and not all(isinstance(item, str) and item for item in value):
         raise where.error(
             f"each item of '{name}' must be text", "write one name per `- ` line", name
         )
+    if isinstance(value, str):
+        check_text(name, value, where)
+
+
+def check_text(name, value, where):
+    if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value):
+        raise where.error(f"a control character in '{name}'", "retype the value", name)
     if name.endswith("url") and not value.startswith(WEB_ADDRESS):
         raise where.error(
             f"{name} must be a web address, got {value!r}",
@@ -601,6 +606,10 @@ def load_event(path, source=None):
     raw = read_yaml(path, source)
     where = Where(source or path, raw)
     fields = check_entry(raw, Event, where)
+    for key, value in fields["super_event"].items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise where.error("super_event holds text only", "write `name:` and `url:`")
+        check_text(key, value, where)
     zone = parse_zone(fields["timezone"], "timezone", where)
     day = fields["date"]
     event = Event(
