@@ -282,6 +282,8 @@ class CheckedMarkdownReader(MarkdownReader):
         return content, metadata
 
     def process_metadata(self, name, value):
+        if name in PLAIN_TEXT_FIELDS and isinstance(value, list):
+            value = " ".join(value)  # a title or summary continued on indented lines
         plain = (
             name in PLAIN_TEXT_FIELDS and name not in self.settings["FORMATTED_FIELDS"]
         )

@@ -59,7 +59,7 @@ class Mistake(yaml.constructor.ConstructorError):
 
 def _construct_mapping(loader, node):
     lines = {}
-    for key, value in node.value:
+    for key, _ in node.value:
         if key.value in lines:
             raise Mistake(
                 "keep one of them",
@@ -68,15 +68,6 @@ def _construct_mapping(loader, node):
                 key.start_mark,
             )
         lines[key.value] = key.start_mark.line + 1
-        try:
-            loader.construct_object(value, deep=True)
-        except ValueError as error:  # 2021-02-30: a date that does not exist
-            raise Mistake(
-                "write a date that exists, YYYY-MM-DD",
-                None,
-                f"'{key.value}' is not a real date ({error})",
-                value.start_mark,
-            ) from None
     entry = Entry(loader.construct_mapping(node, deep=True))
     entry.line = node.start_mark.line + 1
     entry.field_lines = {
@@ -88,6 +79,21 @@ def _construct_mapping(loader, node):
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
 )
+
+
+def _construct_timestamp(loader, node):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as error:  # 2021-02-30: a date that does not exist
+        raise Mistake(
+            "write a date that exists, YYYY-MM-DD",
+            None,
+            f"{node.value} is not a real date ({error})",
+            node.start_mark,
+        ) from None
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 # A value that opens a quote and does not close it on its own line.
 UNCLOSED_QUOTE = re.compile(
@@ -138,6 +144,11 @@ def read_yaml(path, source=None):
     except RecursionError:
         raise Finding(
             source, None, "nested too deeply to read", "write it as a flat list"
+        ) from None
+    except yaml.reader.ReaderError as error:  # a character YAML refuses
+        line = text[: error.position].count("\n") + 1
+        raise Finding(
+            source, line, f"a character YAML cannot hold ({error.reason})", "retype it"
         ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

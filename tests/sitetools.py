@@ -73,10 +73,9 @@ def copy_project(destination):
         "pelicanconf.py",
         "publishconf.py",
         "tasks.py",
-        "devserver.py",
         "content",
         "themes",
-        "plugins",
+        "haet",
     ):
         source = ROOT / name
         if source.is_dir():
