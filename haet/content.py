@@ -189,7 +189,16 @@ def _address(typed, value, settings):
     return None
 
 
+def _path(typed, value, settings):
+    """Url: and Save_as: are written into pages and the sitemap as they are."""
+    if re.fullmatch(r"[A-Za-z0-9._~/-]*", value):
+        return None
+    return f"'{value}' has characters an address cannot hold", "use a-z, 0-9, - and /"
+
+
 VALUE_CHECKS = {
+    "url": _path,
+    "save_as": _path,
     "date": _date,
     "modified": _date,
     "status": _status,

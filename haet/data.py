@@ -596,7 +596,7 @@ def parse_zone(text, name, where):
         return dt.timezone(offset, f"UTC{text[0]}{int(text[1:3])}")
     try:
         return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise where.error(
             f"unknown time zone {text!r}",
             "write an IANA zone name such as Europe/Paris",
