@@ -20,9 +20,9 @@ from pelican.utils import slugify
 ROOT = Path(__file__).resolve().parent
 
 
-def read_settings(name):
+def read_settings(name, root=ROOT):
     """A settings file's values; a mistake in it is one line naming its line."""
-    path = ROOT / name
+    path = Path(root) / name
     try:
         return {**DEFAULT_CONFIG, **get_settings_from_file(str(path))}
     except Exception as error:  # noqa: BLE001 (any mistake in the file)
@@ -193,7 +193,8 @@ def production_build(c, source, output, epoch=None):
     """Build `source` (a project folder) with publishconf.py into `output`; every
     warning fails it (FINDINGS_FATAL). `epoch` (SOURCE_DATE_EPOCH) dates what
     the content does not."""
-    read_settings(CONFIG["settings_publish"])  # a mistake in it: one line
+    for name in (CONFIG["settings_base"], CONFIG["settings_publish"]):
+        read_settings(name, source)  # the files built (a commit's): one line
     command = [sys.executable, "-m", "pelican", CONFIG["content"], *LOG_HANDLER,
                "-s", CONFIG["settings_publish"], "-o", str(output)]  # fmt: skip
     env = {"SOURCE_DATE_EPOCH": str(epoch)} if epoch else {}
