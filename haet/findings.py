@@ -164,7 +164,10 @@ class Recorder(logging.Handler):
             if (
                 finding in self.findings
                 or (finding.source in known and not (finding.fix or finding.line))
-                or (finding.line and (finding.source, finding.line, finding.fix) in lines)
+                or (
+                    finding.line
+                    and (finding.source, finding.line, finding.fix) in lines
+                )
             ):
                 # Pelican's bare "Could not process x.md" after ours; one line's
                 # mistake seen again in another output file (its feed entry).
