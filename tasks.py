@@ -48,6 +48,9 @@ CONFIG = {
 }
 # When the output is not a terminal (CI, `| tee`, an editor), one line per record.
 LOG_HANDLER = [] if sys.stdout.isatty() else ["--log-handler", "plain"]
+# Pelican's log (stderr) and its annotations (stdout) through one pipe, in order:
+# invoke copies two pipes by chunks, which could split a line between them.
+ONE_STREAM = " 2>&1"
 # Development builds go on after an error, then exit non-zero (haet/findings.py).
 STOP_AFTER_ERRORS = ["-e", 'FINDINGS_FATAL="errors"']
 
@@ -57,7 +60,7 @@ def pelican(c, *args):
     message and no global state carries over to the next one."""
     command = [sys.executable, "-m", "pelican", CONFIG["content"], *LOG_HANDLER, *args]
     with c.cd(str(ROOT)):
-        return c.run(shlex.join(command), pty=False, warn=True)
+        return c.run(shlex.join(command) + ONE_STREAM, pty=False, warn=True)
 
 
 def _exit_on_failure(result):
@@ -186,7 +189,9 @@ def add_to_job_summary(markdown):
 def run_in(c, folder, command, env=None):
     """Run `command` (a list) in `folder`, its output shown as it comes."""
     with c.cd(str(folder)):
-        return c.run(shlex.join(command), warn=True, pty=False, env=env or {})
+        return c.run(
+            shlex.join(command) + ONE_STREAM, warn=True, pty=False, env=env or {}
+        )
 
 
 def production_build(c, source, output, epoch=None):

@@ -8,10 +8,12 @@ import json
 import re
 import sys
 
+import feedparser
 import pytest
-from sitetools import settings_of
+from sitetools import settings_of, soup
 from test_tasks import INVOKE, copy_of_project, invoke, run
 
+HOSTILE = "Tom & Jerry <script>alert(1)</script>"
 # file in content/news: (its bytes, level, line, message, fix); None: no finding.
 LONG = "2000-05-01-" + "-".join(["a-long-announcement-name"] * 4) + ".md"
 POSTS = {
@@ -61,6 +63,9 @@ POSTS = {
     "2000-05-01-bom.md": (
         b"\xef\xbb\xbfTitle: With a BOM\nDate: 2000-05-01\nSlug: bom\n\nText.\n", None,
     ),
+    "2000-05-01-hostile.md": (
+        f"Title: {HOSTILE}\nDate: 2000-05-01\nSlug: hostile\n\nText.\n".encode(), None,
+    ),
     # One slug in two years is two addresses.
     "2000-05-01-meetup.md": (
         b"Title: Meetup 2000\nDate: 2000-05-01\nSlug: meetup\n\nText.\n", None,
@@ -80,35 +85,37 @@ def annotations(output):
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory):
     """A copy of the project with every post above, built by `invoke build` on
-    GitHub Actions: (project, exit code, stdout, stderr, job summary)."""
+    GitHub Actions: (project, exit code, its log (stdout and stderr, as GitHub
+    shows them), the job summary)."""
     tmp_path = tmp_path_factory.mktemp("findings")
     project = copy_of_project(tmp_path / "site")
     for name, (data, *_) in POSTS.items():
         if data is not None:
             (project / "content/news" / name).write_bytes(data)
     summary = tmp_path / "summary.md"
-    result = run([INVOKE, "build"], project,
+    result = run([INVOKE, "build"], project, merged=True,
                  **GITHUB, GITHUB_STEP_SUMMARY=str(summary))  # fmt: skip
-    return project, result, summary.read_text(encoding="utf-8")
+    return project, result.returncode, result.stdout, summary.read_text("utf-8")
 
 
 def test_each_mistake_is_one_annotation_on_its_line(broken):
-    _, result, _ = broken
-    assert result.returncode == 1
-    found = annotations(result.stdout)
+    _, code, log, _ = broken
+    assert code == 1
+    found = annotations(log)
     for name, level, line, message, fix in MISTAKES:
         where = f"file=content/news/{name}" + (f",line={line}" if line else "")
         [annotation] = [a for a in found if a.startswith(f"::{level} {where}::")]
         assert message in annotation and f"(fix: {fix}" in annotation, annotation
     located = [a for a in found if " file=" in a]
     assert len(located) == len(MISTAKES), "\n".join(located)
-    # What else is annotated (a count) repeats no mistake's file.
+    # What else is annotated (a count) repeats no mistake's file, and no
+    # printed record ends up inside an annotation's line.
     assert not [a for a in found if "content/" in a and a not in located]
+    assert not [a for a in found if re.search("(ERROR|WARNING|CRITICAL): ", a)]
 
 
 def test_each_mistake_is_printed_whole_and_the_rest_is_built(broken):
-    project, result, _ = broken
-    log = result.stderr
+    project, _, log, _ = broken
     assert "Traceback" not in log
     for name, level, line, message, fix in MISTAKES:
         where = f"content/news/{name}" + (f":{line}" if line else "")
@@ -116,22 +123,24 @@ def test_each_mistake_is_printed_whole_and_the_rest_is_built(broken):
         printed = [x for x in log.splitlines() if x.startswith(start) and message in x]
         assert printed and fix in printed[0], start
     errors = len([m for m in MISTAKES if m[1] == "error"])
-    assert log.rstrip().endswith(
-        f"{errors} problems block publication; see the list above"
-    )
+    assert f"{errors} problems block publication; see the list above\n" in log
     # The rest is built: each post that has no mistake, at its address.
     site = project / "output"
     for year, slug, title in [("2000", "bom", "With a BOM"),
                               ("2000", "same", "First of two"),
                               ("2000", "meetup", "Meetup 2000"),
-                              ("2001", "meetup", "Meetup 2001")]:  # fmt: skip
-        page = (site / "news" / year / slug / "index.html").read_text()
-        assert f"<h1>{title}</h1>" in page or title in page
-    assert "\ufeff" not in (site / "news/2000/bom/index.html").read_text()
+                              ("2001", "meetup", "Meetup 2001"),
+                              ("2000", "hostile", HOSTILE)]:  # fmt: skip
+        page = soup(site, f"news/{year}/{slug}/")
+        assert page.h1.get_text(strip=True) == title
+    assert not [s for s in soup(site, "news/2000/hostile/").find_all("script")
+                if "alert" in s.get_text()]  # fmt: skip
+    feed = feedparser.parse((site / "feeds/all.atom.xml").read_bytes())
+    assert HOSTILE in [entry.title for entry in feed.entries]
 
 
 def test_the_summary_and_the_report_list_the_same_findings(broken):
-    project, result, summary = broken
+    project, _, _, summary = broken
     report = json.loads(
         (project / settings_of(site=project)["FINDINGS_REPORT"]).read_text()
     )

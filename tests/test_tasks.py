@@ -47,12 +47,14 @@ def copy_of_project(folder, live=None):
     return folder
 
 
-def run(command, cwd, **env):
-    """Run as CI or an editor does: output piped, no COLUMNS, not on GitHub."""
+def run(command, cwd, merged=False, **env):
+    """Run as CI or an editor does: output piped, no COLUMNS, not on GitHub;
+    `merged`: stderr into stdout, as a log on GitHub shows them."""
     unset = ("COLUMNS", "LINES", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")
     environ = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
-        command, cwd=cwd, capture_output=True, text=True, check=False,
+        command, cwd=cwd, stdout=subprocess.PIPE, text=True, check=False,
+        stderr=subprocess.STDOUT if merged else subprocess.PIPE,
         env={**environ, **GIT_ENV, **env},
     )  # fmt: skip
 
@@ -184,6 +186,16 @@ def test_a_mistake_in_the_settings_is_one_line_naming_its_line(
         assert line.endswith("(fix: correct this line)")
 
 
+def test_without_a_commit_nothing_is_deployed(tmp_path):
+    project = copy_of_project(tmp_path / "site")
+    shutil.rmtree(project / ".git")
+    git(project, "init", "-q")
+    code, printed = invoke(project, "deploy")
+    assert code == 1
+    assert "Only a commit can be deployed, and git finds none: " in printed
+    assert not (project / "_site").exists()
+
+
 # --- check ------------------------------------------------------------------------
 
 
@@ -258,6 +270,12 @@ def test_deploy_publishes_the_last_commit_whole_and_reproducibly(tmp_path, sites
     listed = [name for name, data in files.items() if b"Quiet note" in data]
     assert len(listed) == 1 and listed[0].endswith("/quiet/index.html")
     assert b'<meta name="robots" content="noindex">' in files[listed[0]]
+    assert b"/quiet/" not in files["sitemap.xml"]
+    # Dates no content gives are the commit's (SOURCE_DATE_EPOCH).
+    epoch = int(git(project, "log", "-1", "--format=%ct"))
+    stamp = f"{dt.datetime.fromtimestamp(epoch, dt.UTC):%Y%m%dT%H%M%SZ}"
+    calendar = files[settings_of(site=project)["CALENDAR_PATH"]].decode()
+    assert set(re.findall(r"^DTSTAMP:(\S+)", calendar, re.M)) == {stamp}
     assert not list(project.glob(".haet-deploy-*"))
 
     # Again, the same commit: byte for byte the same site (SOURCE_DATE_EPOCH).
