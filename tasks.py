@@ -330,6 +330,7 @@ def deploy(c, output="_site", skip_external=False):
     """Build the last commit with production settings and every check into
     OUTPUT, which GitHub Pages publishes (README: another host is one rsync)."""
     destination = (ROOT / output).resolve()
+    destination.parent.mkdir(parents=True, exist_ok=True)
     for stale in destination.parent.glob(".haet-deploy-*"):  # a killed deploy's
         shutil.rmtree(stale, ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix=".haet-deploy-", dir=destination.parent))
