@@ -169,6 +169,16 @@ def test_new_writes_a_draft_prints_its_address_and_never_overwrites(tmp_path):
     assert "8000" not in printed
 
 
+def test_clean_removes_output_wherever_it_is_run_from(tmp_path):
+    project = copy_of_project(tmp_path / "site")
+    (project / "output/news").mkdir(parents=True)
+    (project / "output/news/index.html").write_text("old")
+    # invoke finds tasks.py in the folders above.
+    assert invoke(project / "content/news", "clean")[0] == 0
+    assert not (project / "output").exists()
+    assert (project / "content/news").is_dir()
+
+
 # --- settings with a mistake --------------------------------------------------
 
 
