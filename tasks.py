@@ -20,9 +20,9 @@ from pelican.utils import slugify
 ROOT = Path(__file__).resolve().parent
 
 
-def read_settings(name):
+def read_settings(name, root=ROOT):
     """A settings file's values; a mistake in it is one line naming its line."""
-    path = ROOT / name
+    path = Path(root) / name
     try:
         return {**DEFAULT_CONFIG, **get_settings_from_file(str(path))}
     except Exception as error:  # noqa: BLE001 (any mistake in the file)
@@ -48,6 +48,9 @@ CONFIG = {
 }
 # When the output is not a terminal (CI, `| tee`, an editor), one line per record.
 LOG_HANDLER = [] if sys.stdout.isatty() else ["--log-handler", "plain"]
+# Pelican's log (stderr) and its annotations (stdout) through one pipe, in order:
+# invoke copies two pipes by chunks, which could split a line between them.
+ONE_STREAM = " 2>&1"
 # Development builds go on after an error, then exit non-zero (haet/findings.py).
 STOP_AFTER_ERRORS = ["-e", 'FINDINGS_FATAL="errors"']
 
@@ -57,7 +60,7 @@ def pelican(c, *args):
     message and no global state carries over to the next one."""
     command = [sys.executable, "-m", "pelican", CONFIG["content"], *LOG_HANDLER, *args]
     with c.cd(str(ROOT)):
-        return c.run(shlex.join(command), pty=False, warn=True)
+        return c.run(shlex.join(command) + ONE_STREAM, pty=False, warn=True)
 
 
 def _exit_on_failure(result):
@@ -158,14 +161,17 @@ def add_to_job_summary(markdown):
 def run_in(c, folder, command, env=None):
     """Run `command` (a list) in `folder`, its output shown as it comes."""
     with c.cd(str(folder)):
-        return c.run(shlex.join(command), warn=True, pty=False, env=env or {})
+        return c.run(
+            shlex.join(command) + ONE_STREAM, warn=True, pty=False, env=env or {}
+        )
 
 
 def production_build(c, source, output, epoch=None):
     """Build `source` (a project folder) with publishconf.py into `output`; every
     warning fails it (FINDINGS_FATAL). `epoch` (SOURCE_DATE_EPOCH) dates what
     the content does not."""
-    read_settings(CONFIG["settings_publish"])  # a mistake in it: one line
+    for name in (CONFIG["settings_base"], CONFIG["settings_publish"]):
+        read_settings(name, source)  # the files built (a commit's): one line
     command = [sys.executable, "-m", "pelican", CONFIG["content"], *LOG_HANDLER,
                "-s", CONFIG["settings_publish"], "-o", str(output)]  # fmt: skip
     env = {"SOURCE_DATE_EPOCH": str(epoch)} if epoch else {}
@@ -296,6 +302,7 @@ def deploy(c, output="_site", skip_external=False):
     """Build the last commit with production settings and every check into
     OUTPUT, which GitHub Pages publishes (README: another host is one rsync)."""
     destination = (ROOT / output).resolve()
+    destination.parent.mkdir(parents=True, exist_ok=True)
     for stale in destination.parent.glob(".haet-deploy-*"):  # a killed deploy's
         shutil.rmtree(stale, ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix=".haet-deploy-", dir=destination.parent))

@@ -19,6 +19,7 @@ import traceback
 from pathlib import Path
 
 import jinja2
+from pelican import log as pelican_log
 
 logger = logging.getLogger(__name__)
 LEVELS = {"warnings": logging.WARNING, "errors": logging.ERROR}
@@ -159,10 +160,18 @@ class Recorder(logging.Handler):
         try:
             finding = from_record(record, self.settings or NO_SETTINGS)
             known = [f.source for f in self.findings if f.fix or f.line]
-            if finding in self.findings or (
-                finding.source in known and not (finding.fix or finding.line)
+            lines = [(f.source, f.line, f.fix) for f in self.findings if f.line]
+            if (
+                finding in self.findings
+                or (finding.source in known and not (finding.fix or finding.line))
+                or (
+                    finding.line
+                    and (finding.source, finding.line, finding.fix) in lines
+                )
             ):
-                return  # Pelican's bare "Could not process x.md" after ours
+                # Pelican's bare "Could not process x.md" after ours; one line's
+                # mistake seen again in another output file (its feed entry).
+                return
             self.findings.append(finding)
             if os.environ.get("GITHUB_ACTIONS") == "true":
                 print(annotation(finding), flush=True)
@@ -284,9 +293,11 @@ def install(pelican):
     root = logging.getLogger()
     if RECORDER not in root.handlers:
         root.addHandler(RECORDER)
-    if (
-        len(root.handlers) == 1
-    ):  # --log-handler plain: Python's last resort, silenced by ours
+    if not pelican_log.console.is_terminal:  # piped: Rich would wrap at 80 columns
+        root.removeHandler(pelican_log.DEFAULT_LOG_HANDLER)
+        pelican_log.console.soft_wrap = True  # Pelican's "Done: ..." line too
+    if len(root.handlers) == 1:  # --log-handler plain (Python's last resort,
+        # silenced by ours), or piped: each record whole on one line
         plain = logging.StreamHandler(sys.stderr)
         plain.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         root.addHandler(plain)

