@@ -19,7 +19,6 @@ import traceback
 from pathlib import Path
 
 import jinja2
-from pelican import log as pelican_log
 
 logger = logging.getLogger(__name__)
 LEVELS = {"warnings": logging.WARNING, "errors": logging.ERROR}
@@ -149,6 +148,21 @@ class Recorder(logging.Handler):
     """Collects every record at WARNING or above as a finding, once each.
     Prints nothing itself, except annotations on GitHub Actions."""
 
+    def seen(self, finding):
+        """Known already: the same finding; the same line's mistake found again
+        in another output file (its feed entry); Pelican's bare note ("Could
+        not process x.md") on a file whose mistake is known."""
+        for known in self.findings:
+            if known.source != finding.source:
+                continue
+            if known == finding or (
+                finding.line and (known.line, known.fix) == (finding.line, finding.fix)
+            ):
+                return True
+            if not (finding.line or finding.fix) and (known.line or known.fix):
+                return True
+        return False
+
     def __init__(self):
         super().__init__(logging.WARNING)
         self.settings = None
@@ -159,18 +173,7 @@ class Recorder(logging.Handler):
             return
         try:
             finding = from_record(record, self.settings or NO_SETTINGS)
-            known = [f.source for f in self.findings if f.fix or f.line]
-            lines = [(f.source, f.line, f.fix) for f in self.findings if f.line]
-            if (
-                finding in self.findings
-                or (finding.source in known and not (finding.fix or finding.line))
-                or (
-                    finding.line
-                    and (finding.source, finding.line, finding.fix) in lines
-                )
-            ):
-                # Pelican's bare "Could not process x.md" after ours; one line's
-                # mistake seen again in another output file (its feed entry).
+            if self.seen(finding):
                 return
             self.findings.append(finding)
             if os.environ.get("GITHUB_ACTIONS") == "true":
@@ -293,11 +296,8 @@ def install(pelican):
     root = logging.getLogger()
     if RECORDER not in root.handlers:
         root.addHandler(RECORDER)
-    if not pelican_log.console.is_terminal:  # piped: Rich would wrap at 80 columns
-        root.removeHandler(pelican_log.DEFAULT_LOG_HANDLER)
-        pelican_log.console.soft_wrap = True  # Pelican's "Done: ..." line too
-    if len(root.handlers) == 1:  # --log-handler plain (Python's last resort,
-        # silenced by ours), or piped: each record whole on one line
+    if len(root.handlers) == 1:  # --log-handler plain: Python's last resort,
+        # which any handler (ours) silences: print each record whole instead
         plain = logging.StreamHandler(sys.stderr)
         plain.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         root.addHandler(plain)
