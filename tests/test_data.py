@@ -55,7 +55,7 @@ CASES = {
         "schedule.yaml",
         r"^( +speaker: )(\w+)$",
         r"\1\2x",
-        "unknown speaker '{2}x' (not an id in speakers.yaml)",
+        "unknown speaker id '{2}x'",
         "did you mean {2}?",
         None,
     ),
