@@ -236,6 +236,29 @@ def check_bounds(text, source):
             )
 
 
+# Schemes a link in a post may use; any other is a typo (htps:) or unsafe.
+KNOWN_SCHEMES = ("https", "http", "mailto", "tel")
+
+
+def scheme_problem(url):
+    """(what, fix) for an address whose scheme no browser opens, or None."""
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", url)
+    if (
+        not scheme
+        or scheme[1].lower() in KNOWN_SCHEMES
+        or scheme[1] in ("filename", "static")
+    ):
+        return None
+    near = difflib.get_close_matches(scheme[1].lower(), KNOWN_SCHEMES, n=1)
+    return f"'{scheme[1]}:' is no address scheme", near and f"did you mean {near[0]}:?"
+
+
+def line_of(snippet, text):
+    """The first line of `text` that holds `snippet` (case aside), or None."""
+    lines = text.lower().splitlines()
+    return next((n for n, t in enumerate(lines, 1) if snippet.lower() in t), None)
+
+
 def check_markup(html, text, source):
     """Refuse markup that would run code in visitors' browsers."""
     if not html.strip():
@@ -247,12 +270,12 @@ def check_markup(html, text, source):
                 found = found or name
             elif name in ("href", "src", "action") and UNSAFE_URL.match(value):
                 found = found or value.split(":")[0] + ":"
+            elif name in ("href", "src") and (problem := scheme_problem(value)):
+                raise Finding(source, line_of(value, text), *problem)
         if found:
-            lines = text.lower().splitlines()
-            line = next((n for n, t in enumerate(lines, 1) if found.lower() in t), None)
             raise Finding(
                 source,
-                line,
+                line_of(found, text),
                 f"{found} would run code in visitors' browsers",
                 "remove it; link with https:// addresses",
             )
