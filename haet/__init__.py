@@ -29,5 +29,5 @@ def register():
     signals.article_generator_pretaxonomy.connect(content.dedupe_articles)
     signals.page_generator_finalized.connect(content.dedupe_pages)
     signals.all_generators_finalized.connect(content.report_unread_files)
-    signals.feed_generated.connect(feeds.retitle)
+    signals.feed_generated.connect(feeds.describe_feed)
     signals.feed_generated.connect(feeds.absolutise_feed)

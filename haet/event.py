@@ -52,7 +52,8 @@ def event_title(event):
 
 
 def event_summary(event):
-    return f"{event.iclr_title} ({event.tagline})"
+    """What the workshop is, in the words the site shows."""
+    return f"{event_title(event)}, {event.tagline}"
 
 
 def slot_room(slot, event):
@@ -119,7 +120,7 @@ def _calendar(name, uid, event, entries):
     """A calendar named like the site (SITENAME), so it reads the same in a
     calendar application as in the browser's tab."""
     return Calendar.new(
-        prodid=f"-//{event.short_name}//Pelican event_meta//EN",
+        prodid=f"-//{event.short_name}//Pelican haet//EN",
         name=name,
         description=event_summary(event),
         url=event.iclr_page_url,
@@ -129,8 +130,9 @@ def _calendar(name, uid, event, entries):
     )
 
 
-def workshop_calendar(workshop, settings, stamp):
-    """An iCalendar with one event: the whole workshop."""
+def workshop_calendar(workshop, settings, stamp, programme=""):
+    """An iCalendar with one event: the whole workshop; `programme` is the
+    schedule page's address."""
     event = workshop.event
     domain = uid_domain(settings)
     lines = [
@@ -138,8 +140,8 @@ def workshop_calendar(workshop, settings, stamp):
         f"Talks, panel and live stream: {event.iclr_page_url}",
         f"Poster session: {event.poster_room_url}",
     ]
-    if site_url(settings):
-        lines.append(f"Programme: {site_url(settings)}/")
+    if site_url(settings) and programme:
+        lines.append(f"Programme: {site_url(settings)}/{programme}")
     entry = CalendarEvent.new(
         uid=_uid("workshop", event.start, domain),
         stamp=stamp,
@@ -154,7 +156,7 @@ def workshop_calendar(workshop, settings, stamp):
     return _calendar(name, f"workshop@{domain}", event, [entry])
 
 
-def schedule_calendar(workshop, settings, stamp):
+def schedule_calendar(workshop, settings, stamp, programme=""):
     """An iCalendar with one event per session; breaks are no session."""
     event = workshop.event
     domain = uid_domain(settings)
@@ -374,7 +376,9 @@ class EventGenerator:
         ):
             path = self.output_path / self.settings[setting]
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(build(workshop, self.settings, stamp).to_ical())
+            programme = self.context["page_url"].get("schedule", "")
+            calendar = build(workshop, self.settings, stamp, programme)
+            path.write_bytes(calendar.to_ical())
         for setting, draw in (
             ("SOCIAL_IMAGE", social_card),
             ("TOUCH_ICON_PATH", touch_icon),

@@ -57,9 +57,20 @@ def absolutise_feed(context, feed):
                 item[key] = make_links_absolute(item[key], item["link"])
 
 
-def retitle(context, feed):
+def describe_feed(context, feed):
+    """Its own title, its language; each entry's tags as its categories (not
+    the one category every post has); summaries as plain text (no typogrify
+    markup such as <span class="caps">)."""
     kind = "Atom" if isinstance(feed, Atom1Feed) else "RSS"
     title = feed.feed["title"]
     if title == context["SITENAME"]:
         title = f"{title}: {context['FEED_NAME']}"
     feed.feed["title"] = f"{title} ({kind})"
+    feed.feed["language"] = context["DEFAULT_LANG"]
+    for item in feed.items:
+        item["categories"] = [
+            c for c in item["categories"] if str(c) != context["DEFAULT_CATEGORY"]
+        ]
+        if kind == "Atom" and item.get("description"):
+            text = lxml.html.fragment_fromstring(item["description"], create_parent="p")
+            item["description"] = escape(" ".join(text.text_content().split()))
