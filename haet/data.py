@@ -393,6 +393,26 @@ class Workshop:
         """True once the workshop's day has passed: pages speak of it in the past."""
         return self.phase == "over"
 
+    def citation(self, paper):
+        """BibTeX for `paper`, from the data: the workshop, its year, the
+        poster id and, once published, the proceedings."""
+        event = self.event
+        fields = {
+            "title": paper.title,
+            "author": " and ".join(paper.authors),
+            "booktitle": f"{event.name} ({event.short_name}), {event.tagline}",
+            "year": event.date.year,
+            "note": f"Poster {paper.id}",
+        }
+        if self.proceedings_out:
+            fields["url"] = event.proceedings_url
+        body = ",\n".join(
+            f"  {name} = {{{value if name == 'url' else bibtex_text(value)}}}"
+            for name, value in fields.items()
+        )
+        key = re.sub(r"\W", "", event.short_name).lower()
+        return f"@inproceedings{{{key}-{paper.id},\n{body}\n}}"
+
     def tense(self, present, past):
         """The wording for the build's day: tense("is", "was")."""
         return past if self.past else present
@@ -458,6 +478,11 @@ TYPE_NAMES = {
     dict: "a mapping",
     dt.date: "a date (YYYY-MM-DD)",
 }
+
+
+def bibtex_text(value):
+    """`value` with the characters TeX reads as commands escaped."""
+    return re.sub(r"([&%$#_{}])", r"\\\1", str(value))
 
 
 def typographic(text):
