@@ -209,8 +209,20 @@ class Speaker:
         )
 
 
+class Span:
+    """What has a `start` and an `end`: the same in UTC."""
+
+    @property
+    def utc_start(self):
+        return self.start.astimezone(dt.UTC)
+
+    @property
+    def utc_end(self):
+        return self.end.astimezone(dt.UTC)
+
+
 @dataclass(frozen=True)
-class Slot:
+class Slot(Span):
     start: dt.datetime = data(str, plain=True)
     end: dt.datetime = data(str, plain=True)
     kind: str = data(choices=SLOT_KINDS)
@@ -222,14 +234,6 @@ class Slot:
     def anchor(self):
         """The slot's id on the schedule page: slot-1345."""
         return f"slot-{self.start:%H%M}"
-
-    @property
-    def utc_start(self):
-        return self.start.astimezone(dt.UTC)
-
-    @property
-    def utc_end(self):
-        return self.end.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -282,7 +286,7 @@ class Rank:
 
 
 @dataclass(frozen=True)
-class Event:
+class Event(Span):
     name: str = data()
     short_name: str = data()
     iclr_title: str = data()
@@ -305,14 +309,6 @@ class Event:
         """The workshop's zone as people say it, e.g. "CEST (GMT+2)"."""
         hours = self.start.utcoffset().total_seconds() / 3600
         return f"{self.start.tzname()} (GMT{hours:+g})"
-
-    @property
-    def utc_start(self):
-        return self.start.astimezone(dt.UTC)
-
-    @property
-    def utc_end(self):
-        return self.end.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)
