@@ -25,11 +25,13 @@ from datetime import datetime
 from fnmatch import fnmatch
 from html import escape
 from pathlib import Path
+from urllib.parse import unquote
 
 import lxml.html
 from pelican.readers import MarkdownReader
 from pelican.utils import slugify
 
+from .data import site_now
 from .findings import Finding, project_path, report
 
 # Pelican's own metadata keys (docs/content.rst, "File metadata").
@@ -388,6 +390,72 @@ def report_page_numbers(pages, settings):
                     "warning",
                 )
             )
+
+
+# --- The build's day ---------------------------------------------------------
+
+
+def publish_by_day(generator):
+    """Posts are published by the build's moment (site_now: SITE_TODAY's end,
+    or the real time), not by the machine's clock alone: a build for an earlier
+    day leaves later posts out; one for a later day shows what is scheduled."""
+    now = site_now(generator.settings)
+    due = [
+        a for a in generator.drafts if str(a.metadata.get("status")).lower() != "draft"
+    ]
+    for article in [*generator.articles, *due]:
+        article.status = "published" if article.date <= now else "draft"
+    everything = [*generator.articles, *generator.drafts]
+    generator.articles[:] = [a for a in everything if a.status == "published"]
+    generator.drafts[:] = [a for a in everything if a.status == "draft"]
+    generator.articles.sort(key=lambda a: a.date, reverse=True)
+
+
+FILENAME_LINK = re.compile(
+    r'<a\b[^>]*?\bhref="\{filename\}([^"#?]*)[^"]*"[^>]*>(.*?)</a>', re.S
+)
+
+
+def unlink_unpublished(generators):
+    """A {filename} link from what visitors see to a post or page not
+    published yet (a draft, or dated later) is plain text until it is: a note
+    in development, never a broken link in production. The reach: Pelican
+    resolves such links in each item's `_content`, so they are taken out there."""
+    context = generators[0].context
+    targets = context["generated_content"]
+    for generator in generators:
+        for name in ("articles", "hidden_articles", "pages", "hidden_pages"):
+            for item in getattr(generator, name, ()):
+                if item._content:
+                    item._content = FILENAME_LINK.sub(
+                        lambda match, item=item: _plain_if_unpublished(
+                            match, item, targets
+                        ),
+                        item._content,
+                    )
+
+
+def _plain_if_unpublished(match, item, targets):
+    path = match[1]
+    if path.startswith("/"):
+        path = path[1:]
+    else:
+        path = item.get_relative_source_path(os.path.join(item.relative_dir, path))
+    target = targets.get(path) or targets.get(unquote(path))
+    if target is None or target.status != "draft":
+        return match[0]
+    source = Path(item.source_path).read_text(encoding="utf-8-sig")
+    report(
+        Finding(
+            project_path(item.source_path, item.settings),
+            line_of(match[1], source),
+            f"links to “{target.title}”, which is not published yet: "
+            "the link shows as plain text until it is",
+            None,
+            "note",
+        )
+    )
+    return match[2]
 
 
 def dedupe_articles(generator):

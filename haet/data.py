@@ -301,6 +301,10 @@ class Event(Span):
     poster_room_url: str = data(plain=True)
     proceedings_url: str = data(plain=True)
     proceedings_date: dt.date = data()
+    # From when the site shows them (a build for an earlier day does not).
+    papers_date: dt.date = data()
+    ranking_date: dt.date = data()
+    videos_date: dt.date = data()
     contact: tuple[str, ...] = data(plain=True)
     super_event: dict = data(plain=True)
 
@@ -824,6 +828,12 @@ def load_workshop(data_dir, today=None, source_dir=None, report=None):
     def plain(name, model):
         return tuple(loader.entries(name, model, lambda where, entry: model(**entry)))
 
+    ranking = loader.entries("ranking.yaml", Rank, make_rank)
+    today = today or dt.date.today()
+    if today < event.papers_date:  # a build for a day shows what was out then
+        papers = {}
+    elif today < event.videos_date:
+        papers = {k: dataclasses.replace(p, video="") for k, p in papers.items()}
     dates = loader.entries("dates.yaml", KeyDate, make_date(event))
     dates.append(KeyDate(what="Workshop", date=event.date))
     schedule = make_slot(event, speakers, loader)
@@ -837,23 +847,24 @@ def load_workshop(data_dir, today=None, source_dir=None, report=None):
         organisers=plain("organisers.yaml", Person),
         sponsors=plain("sponsors.yaml", Sponsor),
         dates=tuple(sorted(dates, key=lambda d: d.date)),
-        ranking=tuple(loader.entries("ranking.yaml", Rank, make_rank)),
-        today=today or dt.date.today(),
+        ranking=tuple(ranking) if today >= event.ranking_date else (),
+        today=today,
     )
 
 
 # --- The build's "today" ------------------------------------------------------------
 
 
-def site_today(settings, environ=os.environ):
-    """SITE_TODAY from the environment or the settings (YYYY-MM-DD), else the
-    real date in the site's TIMEZONE."""
+def site_now(settings, environ=os.environ):
+    """The build's moment, in the site's TIMEZONE: the real time, or with
+    SITE_TODAY (YYYY-MM-DD; the environment wins over the setting) the end of
+    that day, so a build for a day shows what existed on it."""
+    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     text = environ.get("SITE_TODAY") or settings.get("SITE_TODAY")
     if not text:
-        zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-        return dt.datetime.now(zone).date()
+        return dt.datetime.now(zone)
     try:
-        return dt.date.fromisoformat(str(text))
+        day = dt.date.fromisoformat(str(text))
     except ValueError:
         raise Finding(
             "SITE_TODAY",
@@ -861,6 +872,7 @@ def site_today(settings, environ=os.environ):
             f"not a date: {text!r}",
             "write the date as YYYY-MM-DD, e.g. SITE_TODAY=2021-05-07",
         ) from None
+    return dt.datetime.combine(day, dt.time.max, zone)
 
 
 # --- Pelican wiring ------------------------------------------------------------------
@@ -875,7 +887,7 @@ def load_edition(pelican):
     data_dir = content / settings["WORKSHOP_DATA_PATH"]
     # Messages name the file as the organiser sees it: content/data/x.yaml.
     source_dir = project_path(data_dir, settings)
-    today = site_today(settings)
+    today = site_now(settings).date()
     workshop = load_workshop(data_dir, today, source_dir, report)
     event = workshop.event
     settings[CONTEXT_KEY] = workshop

@@ -70,7 +70,12 @@ def project_path(path, settings):
 
 
 def report(finding):
-    """Log `finding` at its level (the handler below records it)."""
+    """Log `finding` at its level (the handler below records it). A note
+    (level "note": nothing to fix, e.g. a link shown as text until its post is
+    published) is only recorded, for the banner: it blocks nothing."""
+    if finding.level == "note":
+        RECORDER.add(finding)
+        return
     level = logging.ERROR if finding.level == "error" else logging.WARNING
     logger.log(level, "%s", finding, extra={"finding": finding})
 
@@ -168,16 +173,18 @@ class Recorder(logging.Handler):
         self.settings = None
         self.findings = []
 
+    def add(self, finding):
+        if self.seen(finding):
+            return
+        self.findings.append(finding)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print(annotation(finding), flush=True)
+
     def emit(self, record):
         if getattr(record, "blocked", False):
             return
         try:
-            finding = from_record(record, self.settings or NO_SETTINGS)
-            if self.seen(finding):
-                return
-            self.findings.append(finding)
-            if os.environ.get("GITHUB_ACTIONS") == "true":
-                print(annotation(finding), flush=True)
+            self.add(from_record(record, self.settings or NO_SETTINGS))
             if record.levelno >= logging.CRITICAL and self.settings:  # it stopped
                 write_outputs(self.settings, self.findings)
         except Exception:  # noqa: BLE001 (logging's own convention)
@@ -228,7 +235,7 @@ def annotation(finding):
         where.append(f"file={_escape(finding.source, properties=True)}")
         if finding.line:
             where.append(f"line={finding.line}")
-    command = "error" if finding.level == "error" else "warning"
+    command = {"error": "error", "note": "notice"}.get(finding.level, "warning")
     head = f"{command} {','.join(where)}" if where else command
     message = (
         f"{finding.message} (fix: {finding.fix})" if finding.fix else finding.message
@@ -247,6 +254,7 @@ def code(text):
 
 def summary_table(findings):
     """Markdown for GitHub's job summary: what to do, then one row a finding."""
+    problems = len([f for f in findings if f.level != "note"])
     if not findings:
         return "### Site build: no problems found\n"
     rows = [
@@ -254,9 +262,13 @@ def summary_table(findings):
         for f in findings
     ]
     return "\n".join([
-        f"### Site build: {len(findings)} problem(s) block publication",
+        f"### Site build: {problems} problem(s) block publication"
+        if problems
+        else "### Site build: no problems found, notes only",
         "",
-        "Fix each line below in the file it names, then push again.",
+        "Fix each line below in the file it names, then push again."
+        if problems
+        else "Nothing to fix: each note says what the site does meanwhile.",
         "",
         "| Level | File:line | Problem | Fix |",
         "|---|---|---|---|",
