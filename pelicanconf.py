@@ -14,6 +14,7 @@ PATH = "content"
 THEME = "themes/haet"
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "en"
+OG_LOCALE = "en_US"  # the language for link previews (Open Graph's form)
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 # The site's own code is one plugin, haet/ (haet/README.md).
