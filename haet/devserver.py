@@ -277,9 +277,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if file.is_dir() and path.endswith("/"):
             file = file / "index.html"
         if not self.live or (file.is_dir() and not path.endswith("/")):
-            return super().do_GET()  # files as they are; redirect dir -> dir/
+            return self.as_is()  # files as they are; redirect dir -> dir/
         if file.is_file() and file.suffix != ".html":
-            return super().do_GET()
+            return self.as_is()
         status = 200 if file.is_file() else 404
         if status == 404:
             file = Path(self.directory) / "404.html"
@@ -287,19 +287,28 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         body = inject(page, self.site).encode("utf-8")
         return self.send_text(body, "text/html; charset=utf-8", status)
 
+    def do_HEAD(self):  # noqa: N802 (http.server's name)
+        self.do_GET()  # the same status and headers as GET, without the body
+
+    def as_is(self):
+        return super().do_HEAD() if self.command == "HEAD" else super().do_GET()
+
     def send_text(self, body, kind, status=200):
         body = body.encode("utf-8") if isinstance(body, str) else body
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def events(self):
         """Server-sent events: the number of the latest build, on each build."""
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
+        if self.command == "HEAD":
+            return
         site, sent = self.site, None
 
         def news():
