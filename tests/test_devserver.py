@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sitetools import ROOT, free_port
+from sitetools import ROOT, free_port, settings_of
 
 INVOKE = str(Path(sys.executable).parent / "invoke")
+SITE_URL = settings_of("publishconf.py")["SITEURL"]
 PROJECT_FILES = ("pelicanconf.py", "publishconf.py", "tasks.py", "content", "themes",
                  "haet")  # fmt: skip
 
@@ -82,9 +83,10 @@ def page_url(project, source):
 
 
 class Server:
-    """`invoke livereload --port N` in `project`, its temporary folders in `tmp`."""
+    """`invoke livereload --port N` (or another `task`) in `project`, its
+    temporary folders in `tmp`."""
 
-    def __init__(self, project, tmp):
+    def __init__(self, project, tmp, task="livereload"):
         self.project, self.tmp = project, tmp
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -93,7 +95,8 @@ class Server:
         env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                [*CTRL_C_STOPS, INVOKE, "livereload", "--port", str(self.port)],
+                [*CTRL_C_STOPS, INVOKE, task]
+                + (["--port", str(self.port)] if task != "regenerate" else []),
                 cwd=project, stdout=log, stderr=subprocess.STDOUT,
                 env={**env, "TMPDIR": str(tmp)},
             )  # fmt: skip
@@ -152,15 +155,20 @@ class Edit:
         self.write(self.good)
 
 
+def text_page(project):
+    """A page of content/pages/ whose text is shown (the home page shows the
+    data) and its address."""
+    for path in sorted((project / "content/pages").glob("*.md")):
+        url = page_url(project, path.relative_to(project / "content"))
+        if url != "/":
+            return path, url
+    raise AssertionError("no page but the home page")
+
+
 @pytest.mark.browser
 def test_a_save_rebuilds_and_the_open_page_reloads_by_itself(live, browser):
-    content = live.project / "content"
-    source = next(
-        path.relative_to(content).as_posix()
-        for path in sorted((content / "pages").glob("*.md"))
-        if page_url(live.project, path.relative_to(content)) != "/"
-    )  # a page whose text is shown (the home page's is the data's)
-    url = live.url + page_url(live.project, source)
+    source, address = text_page(live.project)
+    url = live.url + address
     context = browser.new_context()
     page = context.new_page()
     errors = []
@@ -177,7 +185,7 @@ def test_a_save_rebuilds_and_the_open_page_reloads_by_itself(live, browser):
             return False
 
     try:
-        with Edit(content / source) as edit:
+        with Edit(source) as edit:
             edit.write(edit.good + f"\n{sentence}\n")
             until(shown, "the open page reloaded with the saved text")
             assert page.evaluate("window.notReloaded") is None  # reloaded
@@ -234,6 +242,23 @@ def test_a_broken_edit_keeps_the_last_good_build_served_and_says_where(live, mis
     assert live.process.poll() is None
 
 
+def test_a_problem_that_does_not_stop_the_build_is_shown_with_the_new_build(live):
+    source, address = text_page(live.project)
+    missing, sentence = f"{uuid.uuid4().hex}.md", f"Linked {uuid.uuid4().hex}."
+    with Edit(source) as edit:
+        edit.write(edit.good + f"\n{sentence} [Gone]({{filename}}/pages/{missing})\n")
+        shown = until(lambda: banner(live.url + address), "a banner for a warning")
+        assert (shown["role"], shown["data-state"]) == ("alert", "problems"), shown
+        where = f"{source.relative_to(live.project).as_posix()}:"
+        assert [
+            li for li in shown("li")
+            if li.code and li.code.get_text().startswith(where)
+            and missing in li.get_text() and li.em.get_text().startswith("Fix: ")
+        ], shown  # fmt: skip
+        assert sentence in fetch(live.url + address)[1]  # the new build is served
+    until(lambda: banner(live.url + address) is None, "the banner gone after the fix")
+
+
 def test_clean_leaves_it_serving_and_new_prints_the_address_it_serves(live):
     (live.project / "output").mkdir(exist_ok=True)
     subprocess.run([INVOKE, "clean"], cwd=live.project, check=True)
@@ -275,6 +300,42 @@ def test_ctrl_c_or_kill_stops_it_and_removes_its_builds(tmp_path):
             socket.create_connection(("127.0.0.1", server.port), timeout=5),
         ):
             pass
+
+
+def test_preview_and_regenerate(tmp_path):
+    """preview: the production build, in a folder of its own, its links on
+    the local address; regenerate: output/ rebuilt on each save, surviving a
+    broken edit."""
+    project = copy_project(tmp_path / "preview")
+    preview = Server(project, tmp_path / "preview-tmp", "preview")
+    regenerate = Server(copy_project(tmp_path / "site"), tmp_path / "tmp", "regenerate")
+    try:
+        until(lambda: fetch(preview.url + "/")[0] == 200, "preview serving", 120)
+        page = BeautifulSoup(fetch(preview.url + "/news/")[1], "lxml")
+        links = [a["href"] for a in page("a", href=True)]
+        assert any(link.startswith(preview.url + "/news/") for link in links), links
+        assert all(not link.startswith(SITE_URL) for link in links), links
+        assert "/__devserver/" not in fetch(preview.url + "/")[1]
+        feed = fetch(f"{preview.url}/{settings_of()['FEED_ALL_ATOM']}")[1]
+        assert f'href="{preview.url}/' in feed and SITE_URL not in feed
+        assert not (project / "output").exists()  # a folder of its own
+        preview.stop()
+
+        regenerate.watching()
+        project = regenerate.project
+        path, broken, where, _ = _unknown_speaker(project)
+        with Edit(path) as edit:
+            edit.write(broken)
+            until(lambda: "The build stopped" in regenerate.text(), "a stopped build")
+            assert where in regenerate.text()
+            builds = regenerate.text().count("Built in")
+        until(lambda: regenerate.text().count("Built in") > builds, "a rebuild")
+        assert (project / "output/index.html").is_file()
+        assert regenerate.process.poll() is None
+    finally:
+        for server in (preview, regenerate):
+            if server.process.poll() is None:
+                server.stop()
 
 
 def test_a_busy_port_is_one_clear_line(tmp_path):
