@@ -115,6 +115,12 @@ AXE_RUN = """async (tags) => {
 }"""
 
 
+BODY_COLOURS = (
+    "getComputedStyle(document.body).color"
+    " + getComputedStyle(document.body).backgroundColor"
+)
+
+
 @pytest.mark.browser
 def test_axe_finds_no_violation_in_light_or_dark(browser, served_site, dev_site):
     # An init script, not a <script> tag: the pages' Content-Security-Policy
@@ -131,12 +137,16 @@ def test_axe_finds_no_violation_in_light_or_dark(browser, served_site, dev_site)
             url = page_url(dev_site, built, served_site)
             page.goto(url)
             # Light on a desktop, dark on a phone (the stacked tables).
+            colours = set()
             for scheme, width in (("light", 1280), ("dark", 320)):
                 page.emulate_media(color_scheme=scheme)
                 page.set_viewport_size({"width": width, "height": 800})
                 found += [
                     f"{url} {scheme}: {v}" for v in page.evaluate(AXE_RUN, AXE_TAGS)
                 ]
+                colours.add(page.evaluate(BODY_COLOURS))
+            if len(colours) != 2:
+                found.append(f"{url}: the same colours in light and dark")
     finally:
         context.close()
     assert len(pages) >= 3
