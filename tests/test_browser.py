@@ -33,11 +33,18 @@ def test_every_page_fits_each_width_stays_on_its_origin_and_logs_no_error(
             route.abort()
 
     context.route("**/*", route)
-    page.on("console", lambda message: message.type == "error"
-            and problems.append(f"{where[0]}: {message.text}"))  # fmt: skip
+
+    def on_console(message):
+        if message.type == "error":
+            problems.append(f"{where[0]}: {message.text}")
+
+    def on_response(response):
+        if response.status >= 400:
+            problems.append(f"{response.url}: HTTP {response.status}")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"{where[0]}: {error}"))
-    page.on("response", lambda response: response.status >= 400
-            and problems.append(f"{response.url}: HTTP {response.status}"))  # fmt: skip
+    page.on("response", on_response)
     pages = html_pages(dev_site)
     try:
         for number, built in enumerate(pages):

@@ -21,20 +21,24 @@ from sitetools import ROOT, free_port, settings_of
 
 INVOKE = str(Path(sys.executable).parent / "invoke")
 SITE_URL = settings_of("publishconf.py")["SITEURL"]
-PROJECT_FILES = ("pelicanconf.py", "publishconf.py", "tasks.py", "content", "themes",
-                 "haet")  # fmt: skip
+# What a copy of the project needs, besides the site's code (haet/).
+PROJECT_FILES = ("pelicanconf.py", "publishconf.py", "tasks.py", "content", "themes")
 
 
 # Run a command with Ctrl-C (SIGINT) stopping it, as in a terminal, even when
 # the tests run as a background job (where SIGINT starts ignored).
-CTRL_C_STOPS = [sys.executable, "-c", "import os, signal, sys; "
-                "signal.signal(signal.SIGINT, signal.SIG_DFL); "
-                "os.execv(sys.argv[1], sys.argv[1:])"]  # fmt: skip
+CTRL_C_STOPS = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; "
+    "signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])",
+]
 
 
 def copy_project(destination):
     destination.mkdir(parents=True)
-    for name in PROJECT_FILES:
+    for name in (*PROJECT_FILES, "haet"):
         if (ROOT / name).is_dir():
             ignore = shutil.ignore_patterns("__pycache__")
             shutil.copytree(ROOT / name, destination / name, ignore=ignore)
@@ -97,9 +101,11 @@ class Server:
             self.process = subprocess.Popen(
                 [*CTRL_C_STOPS, INVOKE, task]
                 + (["--port", str(self.port)] if task != "regenerate" else []),
-                cwd=project, stdout=log, stderr=subprocess.STDOUT,
+                cwd=project,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 env={**env, "TMPDIR": str(tmp)},
-            )  # fmt: skip
+            )
 
     def served(self):
         until(lambda: fetch(self.url + "/")[0] == 200, f"served\n{self.text()}")
@@ -251,10 +257,13 @@ def test_a_problem_that_does_not_stop_the_build_is_shown_with_the_new_build(live
         assert (shown["role"], shown["data-state"]) == ("alert", "problems"), shown
         where = f"{source.relative_to(live.project).as_posix()}:"
         assert [
-            li for li in shown("li")
-            if li.code and li.code.get_text().startswith(where)
-            and missing in li.get_text() and li.em.get_text().startswith("Fix: ")
-        ], shown  # fmt: skip
+            li
+            for li in shown("li")
+            if li.code
+            and li.code.get_text().startswith(where)
+            and missing in li.get_text()
+            and li.em.get_text().startswith("Fix: ")
+        ], shown
         assert sentence in fetch(live.url + address)[1]  # the new build is served
     until(lambda: banner(live.url + address) is None, "the banner gone after the fix")
 
@@ -267,9 +276,12 @@ def test_clean_leaves_it_serving_and_new_prints_the_address_it_serves(live):
     title = f"Draft {uuid.uuid4().hex[:8]}"
     news = {path.name for path in live.project.glob("content/news/*")}
     printed = subprocess.run(
-        [INVOKE, "new", title], cwd=live.project, capture_output=True, text=True,
+        [INVOKE, "new", title],
+        cwd=live.project,
+        capture_output=True,
+        text=True,
         check=True,
-    ).stdout  # fmt: skip
+    ).stdout
     [draft] = {p for p in live.project.glob("content/news/*") if p.name not in news}
     try:
         address = re.search(rf"({re.escape(live.url)}/\S+)", printed)
@@ -348,9 +360,13 @@ def test_a_busy_port_is_one_clear_line(tmp_path):
         busy.listen()
         port = str(busy.getsockname()[1])
         result = subprocess.run(
-            [INVOKE, "livereload", "--port", port], cwd=copy_project(tmp_path / "site"),
-            capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
+            [INVOKE, "livereload", "--port", port],
+            cwd=copy_project(tmp_path / "site"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         out = (result.stdout + result.stderr).strip()
         assert result.returncode == 1, out
         assert len(out.splitlines()) == 1, out

@@ -56,8 +56,11 @@ def expected_local(start, end, zone):
 
 
 def pages_with_times(site):
-    return [page for page in html_pages(site) if soup(site, page.relative_to(site)
-            .as_posix()).select("[data-localtime]")]  # fmt: skip
+    return [
+        page
+        for page in html_pages(site)
+        if soup(site, page.relative_to(site).as_posix()).select("[data-localtime]")
+    ]
 
 
 # Two frames after the parser finished (deferred scripts not yet run): one was

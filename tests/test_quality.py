@@ -22,6 +22,7 @@ SITE_URL = settings_of("publishconf.py")["SITEURL"]
 VNU_JAR = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 # The JIT's quick tier only halves vnu's time; its frames need a larger stack.
 JVM_FAST_START = ["-XX:TieredStopAtLevel=1", "-Xss16m"]
+VNU_OPTIONS = ["--format", "json", "--also-check-css", "--also-check-svg"]
 AXE_JS = ROOT / "node_modules/axe-core/axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 # An invalid page, in which the validator and axe must find something, so that
@@ -69,10 +70,11 @@ def test_nu_html_checker_finds_nothing_in_either_build(dev_site, prod_site, tmp_
         files += [*html_pages(site), *site.rglob("*.css"), *site.rglob("*.svg")]
     # One JVM for every file: starting vnu.jar costs more than checking a page.
     result = subprocess.run(
-        [java, *JVM_FAST_START, "-jar", npm_tool(VNU_JAR), "--format", "json",
-         "--also-check-css", "--also-check-svg", *map(str, files)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [java, *JVM_FAST_START, "-jar", npm_tool(VNU_JAR), *VNU_OPTIONS, *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     problems = [m for m in json.loads(result.stderr)["messages"] if is_problem(m)]
     assert any(canary.name in m.get("url", "") for m in problems), result.stderr
     report = [
@@ -202,8 +204,10 @@ def test_every_page_has_a_complete_head(site):
             tag.get("media"): tag["content"]
             for tag in head.find_all("meta", attrs={"name": "theme-color"})
         }
-        assert set(colours) == {"(prefers-color-scheme: light)",
-                                "(prefers-color-scheme: dark)"}, where  # fmt: skip
+        assert set(colours) == {
+            "(prefers-color-scheme: light)",
+            "(prefers-color-scheme: dark)",
+        }, where
         assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours.values()), where
         assert link("icon", type="image/svg+xml") == [f"{site_url}/favicon.svg"], where
         assert len(link("stylesheet")) == 1, f"{where}: one stylesheet only"
@@ -238,10 +242,11 @@ def test_page_weight_counts_the_html_and_what_it_loads(tmp_path):
     )
     (tmp_path / "app.js").write_text("1")
     weight = page_weight(tmp_path, tmp_path / "page.html")
+    loaded = ["css/style.css", "app.js", "css/more.css", "css/f.woff2", "css/i.png"]
     assert [f.relative_to(tmp_path).as_posix() for f in weight.files] == [
-        "page.html", "css/style.css", "app.js", "css/more.css", "css/f.woff2",
-        "css/i.png",
-    ]  # fmt: skip
+        "page.html",
+        *loaded,
+    ]
     assert weight.raw == sum(f.stat().st_size for f in weight.files)
     assert 0 < weight.compressed < weight.raw
     (tmp_path / "page.html").write_text('<script src="https://cdn.example/x.js">')

@@ -17,8 +17,9 @@ from sitetools import free_port
 from haet import devserver
 from haet.findings import Finding
 
-WARNING = Finding("content/news/a.md", 3, "image <b> without alt", "add alt & size",
-                  "warning")  # fmt: skip
+WARNING = Finding(
+    "content/news/a.md", 3, "image <b> without alt", "add alt & size", "warning"
+)
 STOP = Finding(
     "content/data/schedule.yaml", 12, "unknown speaker 'x'", "did you mean y?"
 )
@@ -27,9 +28,13 @@ BARE = Finding(None, None, "the build stopped")
 
 def build(number, findings=(), stopped_by=None, folder=".", hour=9):
     return devserver.Build(
-        number=number, finished=dt.datetime(2030, 1, 2, hour, 5, 3), seconds=0.5,
-        folder=Path(folder), findings=list(findings), stopped_by=stopped_by,
-    )  # fmt: skip
+        number=number,
+        finished=dt.datetime(2030, 1, 2, hour, 5, 3),
+        seconds=0.5,
+        folder=Path(folder),
+        findings=list(findings),
+        stopped_by=stopped_by,
+    )
 
 
 def test_the_site_switches_only_to_a_complete_build(tmp_path):
@@ -49,9 +54,8 @@ def test_the_banner_lists_every_problem_whole_with_its_place_and_fix(tmp_path):
     site = devserver.Site(tmp_path)
     site.publish(build(4, [WARNING, BARE, WARNING]))
     [aside] = BeautifulSoup(site.banner(), "html.parser").contents
-    assert (aside.name, aside["role"], aside["data-state"]) == ("aside", "alert",
-                                                                "problems")  # fmt: skip
-    assert aside["data-build"] == "4"
+    assert (aside.name, aside["role"], aside["data-build"]) == ("aside", "alert", "4")
+    assert aside["data-state"] == "problems"
     head, problems, advice = aside.contents
     assert head.get_text() == "This is the build of 09:05:03, with 3 problems."
     assert [li["data-level"] for li in problems("li")] == [
@@ -122,8 +126,8 @@ def serve(tmp_path):
     """serve(live) -> (base URL, Site) of a server of a small built folder."""
     folder = tmp_path / "built"
     (folder / "news").mkdir(parents=True)
-    for name, text in (("index.html", "Home"), ("news/index.html", "News"),
-                       ("404.html", "Nothing here")):  # fmt: skip
+    pages = {"index.html": "Home", "news/index.html": "News", "404.html": "Nothing"}
+    for name, text in pages.items():
         (folder / name).write_text(f"<html><head></head><body>{text}</body></html>")
     (folder / "style.css").write_text("body { color: navy; }")
     started = []
@@ -175,10 +179,10 @@ def test_get_and_head_answer_alike_with_the_page_as_built_plus_the_banner(serve)
     status, _, text = get(url + "/style.css")
     assert (status, text) == (200, "body { color: navy; }")
     status, _, page = get(url + "/missing/")
-    assert status == 404 and "Nothing here" in page and "reload.js" in page
+    assert status == 404 and "Nothing" in page and "reload.js" in page
     status, headers, script = get(url + "/__devserver/reload.js")
-    assert (status, headers["Content-Type"], script) == (
-        200, "text/javascript", devserver.RELOAD_JS)  # fmt: skip
+    assert (status, script) == (200, devserver.RELOAD_JS)
+    assert headers["Content-Type"] == "text/javascript"
     assert get(url + "/__devserver/banner.css")[2] == devserver.BANNER_CSS
     connection = http.client.HTTPConnection(url.removeprefix("http://"))
     connection.request("GET", "/news")
