@@ -202,17 +202,16 @@ def test_a_save_rebuilds_and_the_open_page_reloads_by_itself(live, browser):
     assert not errors, errors  # the reload script is allowed by the CSP
 
 
+# Mistakes that stop a build: (file, its broken text, "file:line", the fix).
+
+
 def _template_error(project):
     path = project / "themes/haet/templates/base.html"
     lines = path.read_text(encoding="utf-8").splitlines()
     body = next(n for n, line in enumerate(lines) if line.startswith("<body"))
     lines.insert(body + 1, "{% if %}")
-    return (
-        path,
-        "\n".join(lines) + "\n",
-        f"{path.relative_to(project)}:{body + 2}",
-        ("correct the template at this line"),
-    )
+    where = f"{path.relative_to(project)}:{body + 2}"
+    return path, "\n".join(lines) + "\n", where, "correct the template at this line"
 
 
 def _unknown_speaker(project):
@@ -226,7 +225,7 @@ def _unknown_speaker(project):
         path,
         broken,
         f"{path.relative_to(project)}:{line}",
-        (f"did you mean {speaker}?"),
+        f"did you mean {speaker}?",
     )
 
 
@@ -244,6 +243,7 @@ def test_a_broken_edit_keeps_the_last_good_build_served_and_says_where(live, mis
         assert "showing the last complete build" in shown.p.get_text()
         served = BeautifulSoup(fetch(live.url + "/")[1], "lxml")
         assert served.main.get_text() == good
+        assert f"{where}: " in live.text()  # the terminal says it too
     until(lambda: banner(live.url + "/") is None, "the banner gone after the fix")
     assert live.process.poll() is None
 
