@@ -290,7 +290,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         body = inject(page, self.site).encode("utf-8")
         return self.send_text(body, "text/html; charset=utf-8", status)
 
-    do_HEAD = do_GET  # the same headers, no body (send_text, as_is)  # noqa: N815
+    def do_HEAD(self):  # noqa: N802 (http.server's name)
+        self.do_GET()  # the same status and headers as GET, without the body
 
     def as_is(self):
         return super().do_HEAD() if self.command == "HEAD" else super().do_GET()
@@ -442,32 +443,33 @@ def livereload(settings_file, host, port, overrides=None):
     server = make_server(host, port, None)  # fails now if the port is busy
     remove_stale_builds()
     workdir = Path(tempfile.mkdtemp(prefix=f"haet-dev-{os.getpid()}-"))
-    site = Site(workdir / "empty")
-    site.empty.mkdir()
-    server.RequestHandlerClass.site = site
-    init_logging()
-    builder = Builder(settings_file, workdir / "builds", overrides)
-    first = builder.build()
-    site.publish(first)  # so the first answer is a built page, not "Not found"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     address = root / ADDRESS_FILE
-    address.write_text(f"http://{host}:{port}/\n", encoding="utf-8")
-    print(f"Serving at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+    site = Site(workdir / "empty")
+    serving, restart = None, False
+    try:  # from here, Ctrl-C (also during the first build) removes the builds
+        site.empty.mkdir()
+        server.RequestHandlerClass.site = site
+        init_logging()
+        builder = Builder(settings_file, workdir / "builds", overrides)
+        first = builder.build()
+        site.publish(first)  # so the first answer is a built page, not "Not found"
+        address.write_text(f"http://{host}:{port}/\n", encoding="utf-8")
+        serving = threading.Thread(target=server.serve_forever, daemon=True)
+        serving.start()
+        print(f"Serving at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
 
-    def on_build(build):
-        old = site.publish(build)
-        if build.stopped_by:
-            shutil.rmtree(build.folder, ignore_errors=True)  # half-written
-        elif old is not None:
-            # The build before the one just replaced: no request can still be
-            # reading it (the one just replaced may still be being served).
-            for folder in builder.workdir.iterdir():
-                if folder not in (site.folder(), old.folder):
-                    shutil.rmtree(folder, ignore_errors=True)
-        print(summary(build), flush=True)
+        def on_build(build):
+            old = site.publish(build)
+            if build.stopped_by:
+                shutil.rmtree(build.folder, ignore_errors=True)  # half-written
+            elif old is not None:
+                # The build before the one just replaced: no request can still
+                # be reading it (the one just replaced may still be served).
+                for folder in builder.workdir.iterdir():
+                    if folder not in (site.folder(), old.folder):
+                        shutil.rmtree(folder, ignore_errors=True)
+            print(summary(build), flush=True)
 
-    restart = False
-    try:
         watch(builder, on_build, root, first=first)
     except KeyboardInterrupt:
         pass
@@ -477,7 +479,8 @@ def livereload(settings_file, host, port, overrides=None):
         site.stopping = True
         with site.changed:
             site.changed.notify_all()
-        server.shutdown()
+        if serving and serving.is_alive():  # else shutdown() would wait forever
+            server.shutdown()
         server.server_close()
         shutil.rmtree(workdir, ignore_errors=True)
         address.unlink(missing_ok=True)

@@ -1,304 +1,377 @@
-"""`invoke livereload` and the other serving tasks, as an organiser uses them:
-a real server on a copy of the project, real saves, a real browser."""
+"""`invoke livereload` as an organiser uses it: a real server (a subprocess) on
+a copy of the project, real saves, and once a real browser. Every wait polls
+for what the organiser would see, with a generous deadline."""
 
 import os
 import re
+import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sitetools import copy_project, free_port
+from sitetools import ROOT, free_port, settings_of
 
 INVOKE = str(Path(sys.executable).parent / "invoke")
-BROKEN_LINK_POST = (
-    "Title: Venue\nDate: 2021-05-01 10:00\nSummary: Where.\n\n"
-    "[The venue]({filename}/pages/99-venue.md)\n"
-)
+SITE_URL = settings_of("publishconf.py")["SITEURL"]
+# What a copy of the project needs, besides the site's code (haet/).
+PROJECT_FILES = ("pelicanconf.py", "publishconf.py", "tasks.py", "content", "themes")
+
+
+# Run a command with Ctrl-C (SIGINT) stopping it, as in a terminal, even when
+# the tests run as a background job (where SIGINT starts ignored).
+CTRL_C_STOPS = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; "
+    "signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])",
+]
+
+
+def copy_project(destination):
+    destination.mkdir(parents=True)
+    for name in (*PROJECT_FILES, "haet"):
+        if (ROOT / name).is_dir():
+            ignore = shutil.ignore_patterns("__pycache__")
+            shutil.copytree(ROOT / name, destination / name, ignore=ignore)
+        else:
+            shutil.copy2(ROOT / name, destination / name)
+    return destination
 
 
 def fetch(url):
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8")
 
 
-def wait_for(predicate, seconds=60):
+def until(predicate, what, seconds=60):
+    """predicate()'s first truthy value, polled until the deadline."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            result = predicate()
-            if result:
+            if result := predicate():
                 return result
         except OSError:
             pass
-        time.sleep(0.1)
-    return False
+        time.sleep(0.05)
+    pytest.fail(f"after {seconds} s, still not: {what}")
 
 
-def start(project, *task, log=None):
-    return subprocess.Popen(
-        [INVOKE, *task],
-        cwd=project,
-        stdout=log or subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-        env={k: v for k, v in os.environ.items() if k != "COLUMNS"},
+def banner(url):
+    """The dev server's banner on the page at `url`, or None."""
+    return BeautifulSoup(fetch(url)[1], "lxml").find(class_="devserver-banner")
+
+
+def page_url(project, source):
+    """The address of content/`source` in the site, as Pelican computes it."""
+    from pelican.contents import Page
+    from pelican.readers import Readers
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(project / "pelicanconf.py"))
+    page = Readers(settings).read_file(
+        base_path=settings["PATH"], path=source, content_class=Page, context={}
     )
+    return "/" + page.url
 
 
-def stop(process):
-    process.terminate()
-    process.wait(timeout=10)
+class Server:
+    """`invoke livereload --port N` (or another `task`) in `project`, its
+    temporary folders in `tmp`."""
+
+    def __init__(self, project, tmp, task="livereload"):
+        self.project, self.tmp = project, tmp
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tmp.with_suffix(".log")
+        tmp.mkdir(exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                [*CTRL_C_STOPS, INVOKE, task]
+                + (["--port", str(self.port)] if task != "regenerate" else []),
+                cwd=project,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**env, "TMPDIR": str(tmp)},
+            )
+
+    def served(self):
+        until(lambda: fetch(self.url + "/")[0] == 200, f"served\n{self.text()}")
+        return self
+
+    def text(self):
+        return self.log.read_text()
+
+    def watching(self):
+        """The first build is served before the watcher starts: save a page as
+        it is until the server rebuilds; then it is watching."""
+        page = sorted((self.project / "content/pages").glob("*.md"))[0]
+        builds = self.text().count("Built in")
+
+        def rebuilt():
+            page.write_bytes(page.read_bytes())
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline:
+                if self.text().count("Built in") > builds:
+                    return True
+                time.sleep(0.05)
+            return False
+
+        until(rebuilt, f"rebuilt on a save\n{self.text()}")
+        return self
+
+    def stop(self, how=signal.SIGTERM):
+        self.process.send_signal(how)
+        return self.process.wait(timeout=30)
 
 
-@pytest.fixture
-def dev_server(tmp_path):
-    project = copy_project(tmp_path / "site")
-    port = free_port()
-    log = (tmp_path / "server.log").open("w")
-    server = start(project, "livereload", "--port", str(port), log=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        assert wait_for(lambda: "Hardware Aware" in fetch(url + "/")[1]), "no site"
-        watching(project, tmp_path / "server.log")
-        yield project, url, server
-    finally:
-        stop(server)
-        log.close()
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("live")
+    server = Server(copy_project(tmp / "site"), tmp / "tmp").served().watching()
+    yield server
+    server.stop()
 
 
-def watching(project, log_path):
-    """The first build is served before the watcher starts: a save in between
-    is missed (a busy machine makes that moment long). Save a page again, as
-    it is, until the server logs a rebuild: then it is watching."""
-    page = project / "content/pages/10-aims.md"
-    text = page.read_text(encoding="utf-8")
-    builds = log_path.read_text().count("Built in")
+class Edit:
+    """Change a file of the project; put it back as it was afterwards."""
 
-    def rebuilt():
-        page.write_text(text, encoding="utf-8")
-        return wait_for(lambda: log_path.read_text().count("Built in") > builds, 2)
+    def __init__(self, path):
+        self.path, self.good = path, path.read_text(encoding="utf-8")
 
-    assert wait_for(rebuilt), log_path.read_text()
+    def __enter__(self):
+        return self
 
+    def write(self, text):
+        self.path.write_text(text, encoding="utf-8")
 
-def in_page(page, script, seconds=30):
-    """Evaluate `script` until it is truthy; the page may reload meanwhile."""
-
-    def attempt():
-        try:
-            return page.evaluate(script)
-        except Exception:  # noqa: BLE001 (a navigation replaced the document)
-            return None
-
-    return wait_for(attempt, seconds)
+    def __exit__(self, *exc):
+        self.write(self.good)
 
 
-BANNER = "document.querySelector('.devserver-banner')"
-BANNER_TEXT = f"{BANNER} && {BANNER}.innerText"
+def text_page(project):
+    """A page of content/pages/ whose text is shown (the home page shows the
+    data) and its address."""
+    for path in sorted((project / "content/pages").glob("*.md")):
+        url = page_url(project, path.relative_to(project / "content"))
+        if url != "/":
+            return path, url
+    raise AssertionError("no page but the home page")
 
 
 @pytest.mark.browser
-def test_the_banner_tells_every_problem_and_which_build_is_shown(dev_server, browser):
-    project, url, server = dev_server
-    page = browser.new_page(viewport={"width": 1000, "height": 700})
-    violations = []
-    page.on(
-        "console",
-        lambda m: violations.append(m.text) if "Content Security" in m.text else None,
+def test_a_save_rebuilds_and_the_open_page_reloads_by_itself(live, browser):
+    source, address = text_page(live.project)
+    url = live.url + address
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else 0)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    page.evaluate("window.notReloaded = true")
+    sentence = f"Saved {uuid.uuid4().hex}."
+
+    def shown():
+        try:
+            return sentence in page.evaluate("document.body.innerText")
+        except Exception:  # noqa: BLE001 (a reload replaced the document meanwhile)
+            return False
+
+    try:
+        with Edit(source) as edit:
+            edit.write(edit.good + f"\n{sentence}\n")
+            until(shown, "the open page reloaded with the saved text")
+            assert page.evaluate("window.notReloaded") is None  # reloaded
+            assert sentence in fetch(url)[1]
+    finally:
+        context.close()
+    until(lambda: sentence not in fetch(url)[1], "the page as it was again")
+    assert not errors, errors  # the reload script is allowed by the CSP
+
+
+# Mistakes that stop a build: (file, its broken text, "file:line", the fix).
+
+
+def _template_error(project):
+    path = project / "themes/haet/templates/base.html"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    body = next(n for n, line in enumerate(lines) if line.startswith("<body"))
+    lines.insert(body + 1, "{% if %}")
+    where = f"{path.relative_to(project)}:{body + 2}"
+    return path, "\n".join(lines) + "\n", where, "correct the template at this line"
+
+
+def _unknown_speaker(project):
+    path = project / "content/data/schedule.yaml"
+    text = path.read_text(encoding="utf-8")
+    found = re.search(r"^\s*speaker: (\S+)$", text, re.MULTILINE)
+    line = text.count("\n", 0, found.start(1)) + 1
+    speaker = found.group(1)
+    broken = text[: found.end(1)] + "x" + text[found.end(1) :]
+    return (
+        path,
+        broken,
+        f"{path.relative_to(project)}:{line}",
+        f"did you mean {speaker}?",
     )
-    page.goto(url + "/schedule/")
-    assert page.evaluate(BANNER) is None  # no problems, no banner
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    assert page.evaluate("window.scrollY") > 200
-
-    # A broken link, an unknown status, an image without alt text or size
-    # (errors and warnings): all block publication, none stops development.
-    post = project / "content/news/2021-05-01-venue.md"
-    post.write_text(BROKEN_LINK_POST)
-    status = project / "content/news/2021-05-02-status.md"
-    status.write_text("Title: Status\nDate: 2021-05-02\nStatus: publised\n\nText.\n")
-    photo = project / "content/news/2021-05-03-photo.md"
-    photo.write_text(
-        "Title: Photo\nDate: 2021-05-03\n\n![]({static}/images/social-card.png)\n"
-    )
-    text = in_page(page, f"{BANNER_TEXT} && /photo.md/.test({BANNER}.innerText)"
-                   f" && {BANNER}.innerText")  # fmt: skip
-    assert text, "the page did not reload with a banner"
-    assert "content/news/2021-05-01-venue.md" in text and "99-venue.md" in text
-    assert "content/news/2021-05-02-status.md:3: unknown status 'publised'" in text
-    warnings = page.locator(
-        ".devserver-banner li[data-level=warning]"
-    ).all_inner_texts()
-    assert any("content/news/2021-05-03-photo.md" in w for w in warnings), warnings
-    assert "block publication" in text
-    assert re.search(r"This is the build of \d\d:\d\d:\d\d, with \d+ problems", text)
-    # At the top of the viewport, although the reloaded page is scrolled down
-    # (Chromium restores the scroll position once the page is laid out).
-    # (Polled from here: the page's CSP forbids the eval wait_for_function uses.)
-    for _ in range(50):
-        if page.evaluate("window.scrollY") > 100:
-            break
-        page.wait_for_timeout(100)
-    assert page.evaluate("window.scrollY") > 100
-    top = page.evaluate(f"{BANNER}.getBoundingClientRect().top")
-    assert abs(top) < 1, top
-    status.unlink()
-    photo.unlink()
-
-    # An error that stops the build, then a second, different one.
-    schedule = project / "content/data/schedule.yaml"
-    good = schedule.read_text()
-    schedule.write_text(good.replace("speaker: grollier", "speaker: grolier", 1))
-    text = in_page(page, f"{BANNER_TEXT} && /grolier/.test({BANNER}.innerText)"
-                   f" && {BANNER}.innerText")  # fmt: skip
-    assert "content/data/schedule.yaml:" in text
-    assert re.search(r"The build of [\d:]+ stopped at .*grolier", text)
-    assert re.search(r"showing the last complete build, of [\d:]+", text)
-    assert page.locator("main").inner_text()  # the last complete site is shown
-    schedule.write_text(good.replace("speaker: grollier", "speaker: grolliér", 1))
-    text = in_page(page, f"{BANNER_TEXT} && /grollié/.test({BANNER}.innerText)"
-                   f" && {BANNER}.innerText")  # fmt: skip
-    assert "grolier" not in text, "problems of an older build stacked up"
-    assert page.locator(".devserver-banner").count() == 1
-
-    # Both fixed: the banner goes.
-    schedule.write_text(good)
-    post.unlink()
-    assert in_page(page, f"document.readyState === 'complete' && !{BANNER}")
-    assert server.poll() is None
-    assert not violations, violations
-    page.close()
 
 
-def test_pages_are_served_while_building_and_carry_no_inline_script(dev_server):
-    project, url, server = dev_server
-    status, html = fetch(url + "/aims/")
-    page = BeautifulSoup(html, "lxml")
-    scripts = page.find_all("script", src=False)
-    assert not [s for s in scripts if s.get("type") != "application/ld+json"]
-    assert page.find("script", src="/__devserver/reload.js")
-    policy = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
-    assert "'sha256-" not in policy["content"]  # no hash for a dev-only script
-    assert fetch(url + "/__devserver/reload.js")[0] == 200
-    status, missing = fetch(url + "/no/such/page/")
-    assert status == 404 and "reload.js" in missing
+@pytest.mark.parametrize("mistake", [_template_error, _unknown_speaker])
+def test_a_broken_edit_keeps_the_last_good_build_served_and_says_where(live, mistake):
+    path, broken, where, fix = mistake(live.project)
+    good = BeautifulSoup(fetch(live.url + "/")[1], "lxml").main.get_text()
+    assert banner(live.url + "/") is None
+    with Edit(path) as edit:
+        edit.write(broken)
+        shown = until(lambda: banner(live.url + "/"), f"a banner for {where}")
+        assert (shown["role"], shown["data-state"]) == ("alert", "stopped"), shown
+        assert f"stopped at {where}: " in shown.p.get_text(), shown.p
+        assert f"(fix: {fix})" in shown.p.get_text(), shown.p
+        assert "showing the last complete build" in shown.p.get_text()
+        served = BeautifulSoup(fetch(live.url + "/")[1], "lxml")
+        assert served.main.get_text() == good
+        assert f"{where}: " in live.text()  # the terminal says it too
+    until(lambda: banner(live.url + "/") is None, "the banner gone after the fix")
+    assert live.process.poll() is None
 
 
-def test_clean_leaves_the_dev_server_serving(dev_server):
-    project, url, server = dev_server
-    subprocess.run([INVOKE, "clean"], cwd=project, check=True)
-    assert fetch(url + "/aims/")[0] == 200
-    (project / "content/pages/10-aims.md").write_text(
-        (project / "content/pages/10-aims.md").read_text() + "\nCleaned and rebuilt.\n"
-    )
-    assert wait_for(lambda: "Cleaned and rebuilt" in fetch(url + "/aims/")[1])
+def test_a_problem_that_does_not_stop_the_build_is_shown_with_the_new_build(live):
+    source, address = text_page(live.project)
+    missing, sentence = f"{uuid.uuid4().hex}.md", f"Linked {uuid.uuid4().hex}."
+    with Edit(source) as edit:
+        edit.write(edit.good + f"\n{sentence} [Gone]({{filename}}/pages/{missing})\n")
+        shown = until(lambda: banner(live.url + address), "a banner for a warning")
+        assert (shown["role"], shown["data-state"]) == ("alert", "problems"), shown
+        where = f"{source.relative_to(live.project).as_posix()}:"
+        assert [
+            li
+            for li in shown("li")
+            if li.code
+            and li.code.get_text().startswith(where)
+            and missing in li.get_text()
+            and li.em.get_text().startswith("Fix: ")
+        ], shown
+        assert sentence in fetch(live.url + address)[1]  # the new build is served
+    until(lambda: banner(live.url + address) is None, "the banner gone after the fix")
 
 
-def test_a_page_the_build_no_longer_writes_is_gone(dev_server):
-    project, url, server = dev_server
-    post = project / "content/news/2021-05-01-short-lived.md"
-    post.write_text("Title: Short lived\nDate: 2021-05-01\n\nText.\n")
-    page = url + "/news/2021/short-lived/"
-    assert wait_for(lambda: fetch(page)[0] == 200)
-    post.unlink()
-    assert wait_for(lambda: fetch(page)[0] == 404)
+def test_clean_leaves_it_serving_and_new_prints_the_address_it_serves(live):
+    (live.project / "output").mkdir(exist_ok=True)
+    subprocess.run([INVOKE, "clean"], cwd=live.project, check=True)
+    assert not (live.project / "output").exists()
+    assert fetch(live.url + "/")[0] == 200
+    title = f"Draft {uuid.uuid4().hex[:8]}"
+    news = {path.name for path in live.project.glob("content/news/*")}
+    printed = subprocess.run(
+        [INVOKE, "new", title],
+        cwd=live.project,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    [draft] = {p for p in live.project.glob("content/news/*") if p.name not in news}
+    try:
+        address = re.search(rf"({re.escape(live.url)}/\S+)", printed)
+        assert address, printed
+        until(lambda: title in fetch(address[1])[1], f"the draft at {address[1]}")
+        assert f"{live.url}/drafts/" in printed
+    finally:
+        draft.unlink()
+    until(lambda: fetch(address[1])[0] == 404, "the draft gone once deleted")
+
+
+def test_ctrl_c_or_kill_stops_it_and_removes_its_builds(tmp_path):
+    servers = {
+        how: Server(copy_project(tmp_path / how.name), tmp_path / f"{how.name}-tmp")
+        for how in (signal.SIGINT, signal.SIGTERM)
+    }  # both start at once
+    for how, server in servers.items():
+        if how == signal.SIGINT:  # Ctrl-C as soon as the first build has begun
+            until(lambda s=server: list(s.tmp.glob("haet-dev-*/builds/*")), "a build")
+        else:
+            address = server.served().project / ".livereload-address"
+            assert address.read_text() == server.url + "/\n"
+        server.stop(how)
+        assert list(server.tmp.iterdir()) == [], how
+        assert not (server.project / ".livereload-address").exists(), how
+        with (
+            pytest.raises(OSError),
+            socket.create_connection(("127.0.0.1", server.port), timeout=5),
+        ):
+            pass
+
+
+def test_preview_and_regenerate(tmp_path):
+    """preview: the production build, in a folder of its own, its links on
+    the local address; regenerate: output/ rebuilt on each save, surviving a
+    broken edit."""
+    project = copy_project(tmp_path / "preview")
+    preview = Server(project, tmp_path / "preview-tmp", "preview")
+    regenerate = Server(copy_project(tmp_path / "site"), tmp_path / "tmp", "regenerate")
+    try:
+        until(lambda: fetch(preview.url + "/")[0] == 200, "preview serving", 120)
+        page = BeautifulSoup(fetch(preview.url + "/news/")[1], "lxml")
+        links = [a["href"] for a in page("a", href=True)]
+        assert any(link.startswith(preview.url + "/news/") for link in links), links
+        assert all(not link.startswith(SITE_URL) for link in links), links
+        assert "/__devserver/" not in fetch(preview.url + "/")[1]
+        feed = fetch(f"{preview.url}/{settings_of()['FEED_ALL_ATOM']}")[1]
+        assert f'href="{preview.url}/' in feed and SITE_URL not in feed
+        assert not (project / "output").exists()  # a folder of its own
+        preview.stop()
+
+        regenerate.watching()
+        project = regenerate.project
+        path, broken, where, _ = _unknown_speaker(project)
+        with Edit(path) as edit:
+            edit.write(broken)
+            until(lambda: "The build stopped" in regenerate.text(), "a stopped build")
+            assert where in regenerate.text()
+            builds = regenerate.text().count("Built in")
+        until(lambda: regenerate.text().count("Built in") > builds, "a rebuild")
+        assert (project / "output/index.html").is_file()
+        assert regenerate.process.poll() is None
+    finally:
+        for server in (preview, regenerate):
+            if server.process.poll() is None:
+                server.stop()
 
 
 def test_a_busy_port_is_one_clear_line(tmp_path):
-    project = copy_project(tmp_path / "site")
+    from invoke import Context, Exit
+
+    import tasks
+
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = str(busy.getsockname()[1])
-        for task in (["livereload"], ["serve"], ["preview"]):
-            result = subprocess.run(
-                [INVOKE, *task, "--port", port],
-                cwd=project,
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=False,
-            )
-            out = result.stdout + result.stderr
-            assert result.returncode == 1, (task, out)
-            assert "--port" in out and port in out, out
-            assert "Traceback" not in out and "Serving" not in out, out
-            assert len(out.strip().splitlines()) == 1, out
-
-
-def test_regenerate_survives_a_data_typo_and_recovers(tmp_path):
-    project = copy_project(tmp_path / "site")
-    log_path = tmp_path / "regenerate.log"
-    with log_path.open("w") as log:
-        process = start(project, "regenerate", log=log)
-    try:
-        built = lambda n: log_path.read_text().count("Built in") >= n  # noqa: E731
-        assert wait_for(lambda: built(1)), log_path.read_text()
-        time.sleep(1)  # the watcher starts right after the first build
-        schedule = project / "content/data/schedule.yaml"
-        good = schedule.read_text()
-        schedule.write_text(good.replace("speaker: grollier", "speaker: grolier", 1))
-        assert wait_for(lambda: "The build stopped" in log_path.read_text())
-        assert process.poll() is None, log_path.read_text()
-        assert "schedule.yaml" in log_path.read_text()
-        schedule.write_text(good)
-        assert wait_for(lambda: built(2)), log_path.read_text()
-        assert "Traceback" not in log_path.read_text()
-    finally:
-        stop(process)
-
-
-def test_preview_serves_the_production_build_at_the_local_address(tmp_path):
-    project = copy_project(tmp_path / "site")
-    port = free_port()
-    address = f"http://127.0.0.1:{port}"
-    process = start(project, "preview", "--port", str(port))
-    try:
-        assert wait_for(lambda: fetch(address + "/")[0] == 200, 120)
-        page = BeautifulSoup(fetch(address + "/news/")[1], "lxml")
-        links = [a["href"] for a in page.find_all("a", href=True)]
-        assert any(link.startswith(address + "/news/") for link in links), links
-        assert not [link for link in links if "haet2021.github.io" in link]
-        assert "reload.js" not in fetch(address + "/")[1]  # as it will be published
-        feed = fetch(address + "/feeds/all.atom.xml")[1]
-        assert f'href="{address}/news/' in feed
-        assert not (project / "output").exists()  # a folder of its own
-    finally:
-        stop(process)
-
-
-def test_a_template_error_is_shown_at_its_template_line(dev_server):
-    project, url, server = dev_server
-    template = project / "themes/haet/templates/base.html"
-    good = template.read_text()
-    lines = good.splitlines()
-    body = next(n for n, line in enumerate(lines) if line.startswith("<body"))
-    lines.insert(body + 1, "{{ no_such_thing.at_all }}")
-    template.write_text("\n".join(lines) + "\n")
-    where = f"themes/haet/templates/base.html:{body + 2}"
-    assert wait_for(lambda: where in fetch(url + "/aims/")[1]), fetch(url + "/aims/")
-    banner = BeautifulSoup(fetch(url + "/aims/")[1], "lxml").find(
-        class_="devserver-banner"
-    )
-    assert banner["data-state"] == "stopped" and "no_such_thing" in banner.text
-    template.write_text(good)
-    assert wait_for(lambda: "devserver-banner" not in fetch(url + "/aims/")[1])
-
-
-def test_a_settings_change_is_read_again(dev_server):
-    project, url, server = dev_server
-    settings = project / "pelicanconf.py"
-    text = settings.read_text()
-    assert 'SITENAME = "HAET 2021"' in text
-    settings.write_text(
-        text.replace('SITENAME = "HAET 2021"', 'SITENAME = "HAET 2O2I"')
-    )
-    assert wait_for(lambda: "HAET 2O2I" in fetch(url + "/aims/")[1])
+        result = subprocess.run(
+            [INVOKE, "livereload", "--port", port],
+            cwd=copy_project(tmp_path / "site"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        out = (result.stdout + result.stderr).strip()
+        assert result.returncode == 1, out
+        assert len(out.splitlines()) == 1, out
+        assert f"Port {port} " in out and "--port" in out, out
+        for task in (tasks.serve, tasks.preview):  # the same line, in this process
+            with pytest.raises(Exit) as stopped:
+                task(Context(), port=port)
+            assert str(stopped.value.message) == out
