@@ -3,6 +3,7 @@ and reading built pages. Imported by name (`from sitetools import ...`), since
 several folders of this project have a conftest.py."""
 
 import contextlib
+import datetime as dt
 import functools
 import http.server
 import os
@@ -11,7 +12,10 @@ import socket
 import subprocess
 import sys
 import threading
+import time
+import types
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
 
@@ -40,12 +44,17 @@ GIT_ENV = {
 
 
 def build_site(
-    output, settings=SITE / "pelicanconf.py", content=SITE / "content", *extra,
+    output,
+    settings=SITE / "pelicanconf.py",
+    content=SITE / "content",
+    *extra,
     fatal="warnings",
-):  # fmt: skip
+    env=None,
+):
     """Build with Pelican in a subprocess (Pelican keeps global state between
     in-process builds) and return the finished process. Warnings are fatal
-    unless `fatal` says otherwise (None: as the settings say)."""
+    unless `fatal` says otherwise (None: as the settings say); `env` adds to
+    the environment (e.g. SITE_TODAY)."""
     return subprocess.run(
         [
             sys.executable,
@@ -63,28 +72,25 @@ def build_site(
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, **(env or {})},
     )
 
 
-def copy_project(destination):
-    """A throwaway copy of the project, for tests that break its content."""
+def copy_project(destination, source=None):
+    """A throwaway copy of the project (of SITE unless `source` says), for
+    tests that change its content."""
+    source = Path(source or SITE)
     destination.mkdir(parents=True, exist_ok=True)
-    for name in (
-        "pelicanconf.py",
-        "publishconf.py",
-        "tasks.py",
-        "devserver.py",
-        "content",
-        "themes",
-        "plugins",
-    ):
-        source = ROOT / name
-        if source.is_dir():
+    names = ("pelicanconf.py", "publishconf.py", "tasks.py", "content", "themes")
+    for name in (*names, "haet"):
+        if (source / name).is_dir():
             shutil.copytree(
-                source, destination / name, ignore=shutil.ignore_patterns("__pycache__")
+                source / name,
+                destination / name,
+                ignore=shutil.ignore_patterns("__pycache__"),
             )
         else:
-            shutil.copy2(source, destination / name)
+            shutil.copy2(source / name, destination / name)
     return destination
 
 
@@ -132,36 +138,52 @@ def metadata(path):
 
 
 def posts(site=None, statuses=("published",)):
-    """The announcements of content/news/ that a build now publishes, newest
-    first: dicts of their metadata plus `url`, `year`, `tags` (list), `date`
-    (YYYY-MM-DD) and `source`; drafts, future posts and (unless `statuses`
-    says so) hidden posts left out. "Now" is in the site's TIMEZONE, as
-    Pelican compares a post's date."""
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
-    site = site or SITE
-    zone = ZoneInfo(settings_of(site=site)["TIMEZONE"])
-    now = dt.datetime.now(zone)
-    found = []
-    for path in sorted((site / "content/news").glob("*.md")):
-        meta = metadata(path)
-        status = meta.get("status", "published").lower()
-        when = dt.datetime.fromisoformat(meta["date"])
-        if status not in statuses or when.replace(tzinfo=when.tzinfo or zone) > now:
-            continue
-        date = meta["date"][:10]
-        slug = meta.get("slug") or path.stem[len("YYYY-MM-DD-") :]
-        found.append({
-            **meta,
-            "source": path,
-            "date": date,
-            "datetime": meta["date"],
-            "year": date[:4],
-            "tags": [t.strip() for t in meta.get("tags", "").split(",") if t.strip()],
-            "url": f"news/{date[:4]}/{slug}/",
-        })  # fmt: skip
+    """The announcements of content/news/ as a build now makes them, newest
+    first: each file read by Pelican's own reader with the site's settings
+    (so its address, slug, date and status are Pelican's: a post dated in the
+    future is a draft), as dicts of its metadata as typed plus `url`, `status`,
+    `year`, `tags` (list), `date` (YYYY-MM-DD), `datetime` and `source`; only
+    posts of `statuses`."""
+    news = Path(site or SITE) / "content/news"
+    # Read again when a file changed, or a minute passed (a post may fall due).
+    files = tuple((p, p.stat().st_mtime_ns) for p in sorted(news.rglob("*.md")))
+    found = [
+        post
+        for post in _read_posts(Path(site or SITE), files, int(time.time() // 60))
+        if post["status"] in statuses
+    ]
     return sorted(found, key=lambda post: post["datetime"], reverse=True)
+
+
+@functools.cache
+def _read_posts(site, files, minute):
+    from pelican.contents import Article
+    from pelican.readers import Readers
+
+    settings = settings_of(site=site)
+    readers = Readers(settings)
+    found = []
+    for path, _ in files:
+        article = readers.read_file(
+            settings["PATH"],
+            str(path.relative_to(settings["PATH"])),
+            content_class=Article,
+            context={"generated_content": {}, "static_content": {}},
+        )
+        found.append(
+            {
+                **metadata(path),
+                "source": path,
+                "status": article.status,
+                "slug": article.slug,
+                "url": article.url,
+                "date": f"{article.date:%Y-%m-%d}",
+                "datetime": article.date.isoformat(),
+                "year": f"{article.date:%Y}",
+                "tags": [str(tag) for tag in getattr(article, "tags", [])],
+            }
+        )
+    return found
 
 
 def free_port():
@@ -205,3 +227,211 @@ def other_sites():
     finally:
         server.shutdown()
         server.server_close()
+
+
+# --- What the project says: its data, as the site's own code reads it ---------
+
+
+def workshop(site=None, today=None):
+    """The project's content/data/ read by haet.data (phase as of `today`)."""
+    from haet.data import load_workshop
+
+    return load_workshop(Path(site or SITE) / "content/data", today)
+
+
+def data(name, site=None):
+    """One data file as plain YAML: what an organiser typed."""
+    import yaml
+
+    path = Path(site or SITE) / "content/data" / f"{name}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def text(node):
+    """A node's text as a reader sees it: spaces collapsed, quotes straight."""
+    words = " ".join(node.get_text(" ").split())
+    for curly, straight in zip("‘’“”", "''\"\"", strict=True):
+        words = words.replace(curly, straight)
+    return words
+
+
+def plain(typed):
+    """Text as typed in a file, compared the way `text` reads a page."""
+    for curly, straight in zip("‘’“”", "''\"\"", strict=True):
+        typed = typed.replace(curly, straight)
+    return " ".join(typed.split())
+
+
+# --- A changed copy of the project: fixtures the tests write themselves ---------
+
+# A keynote speaker who replaces the first one in the changed copy.
+NEW_SPEAKER = {
+    "id": "example",
+    "name": "Ada Example",
+    "affiliation": "Example University",
+    "talk": "Training on a Budget",
+    "summary": "A talk given only in the tests' copy of the site.",
+}
+# Every field of submission.yaml and challenge.yaml, changed.
+NEW_SUBMISSION = {
+    "site": "OpenReview",
+    "url": "https://openreview.example/group?id=workshop",
+    "template": "Example LaTeX template",
+    "template_url": "https://templates.example/workshop.zip",
+    "page_limit": 7,
+    "review": "open",
+}
+NEW_CHALLENGE = {
+    "minutes": 17,
+    "gpu": "Example GPU X1",
+    "gpu_memory": "41 GB",
+    "cpu": "Example CPU Z9",
+    "cpu_clock": "2.75 GHz",
+    "ram": "97 GB",
+    "trial_dataset": "SVHN",
+    "classes": 23,
+    "image_size": 67,
+    "train_images": 401,
+    "test_images": 83,
+    "evaluation_source": "the Example ImageNet train split",
+    "runs": 9,
+    "entry_pages": 2,
+    "category": "Efficiency track",
+    "baseline_url": "https://code.example/baseline",
+}
+# The event moves a year and a week on (another weekday and day of the month),
+# and its times by SHIFT.
+MOVE = dt.timedelta(days=372)
+SHIFT = dt.timedelta(hours=-3, minutes=-15)
+HOSTILE = '<script>alert(1)</script><b onmouseover="x()">Bold</b> & "quoted"'
+POST = (
+    "Title: {title}\nDate: {date:%Y-%m-%d %H:%M}\n{more}Summary: {title}.\n\n{body}\n"
+)
+
+
+def edit_yaml(path, change):
+    import yaml
+
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump(change(entries), allow_unicode=True), "utf-8")
+
+
+def shifted(clock, by=SHIFT):
+    moment = dt.datetime.combine(dt.date(2000, 1, 1), dt.time.fromisoformat(clock))
+    assert (moment + by).date() == moment.date(), f"{clock} leaves the day"
+    return f"{moment + by:%H:%M}"
+
+
+def move_event(project):
+    """The changed copy's data: the event a year on at other times, its first
+    speaker replaced and its last dropped, a paper that no ranking names
+    withdrawn, the papers' format and the challenge changed in every field."""
+    folder = project / "content/data"
+    ranked = {entry["paper"] for entry in data("ranking", project)}
+    speakers = data("speakers", project)
+    first, last = speakers[0]["id"], speakers[-1]["id"]
+
+    def event(entry):
+        entry["start"], entry["end"] = shifted(entry["start"]), shifted(entry["end"])
+        return {
+            **entry,
+            "date": entry["date"] + MOVE,
+            "proceedings_date": entry["proceedings_date"] + MOVE,
+        }
+
+    def schedule(slots):
+        for slot in slots:
+            slot["start"], slot["end"] = shifted(slot["start"]), shifted(slot["end"])
+            if slot.get("speaker") == first:
+                slot["speaker"] = NEW_SPEAKER["id"]
+        return [slot for slot in slots if slot.get("speaker") != last]
+
+    def papers(entries):
+        withdrawn = next(p for p in entries if p["id"] not in ranked)
+        return [p for p in entries if p is not withdrawn]
+
+    edit_yaml(folder / "event.yaml", event)
+    edit_yaml(folder / "schedule.yaml", schedule)
+    edit_yaml(folder / "speakers.yaml", lambda entries: [NEW_SPEAKER, *entries[1:-1]])
+    edit_yaml(folder / "papers.yaml", papers)
+    edit_yaml(folder / "submission.yaml", lambda entry: {**entry, **NEW_SUBMISSION})
+    edit_yaml(folder / "challenge.yaml", lambda entry: {**entry, **NEW_CHALLENGE})
+    # An organiser whose name holds markup: shown as text, in JSON-LD too.
+    edit_yaml(
+        folder / "organisers.yaml",
+        lambda people: [
+            *people,
+            {"name": "Eve </script><!-- Example", "affiliation": "Example <b>Lab</b>"},
+        ],
+    )
+
+
+def write_fixtures(project):
+    """Copy the project to `project`, change its data (move_event), write
+    news (a draft, a hidden post, a post dated in the future, each with a tag
+    of its own; a post with a hostile title; a post in a file named without a
+    date, with a decorative image), run `invoke new` twice; build it with an
+    image lacking alt text (its development and production logs), then
+    without. Returns what it made, logs and both good builds."""
+    copy_project(project)
+    move_event(project)
+    news = project / "content/news"
+    zone = ZoneInfo(settings_of(site=project)["TIMEZONE"])
+    now = dt.datetime.now(zone).replace(second=0, microsecond=0)
+    day = dt.timedelta(days=1)
+    for name, title, date, status in (
+        ("draft", "Early draft", now - day, "draft"),
+        ("hidden", "Early hidden", now - day, "hidden"),
+        ("future", "Early future", now + 30 * day, "published"),
+    ):
+        more = f"Status: {status}\nTags: brand-new-{name}, challenge\n"
+        (news / f"{date:%Y-%m-%d}-early-{name}.md").write_text(
+            POST.format(title=title, date=date, more=more, body="Ready soon.")
+        )
+    (news / f"{now - 2 * day:%Y-%m-%d}-hostile.md").write_text(
+        POST.format(title=HOSTILE, date=now - 2 * day, more="Slug: hostile\n", body="")
+    )
+    decorative = (
+        '<img src="{static}/images/social-card.png" alt="" width="600" height="315">'
+    )
+    (news / "our-banner.md").write_text(
+        POST.format(title="Our banner", date=now - 3 * day, more="", body=decorative)
+    )
+    invoke = [str(Path(sys.executable).parent / "invoke"), "new", "Reviewers wanted"]
+    made, again = (
+        subprocess.run(invoke, cwd=project, capture_output=True, text=True, check=False)
+        for _ in range(2)
+    )
+    omitted = news / f"{now - 4 * day:%Y-%m-%d}-omitted.md"
+    omitted.write_text(
+        POST.format(
+            title="Omitted",
+            date=now - 4 * day,
+            more="",
+            body="Our banner:\n\n![]({static}/images/social-card.png)",
+        )
+    )
+    logs = {}
+    for when in ("omitted", "final"):
+        for settings in ("pelicanconf.py", "publishconf.py"):
+            out = project.parent / f"{when}-{settings.removesuffix('.py')}"
+            logs[when, settings] = build_site(
+                out,
+                project / settings,
+                project / "content",
+                fatal=None if when == "omitted" else "warnings",
+            )
+        omitted.unlink(missing_ok=True)
+    for settings in ("pelicanconf.py", "publishconf.py"):
+        result = logs["final", settings]
+        assert result.returncode == 0, result.stdout + result.stderr
+    return types.SimpleNamespace(
+        project=project,
+        dev=project.parent / "final-pelicanconf",
+        prod=project.parent / "final-publishconf",
+        old=workshop(),
+        new=workshop(project),
+        omitted=omitted,
+        invoked=(made, again),
+        logs=logs,
+    )
