@@ -142,8 +142,8 @@ def posts(site=None, statuses=("published",)):
     first: each file read by Pelican's own reader with the site's settings
     (so its address, slug, date and status are Pelican's: a post dated in the
     future is a draft), as dicts of its metadata as typed plus `url`, `status`,
-    `year`, `tags` (list), `date` (YYYY-MM-DD), `datetime` and `source`; only
-    posts of `statuses`."""
+    `slug`, `year`, `tags` (list), `tag_urls` ({tag: its page}), `date`
+    (YYYY-MM-DD), `datetime` and `source`; only posts of `statuses`."""
     news = Path(site or SITE) / "content/news"
     # Read again when a file changed, or a minute passed (a post may fall due).
     files = tuple((p, p.stat().st_mtime_ns) for p in sorted(news.rglob("*.md")))
@@ -181,6 +181,7 @@ def _read_posts(site, files, minute):
                 "datetime": article.date.isoformat(),
                 "year": f"{article.date:%Y}",
                 "tags": [str(tag) for tag in getattr(article, "tags", [])],
+            "tag_urls": {str(tag): tag.url for tag in getattr(article, "tags", [])},
             }
         )
     return found
