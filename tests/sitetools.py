@@ -181,7 +181,7 @@ def _read_posts(site, files, minute):
                 "datetime": article.date.isoformat(),
                 "year": f"{article.date:%Y}",
                 "tags": [str(tag) for tag in getattr(article, "tags", [])],
-            "tag_urls": {str(tag): tag.url for tag in getattr(article, "tags", [])},
+                "tag_urls": {str(tag): tag.url for tag in getattr(article, "tags", [])},
             }
         )
     return found
@@ -420,6 +420,8 @@ def write_fixtures(project):
                 out,
                 project / settings,
                 project / "content",
+                "--log-handler",
+                "plain",
                 fatal=None if when == "omitted" else "warnings",
             )
         omitted.unlink(missing_ok=True)
