@@ -50,13 +50,16 @@ def build_site(
     *extra,
     fatal="warnings",
     env=None,
+    prefix=(),
 ):
     """Build with Pelican in a subprocess (Pelican keeps global state between
     in-process builds) and return the finished process. Warnings are fatal
     unless `fatal` says otherwise (None: as the settings say); `env` adds to
-    the environment (e.g. SITE_TODAY)."""
+    the environment (e.g. SITE_TODAY); `prefix` runs Pelican under a command
+    (e.g. faketime)."""
     return subprocess.run(
         [
+            *prefix,
             sys.executable,
             "-m",
             "pelican",
@@ -305,6 +308,7 @@ NEW_CHALLENGE = {
 MOVE = dt.timedelta(days=372)
 SHIFT = dt.timedelta(hours=-3, minutes=-15)
 HOSTILE = '<script>alert(1)</script><b onmouseover="x()">Bold</b> & "quoted"'
+ORGANISER = "Eve O'Brien </script><!-- Example"
 POST = (
     "Title: {title}\nDate: {date:%Y-%m-%d %H:%M}\n{more}Summary: {title}.\n\n{body}\n"
 )
@@ -362,7 +366,7 @@ def move_event(project):
         folder / "organisers.yaml",
         lambda people: [
             *people,
-            {"name": "Eve </script><!-- Example", "affiliation": "Example <b>Lab</b>"},
+            {"name": ORGANISER, "affiliation": "Example <b>Lab</b>"},
         ],
     )
 
@@ -370,8 +374,8 @@ def move_event(project):
 def write_fixtures(project):
     """Copy the project to `project`, change its data (move_event), write
     news (a draft, a hidden post, a post dated in the future, each with a tag
-    of its own; a post with a hostile title; a post in a file named without a
-    date, with a decorative image), run `invoke new` twice; build it with an
+    of its own; a post with a hostile title; a modified post in a file named
+    without a date, with a decorative image), run `invoke new` twice; build it with an
     image lacking alt text (its development and production logs), then
     without. Returns what it made, logs and both good builds."""
     copy_project(project)
@@ -396,7 +400,12 @@ def write_fixtures(project):
         '<img src="{static}/images/social-card.png" alt="" width="600" height="315">'
     )
     (news / "our-banner.md").write_text(
-        POST.format(title="Our banner", date=now - 3 * day, more="", body=decorative)
+        POST.format(
+            title="Our banner",
+            date=now - 3 * day,
+            more=f"Modified: {now - 2 * day:%Y-%m-%d %H:%M}\n",
+            body=decorative,
+        )
     )
     invoke = [str(Path(sys.executable).parent / "invoke"), "new", "Reviewers wanted"]
     made, again = (

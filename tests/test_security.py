@@ -7,7 +7,17 @@ import json
 import re
 
 import feedparser
-from sitetools import HOSTILE, SITE, html_pages, plain, posts, settings_of, soup, text
+from sitetools import (
+    HOSTILE,
+    ORGANISER,
+    SITE,
+    html_pages,
+    plain,
+    posts,
+    settings_of,
+    soup,
+    text,
+)
 
 RESOURCES = [("img", "src"), ("script", "src"), ("link", "href"), ("iframe", "src")]
 
@@ -83,6 +93,4 @@ def test_a_hostile_title_and_names_arrive_as_text(changed):
         names = [p["name"] for p in json.loads(script.string)["organizer"]]
         assert names[-1] == changed.new.organisers[-1].name
         organisers = soup(site, "organisers/").select_one("ul.people")
-        assert text(organisers).endswith(
-            plain("Eve </script><!-- Example Example <b>Lab</b>")
-        )
+        assert text(organisers).endswith(plain(f"{ORGANISER} Example <b>Lab</b>"))
