@@ -407,7 +407,11 @@ def write_fixtures(project):
             body=decorative,
         )
     )
-    invoke = [str(Path(sys.executable).parent / "invoke"), "new", "Reviewers wanted"]
+    invoke = [
+        str(Path(sys.executable).parent / "invoke"),
+        "new",
+        "Volunteers wanted at the desk",
+    ]
     made, again = (
         subprocess.run(invoke, cwd=project, capture_output=True, text=True, check=False)
         for _ in range(2)
