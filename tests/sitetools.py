@@ -252,15 +252,12 @@ def data(name, site=None):
 
 
 def text(node):
-    """A node's text as a reader sees it: spaces collapsed, quotes straight."""
-    words = " ".join(node.get_text(" ").split())
-    for curly, straight in zip("‘’“”", "''\"\"", strict=True):
-        words = words.replace(curly, straight)
-    return words
+    """A node's text as a reader sees it, compared with `plain`."""
+    return plain(node.get_text(" "))
 
 
 def plain(typed):
-    """Text as typed in a file, compared the way `text` reads a page."""
+    """Text with its spaces collapsed and its quotes straight."""
     for curly, straight in zip("‘’“”", "''\"\"", strict=True):
         typed = typed.replace(curly, straight)
     return " ".join(typed.split())
@@ -275,33 +272,6 @@ NEW_SPEAKER = {
     "affiliation": "Example University",
     "talk": "Training on a Budget",
     "summary": "A talk given only in the tests' copy of the site.",
-}
-# Every field of submission.yaml and challenge.yaml, changed.
-NEW_SUBMISSION = {
-    "site": "OpenReview",
-    "url": "https://openreview.example/group?id=workshop",
-    "template": "Example LaTeX template",
-    "template_url": "https://templates.example/workshop.zip",
-    "page_limit": 7,
-    "review": "open",
-}
-NEW_CHALLENGE = {
-    "minutes": 17,
-    "gpu": "Example GPU X1",
-    "gpu_memory": "41 GB",
-    "cpu": "Example CPU Z9",
-    "cpu_clock": "2.75 GHz",
-    "ram": "97 GB",
-    "trial_dataset": "SVHN",
-    "classes": 23,
-    "image_size": 67,
-    "train_images": 401,
-    "test_images": 83,
-    "evaluation_source": "the Example ImageNet train split",
-    "runs": 9,
-    "entry_pages": 2,
-    "category": "Efficiency track",
-    "baseline_url": "https://code.example/baseline",
 }
 # The event moves a year and a week on (another weekday and day of the month),
 # and its times by SHIFT.
@@ -319,6 +289,17 @@ def edit_yaml(path, change):
 
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
     path.write_text(yaml.safe_dump(change(entries), allow_unicode=True), "utf-8")
+
+
+def other(name, value):
+    """Another value for a field of submission.yaml or challenge.yaml."""
+    if name == "review":
+        return next(kind for kind in ("open", "double-blind") if kind != value)
+    if isinstance(value, int):
+        return value + 3
+    if name.endswith("url"):
+        return f"https://example.org/{name}"
+    return f"Example {name.replace('_', ' ')}"
 
 
 def shifted(clock, by=SHIFT):
@@ -359,8 +340,11 @@ def move_event(project):
     edit_yaml(folder / "schedule.yaml", schedule)
     edit_yaml(folder / "speakers.yaml", lambda entries: [NEW_SPEAKER, *entries[1:-1]])
     edit_yaml(folder / "papers.yaml", papers)
-    edit_yaml(folder / "submission.yaml", lambda entry: {**entry, **NEW_SUBMISSION})
-    edit_yaml(folder / "challenge.yaml", lambda entry: {**entry, **NEW_CHALLENGE})
+    for name in ("submission", "challenge"):
+        edit_yaml(
+            folder / f"{name}.yaml",
+            lambda entry: {k: other(k, v) for k, v in entry.items()},
+        )
     # An organiser whose name holds markup: shown as text, in JSON-LD too.
     edit_yaml(
         folder / "organisers.yaml",

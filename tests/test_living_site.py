@@ -151,3 +151,5 @@ def test_site_tests_pass_on_changed_sites_and_a_next_edition_keeps_no_old_name(
         for found in old.finditer(path.read_text(encoding="utf-8"))
     ]
     assert leaks == []
+    home = (tmp_path / "next/tmp/publishconf0/index.html").read_text(encoding="utf-8")
+    assert workshop(following).event.short_name in home
