@@ -40,9 +40,6 @@ class Built:
     project: Path
     production: bool
 
-    def __repr__(self):
-        return f"{self.project.name}-{'prod' if self.production else 'dev'}"
-
 
 @pytest.fixture(scope="session")
 def changed(tmp_path_factory):

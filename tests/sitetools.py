@@ -57,25 +57,12 @@ def build_site(
     unless `fatal` says otherwise (None: as the settings say); `env` adds to
     the environment (e.g. SITE_TODAY); `prefix` runs Pelican under a command
     (e.g. faketime)."""
+    command = [*prefix, sys.executable, "-m", "pelican", str(content), *extra]
+    command += ["-s", str(settings), "-o", str(output)]
+    command += ["--fatal", fatal] if fatal else []
+    environment = {**os.environ, **(env or {})}
     return subprocess.run(
-        [
-            *prefix,
-            sys.executable,
-            "-m",
-            "pelican",
-            str(content),
-            "-s",
-            str(settings),
-            "-o",
-            str(output),
-            *(["--fatal", fatal] if fatal else []),
-            *extra,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **(env or {})},
+        command, cwd=ROOT, capture_output=True, text=True, check=False, env=environment
     )
 
 
@@ -87,11 +74,8 @@ def copy_project(destination, source=None):
     names = ("pelicanconf.py", "publishconf.py", "tasks.py", "content", "themes")
     for name in (*names, "haet"):
         if (source / name).is_dir():
-            shutil.copytree(
-                source / name,
-                destination / name,
-                ignore=shutil.ignore_patterns("__pycache__"),
-            )
+            ignore = shutil.ignore_patterns("__pycache__")
+            shutil.copytree(source / name, destination / name, ignore=ignore)
         else:
             shutil.copy2(source / name, destination / name)
     return destination
@@ -165,14 +149,11 @@ def _read_posts(site, files, minute):
 
     settings = settings_of(site=site)
     readers = Readers(settings)
-    found = []
+    found, context = [], {"generated_content": {}, "static_content": {}}
     for path, _ in files:
-        article = readers.read_file(
-            settings["PATH"],
-            str(path.relative_to(settings["PATH"])),
-            content_class=Article,
-            context={"generated_content": {}, "static_content": {}},
-        )
+        name = str(path.relative_to(settings["PATH"]))
+        article = readers.read_file(settings["PATH"], name, Article, context=context)
+        tags = getattr(article, "tags", [])
         found.append(
             {
                 **metadata(path),
@@ -183,8 +164,8 @@ def _read_posts(site, files, minute):
                 "date": f"{article.date:%Y-%m-%d}",
                 "datetime": article.date.isoformat(),
                 "year": f"{article.date:%Y}",
-                "tags": [str(tag) for tag in getattr(article, "tags", [])],
-                "tag_urls": {str(tag): tag.url for tag in getattr(article, "tags", [])},
+                "tags": [str(tag) for tag in tags],
+                "tag_urls": {str(tag): tag.url for tag in tags},
             }
         )
     return found
@@ -356,82 +337,59 @@ def move_event(project):
 
 
 def write_fixtures(project):
-    """Copy the project to `project`, change its data (move_event), write
-    news (a draft, a hidden post, a post dated in the future, each with a tag
-    of its own; a post with a hostile title; a modified post in a file named
-    without a date, with a decorative image), run `invoke new` twice; build it with an
-    image lacking alt text (its development and production logs), then
-    without. Returns what it made, logs and both good builds."""
+    """Copy the project to `project`, change its data (move_event), write news
+    (a draft, a hidden post, a post dated in the future, each with a tag of its
+    own; a post with a hostile title; a modified post in a file named without a
+    date, with a decorative image), run `invoke new` twice; build it with an
+    image lacking alt text (the development and production logs), then without.
+    Returns what it made, the logs and both good builds."""
     copy_project(project)
     move_event(project)
-    news = project / "content/news"
-    zone = ZoneInfo(settings_of(site=project)["TIMEZONE"])
-    now = dt.datetime.now(zone).replace(second=0, microsecond=0)
-    day = dt.timedelta(days=1)
-    for name, title, date, status in (
-        ("draft", "Early draft", now - day, "draft"),
-        ("hidden", "Early hidden", now - day, "hidden"),
-        ("future", "Early future", now + 30 * day, "published"),
-    ):
+    now = dt.datetime.now(ZoneInfo(settings_of(site=project)["TIMEZONE"]))
+    now, day = now.replace(second=0, microsecond=0), dt.timedelta(days=1)
+
+    def write(name, title, date, more="", body="Ready soon."):
+        path = project / "content/news" / name.format(date)
+        path.write_text(POST.format(title=title, date=date, more=more, body=body))
+        return path
+
+    for name, days in {"draft": -1, "hidden": -1, "future": 30}.items():
+        status = "published" if name == "future" else name
         more = f"Status: {status}\nTags: brand-new-{name}, challenge\n"
-        (news / f"{date:%Y-%m-%d}-early-{name}.md").write_text(
-            POST.format(title=title, date=date, more=more, body="Ready soon.")
-        )
-    (news / f"{now - 2 * day:%Y-%m-%d}-hostile.md").write_text(
-        POST.format(title=HOSTILE, date=now - 2 * day, more="Slug: hostile\n", body="")
-    )
-    decorative = (
-        '<img src="{static}/images/social-card.png" alt="" width="600" height="315">'
-    )
-    (news / "our-banner.md").write_text(
-        POST.format(
-            title="Our banner",
-            date=now - 3 * day,
-            more=f"Modified: {now - 2 * day:%Y-%m-%d %H:%M}\n",
-            body=decorative,
-        )
-    )
-    invoke = [
-        str(Path(sys.executable).parent / "invoke"),
-        "new",
-        "Volunteers wanted at the desk",
-    ]
-    made, again = (
+        write(f"{{:%Y-%m-%d}}-early-{name}.md", f"Early {name}", now + days * day, more)
+    write("{:%Y-%m-%d}-hostile.md", HOSTILE, now - 2 * day, "Slug: hostile\n")
+    decorative = '<img src="{static}/images/social-card.png" alt=""'
+    decorative += ' width="600" height="315">'
+    modified = f"Modified: {now - 2 * day:%Y-%m-%d %H:%M}\n"
+    write("our-banner.md", "Our banner", now - 3 * day, modified, decorative)
+    invoke = [Path(sys.executable).parent / "invoke", "new", "Volunteers wanted"]
+    invoked = [
         subprocess.run(invoke, cwd=project, capture_output=True, text=True, check=False)
         for _ in range(2)
-    )
-    omitted = news / f"{now - 4 * day:%Y-%m-%d}-omitted.md"
-    omitted.write_text(
-        POST.format(
-            title="Omitted",
-            date=now - 4 * day,
-            more="",
-            body="Our banner:\n\n![]({static}/images/social-card.png)",
-        )
-    )
+    ]
+    image = "Our banner:\n\n![]({static}/images/social-card.png)"
+    omitted = write("{:%Y-%m-%d}-omitted.md", "Omitted", now - 4 * day, body=image)
     logs = {}
     for when in ("omitted", "final"):
         for settings in ("pelicanconf.py", "publishconf.py"):
-            out = project.parent / f"{when}-{settings.removesuffix('.py')}"
             logs[when, settings] = build_site(
-                out,
+                project.parent / f"{when}-{settings}",
                 project / settings,
                 project / "content",
-                "--log-handler",
-                "plain",
+                *("--log-handler", "plain"),
                 fatal=None if when == "omitted" else "warnings",
             )
+            assert when == "omitted" or logs[when, settings].returncode == 0, (
+                logs[when, settings].stdout + logs[when, settings].stderr
+            )
         omitted.unlink(missing_ok=True)
-    for settings in ("pelicanconf.py", "publishconf.py"):
-        result = logs["final", settings]
-        assert result.returncode == 0, result.stdout + result.stderr
     return types.SimpleNamespace(
         project=project,
-        dev=project.parent / "final-pelicanconf",
-        prod=project.parent / "final-publishconf",
+        dev=project.parent / "final-pelicanconf.py",
+        prod=project.parent / "final-publishconf.py",
         old=workshop(),
         new=workshop(project),
         omitted=omitted,
-        invoked=(made, again),
+        invoked=invoked,
         logs=logs,
     )

@@ -174,7 +174,7 @@ def test_invoke_new_writes_a_draft_and_says_where_to_see_it(changed):
     assert made.returncode == 0, made.stderr
     [address] = re.findall(r"http://127\.0\.0\.1:8000/(drafts/\S+/)", made.stdout)
     [post] = [p for p in posts(changed.project, ("draft",)) if p["url"] == address]
-    assert post["title"] == "Volunteers wanted at the desk"
+    assert post["title"] == "Volunteers wanted"
     assert again.returncode != 0 and "already exists" in again.stderr
 
 
