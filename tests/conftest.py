@@ -9,7 +9,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from sitetools import CHROMIUM, CHROMIUM_ARGS, SITE, build_site, write_fixtures
+from sitetools import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SITE,
+    build_site,
+    settings_of,
+    write_fixtures,
+)
 
 
 def _built(tmp_path_factory, settings):
@@ -39,6 +46,11 @@ class Built:
     out: Path
     project: Path
     production: bool
+
+    @property
+    def settings(self):
+        name = "publishconf.py" if self.production else "pelicanconf.py"
+        return settings_of(name, self.project)
 
 
 @pytest.fixture(scope="session")

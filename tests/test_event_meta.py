@@ -9,17 +9,12 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar
 from PIL import Image
-from sitetools import plain, settings_of, soup, text, workshop
-
-
-def settings(site):
-    name = "publishconf.py" if site.production else "pelicanconf.py"
-    return settings_of(name, site.project)
+from sitetools import plain, soup, text, workshop
 
 
 def base_url(site):
     """Where absolute links point: SITEURL, or in development the dev server."""
-    return settings(site)["SITEURL"] or settings(site)["FEED_DOMAIN"]
+    return site.settings["SITEURL"] or site.settings["FEED_DOMAIN"]
 
 
 def json_ld(site, page):
@@ -49,7 +44,7 @@ def test_home_page_describes_the_event_as_the_data_and_schedule_do(site):
     assert len(event["performer"]) == len(facts.speakers)
     assert len(event["sponsor"]) == len(facts.sponsors)
     assert event["url"] == f"{base_url(site)}/"
-    assert event["image"] == [f"{base_url(site)}/{settings(site)['SOCIAL_IMAGE']}"]
+    assert event["image"] == [f"{base_url(site)}/{site.settings['SOCIAL_IMAGE']}"]
 
 
 def test_papers_page_describes_each_listed_paper(site):
@@ -72,7 +67,7 @@ def calendar(site, label):
 
 
 def test_calendars_hold_the_workshop_and_each_session_in_utc_with_stable_uids(site):
-    facts, config = workshop(site.project), settings(site)
+    facts, config = workshop(site.project), site.settings
     domain = urlsplit(base_url(site)).hostname
     href, whole = calendar(site, "Add the workshop")
     assert href == f"{config['SITEURL']}/{config['CALENDAR_PATH']}"
@@ -104,7 +99,7 @@ def test_calendars_hold_the_workshop_and_each_session_in_utc_with_stable_uids(si
 def test_share_preview_and_touch_icon_are_drawn_by_the_build(site):
     head = soup(site.out, "").head
     image = head.find("meta", property="og:image")["content"]
-    assert image == f"{settings(site)['SITEURL']}/{settings(site)['SOCIAL_IMAGE']}"
+    assert image == f"{site.settings['SITEURL']}/{site.settings['SOCIAL_IMAGE']}"
     width = int(head.find("meta", property="og:image:width")["content"])
     height = int(head.find("meta", property="og:image:height")["content"])
     assert head.find("meta", property="og:image:alt")["content"].strip()

@@ -47,26 +47,20 @@ def format_facts(workshop):
     """How the pages state the papers' format and the challenge: phrases
     built from the data, each specific enough to be found only where meant."""
     submission, challenge = workshop.submission, workshop.challenge
-    size = f"{challenge.image_size}×{challenge.image_size}"
+    as_typed = ["gpu", "ram", "trial_dataset", "category", "evaluation_source"]
     return {
-        submission.site,
-        submission.template,
+        *(getattr(challenge, name) for name in as_typed),
+        *(submission.site, submission.template, submission.review),
         f"{submission.page_limit} pages",
-        submission.review,
         f"{challenge.minutes} minutes",
-        challenge.gpu,
         f"{challenge.gpu_memory} of memory",
         f"{challenge.cpu} at {challenge.cpu_clock}",
-        challenge.ram,
-        challenge.trial_dataset,
         f"{challenge.classes} classes",
-        f"{size} RGB",
+        f"{challenge.image_size}×{challenge.image_size} RGB",
         f"{challenge.train_images} training",
         f"{challenge.test_images} test",
         f"{challenge.runs} runs",
         f"{NUMBER_WORDS.split()[challenge.entry_pages]} page",
-        challenge.category,
-        challenge.evaluation_source,
     }
 
 

@@ -15,10 +15,9 @@ from zoneinfo import ZoneInfo
 
 from sitetools import ROOT, copy_project, edit_yaml, settings_of, workshop
 
-SITE_TESTS = [
-    f"tests/test_{name}.py"
-    for name in ("site", "news", "facts_once", "phases", "event_meta", "security")
-] + ["tests/test_sitecheck_site.py"]
+NAMES = "site news facts_once phases event_meta security sitecheck_site"
+SITE_TESTS = [f"tests/test_{name}.py" for name in NAMES.split()]
+RUN = {"capture_output": True, "text": True}
 NEXT_SPEAKER = {
     "id": "lovelace",
     "name": "Grace Lovelace",
@@ -50,11 +49,7 @@ def organisers_at_work(project):
     name, no Slug:); one more organiser."""
     invoke = str(Path(sys.executable).parent / "invoke")
     made = subprocess.run(
-        [invoke, "new", "Reviewers wanted"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
+        [invoke, "new", "Reviewers wanted"], cwd=project, check=False, **RUN
     )
     assert made.returncode == 0, made.stderr
     [new] = (project / "content/news").glob("*-reviewers-wanted.md")
@@ -102,10 +97,8 @@ def next_edition(project):
     )
     site_url = settings_of("publishconf.py", project)["SITEURL"]
     edit(project / "publishconf.py", f'"{site_url}"', f'"{bump(site_url)}"')
-    for page in (project / "content/pages").glob("*.md"):
-        page.write_text(
-            page.read_text("utf-8").replace(old.short_name, bump(old.short_name))
-        )
+    for page in (project / "content/pages").glob("*.md"):  # prose: only the name
+        page.write_text(page.read_text().replace(old.short_name, bump(old.short_name)))
     for news in (project / "content/news").glob("*.md"):
         news.unlink()
     now = dt.datetime.now(ZoneInfo(settings_of(site=project)["TIMEZONE"]))
@@ -122,9 +115,8 @@ def run_site_tests(project):
         + SITE_TESTS,
         cwd=ROOT,
         env={**os.environ, "HAET_SITE_ROOT": str(project)},
-        capture_output=True,
-        text=True,
         check=False,
+        **RUN,
     )
 
 

@@ -70,7 +70,6 @@ def test_robots_and_sitemap(prod_site, changed):
         assert f"Sitemap: {base}/sitemap.xml" in robots
         urls = re.findall(r"<loc>([^<]+)</loc>", (out / "sitemap.xml").read_text())
         assert {f"{base}/", f"{base}/papers/"} <= set(urls)
-        assert {f"{base}/{post['url']}" for post in posts(project)} <= set(urls)
         assert not [u for u in urls if re.search(r"drafts|404|_headers|robots", u)]
         assert len(urls) == len(set(urls))
 
