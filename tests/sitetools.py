@@ -142,17 +142,29 @@ def posts(site=None, statuses=("published",)):
     return sorted(found, key=lambda post: post["datetime"], reverse=True)
 
 
-@functools.cache
-def _read_posts(site, files, minute):
-    from pelican.contents import Article
+def read(site, paths, kind="Article"):
+    """Content files as Pelican reads them with the site's settings:
+    {path: Article or Page}."""
+    from pelican import contents
     from pelican.readers import Readers
 
     settings = settings_of(site=site)
-    readers = Readers(settings)
-    found, context = [], {"generated_content": {}, "static_content": {}}
-    for path, _ in files:
-        name = str(path.relative_to(settings["PATH"]))
-        article = readers.read_file(settings["PATH"], name, Article, context=context)
+    readers, context = Readers(settings), {"generated_content": {}}
+    return {
+        path: readers.read_file(
+            settings["PATH"],
+            str(path.relative_to(settings["PATH"])),
+            getattr(contents, kind),
+            context=context,
+        )
+        for path in paths
+    }
+
+
+@functools.cache
+def _read_posts(site, files, minute):
+    found = []
+    for path, article in read(site, [path for path, _ in files]).items():
         tags = getattr(article, "tags", [])
         found.append(
             {
@@ -256,7 +268,7 @@ NEW_SPEAKER = {
 }
 # The event moves a year and a week on (another weekday and day of the month),
 # and its times by SHIFT.
-MOVE = dt.timedelta(days=372)
+MOVE, DAYS = dt.timedelta(days=372), ("date", "proceedings_date")
 SHIFT = dt.timedelta(hours=-3, minutes=-15)
 HOSTILE = '<script>alert(1)</script><b onmouseover="x()">Bold</b> & "quoted"'
 ORGANISER = "Eve O'Brien </script><!-- Example"
@@ -300,11 +312,8 @@ def move_event(project):
 
     def event(entry):
         entry["start"], entry["end"] = shifted(entry["start"]), shifted(entry["end"])
-        return {
-            **entry,
-            "date": entry["date"] + MOVE,
-            "proceedings_date": entry["proceedings_date"] + MOVE,
-        }
+        entry["date"], entry["proceedings_date"] = (entry[d] + MOVE for d in DAYS)
+        return entry
 
     def schedule(slots):
         for slot in slots:

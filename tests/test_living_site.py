@@ -13,18 +13,12 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sitetools import ROOT, copy_project, edit_yaml, settings_of, workshop
+from sitetools import NEW_SPEAKER, ROOT, copy_project, edit_yaml, settings_of, workshop
 
 NAMES = "site news facts_once phases event_meta security sitecheck_site"
 SITE_TESTS = [f"tests/test_{name}.py" for name in NAMES.split()]
 RUN = {"capture_output": True, "text": True}
-NEXT_SPEAKER = {
-    "id": "lovelace",
-    "name": "Grace Lovelace",
-    "affiliation": "Analytical Engines Ltd",
-    "talk": "Training Without Waste",
-    "summary": "A keynote of the next edition, given only in this test's copy.",
-}
+NEXT_SPEAKER = {**NEW_SPEAKER, "id": "lovelace", "name": "Grace Lovelace"}
 TEXT_FILES = {".html", ".xml", ".ics", ".txt", ".css", ".js", ".json", ""}
 
 

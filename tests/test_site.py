@@ -7,24 +7,18 @@ states what the data says."""
 
 import re
 
-from sitetools import html_pages, metadata, plain, settings_of, soup, text, workshop
+from sitetools import html_pages, metadata, plain, read, soup, text, workshop
 
 
 def pages(project):
     """The published pages of content/pages/ as Pelican reads them, in menu
-    (file name) order: (address, title, menu entry)."""
-    from pelican.contents import Page
-    from pelican.readers import Readers
-
-    settings = settings_of(site=project)
-    readers, found = Readers(settings), []
-    for path in sorted((project / "content/pages").glob("*.md")):
-        page = readers.read_file(
-            settings["PATH"], str(path.relative_to(settings["PATH"])), Page
-        )
-        if page.status == "published":  # titles as typed, not typogrified
-            title = metadata(path)["title"]
-            menu = metadata(path).get("nav_title") or title
+    (file name) order: (address, title as typed, menu entry)."""
+    files = sorted((project / "content/pages").glob("*.md"))
+    found = []
+    for path, page in read(project, files, "Page").items():
+        title = metadata(path)["title"]
+        menu = metadata(path).get("nav_title") or title
+        if page.status == "published":
             found.append((page.url, plain(title), plain(menu)))
     return found
 
@@ -41,9 +35,8 @@ def test_pages_have_their_title_and_the_navigation_in_order(site):
     listed = pages(site.project)
     expected = ["/", "/news/", *(f"/{url}" for url, _, _ in listed if url)]
     for path in html_pages(site.out):
-        assert nav_targets(soup(site.out, str(path.relative_to(site.out)))) == (
-            expected
-        ), path
+        html = soup(site.out, str(path.relative_to(site.out)))
+        assert nav_targets(html) == expected, path
     name = workshop(site.project).event.short_name
     for url, title, menu in listed:
         html = soup(site.out, url)
@@ -169,7 +162,7 @@ def test_sponsors_in_their_order_linked_where_known(site):
 def test_images_are_the_sites_own_and_404_links_are_absolute(site):
     """No image comes from another site (a third-party request); the 404
     page, served at any address, links nothing relatively."""
-    base = settings_of("publishconf.py", site.project)["SITEURL"]
+    base = site.settings["SITEURL"]
     for page in html_pages(site.out):
         for img in soup(site.out, str(page.relative_to(site.out))).find_all("img"):
             assert img["src"].startswith(("/", f"{base}/", "data:")), page
