@@ -60,19 +60,14 @@ def changed(tmp_path_factory):
     return write_fixtures(tmp_path_factory.mktemp("changed") / "site")
 
 
-@pytest.fixture(
-    scope="session",
-    params=["dev", "prod", "changed-dev", "changed-prod"],
-)
+@pytest.fixture(scope="session", params=["dev", "prod", "changed-dev", "changed-prod"])
 def site(request):
     """Each build whose pages the site tests check against its own project:
     the real site and the changed copy, in development and production."""
     production = request.param.endswith("prod")
     if request.param.startswith("changed"):
-        fixture = request.getfixturevalue("changed")
-        return Built(
-            fixture.prod if production else fixture.dev, fixture.project, production
-        )
+        copy = request.getfixturevalue("changed")
+        return Built(copy.prod if production else copy.dev, copy.project, production)
     out = request.getfixturevalue("prod_site" if production else "dev_site")
     return Built(out, SITE, production)
 

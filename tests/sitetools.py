@@ -1,6 +1,5 @@
 """What tests share besides fixtures: building the site, copying the project,
-and reading built pages. Imported by name (`from sitetools import ...`), since
-several folders of this project have a conftest.py."""
+reading built pages and content, and a changed copy of the project."""
 
 import contextlib
 import datetime as dt

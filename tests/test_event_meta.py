@@ -1,7 +1,6 @@
-"""What haet/event.py puts in each build of the `site` fixture, checked
-against the data and the pages themselves: the JSON-LD and the calendar files
-say what the schedule and papers pages say, in UTC with stable UIDs; the share
-preview and touch icon are drawn by the build."""
+"""What haet/event.py puts in each build of the `site` fixture: JSON-LD and
+calendars (in UTC, stable UIDs) that say what the data and the pages say; the
+share preview and touch icon drawn by the build."""
 
 import datetime as dt
 import json
@@ -59,9 +58,8 @@ def test_papers_page_describes_each_listed_paper(site):
 
 def calendar(site, label):
     """The calendar that the schedule page's link `label` opens, and its link."""
-    [link] = [
-        a for a in soup(site.out, "schedule/").select("main a") if label in text(a)
-    ]
+    links = soup(site.out, "schedule/").select("main a")
+    [link] = [a for a in links if label in text(a)]
     path = site.out / urlsplit(link["href"]).path.lstrip("/")
     return link["href"], Calendar.from_ical(path.read_bytes())
 
@@ -81,11 +79,9 @@ def test_calendars_hold_the_workshop_and_each_session_in_utc_with_stable_uids(si
     assert [e.start.isoformat() for e in events] == (
         schedule_instants(site, "utc", sessions_only=True)
     )
-    assert [(e.start, e.end) for e in events] == [
-        (slot.utc_start, slot.utc_end) for slot in slots
-    ]
-    assert [e["UID"] for e in events] == [
-        f"slot-{slot.utc_start:%Y%m%dT%H%M%SZ}@{domain}" for slot in slots
+    assert [(e.start, e.end, e["UID"]) for e in events] == [
+        (s.utc_start, s.utc_end, f"slot-{s.utc_start:%Y%m%dT%H%M%SZ}@{domain}")
+        for s in slots
     ]
     for each in [event, *events]:
         assert each.start.tzinfo.utcoffset(each.start) == dt.timedelta(0)

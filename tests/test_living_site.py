@@ -1,8 +1,6 @@
-"""The site tests follow the content (issue 20): on a copy where organisers
-have done what organisers do, and on a copy moved to a next edition exactly as
-README.md's "A next edition" says, the same site tests pass, because each
-copy's site is right; and the next edition's build keeps no trace of the old
-one's name outside the prose that organisers rewrite."""
+"""The site tests follow the content: they pass on a copy where organisers
+have done what organisers do, and on a copy moved to a next edition as
+README.md's "A next edition" says, whose build keeps no trace of the old name."""
 
 import concurrent.futures
 import datetime as dt

@@ -1,9 +1,7 @@
 """Announcements, their lists and their Atom/RSS feeds, in each build of the
-`site` fixture. Every expectation comes from the build's own content/news/ as
-Pelican reads it (sitetools.posts), so posting, hiding, scheduling or
-withdrawing an announcement keeps these tests green wherever the site is right;
-the changed copy holds a draft, a hidden post, a post dated in the future and
-a post whose file name has no date."""
+`site` fixture, every expectation taken from the build's own content/news/ as
+Pelican reads it (sitetools.posts). The changed copy holds a draft, a hidden
+post, a post dated in the future and a post whose file name has no date."""
 
 import re
 from urllib.parse import urlsplit

@@ -47,10 +47,8 @@ def builds(tmp_path_factory):
     """{phase: build}, the builds made side by side."""
     folder = tmp_path_factory.mktemp("phases")
     with concurrent.futures.ThreadPoolExecutor(len(DAYS)) as pool:
-        done = {
-            name: pool.submit(build, folder / name, day) for name, day in DAYS.items()
-        }
-        return {name: future.result() for name, future in done.items()}
+        outputs = pool.map(build, [folder / name for name in DAYS], DAYS.values())
+        return dict(zip(DAYS, outputs, strict=True))
 
 
 def test_each_day_is_in_the_phase_it_stands_for():

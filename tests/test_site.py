@@ -1,9 +1,6 @@
 """The site as a visitor sees it: every page, the facts on it and the
-navigation between them, in each build of the `site` fixture (the real site
-and a changed copy, development and production). Every expectation comes from
-the build's own project (content/pages/, content/data/ and the settings), so
-editing the data or moving the event keeps these tests green wherever the site
-states what the data says."""
+navigation, in each build of the `site` fixture, every expectation taken from
+the build's own project (content/pages/, content/data/, the settings)."""
 
 import re
 
