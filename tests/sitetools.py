@@ -56,9 +56,9 @@ def build_site(
     unless `fatal` says otherwise (None: as the settings say); `env` adds to
     the environment (e.g. SITE_TODAY); `prefix` runs Pelican under a command
     (e.g. faketime)."""
-    command = [*prefix, sys.executable, "-m", "pelican", str(content), *extra]
+    command = [*prefix, sys.executable, "-m", "pelican", str(content)]
     command += ["-s", str(settings), "-o", str(output)]
-    command += ["--fatal", fatal] if fatal else []
+    command += [*(["--fatal", fatal] if fatal else []), *extra]
     environment = {**os.environ, **(env or {})}
     return subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, check=False, env=environment
