@@ -11,12 +11,13 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sitetools import NEW_SPEAKER, ROOT, copy_project, edit_yaml, settings_of, workshop
+import sitetools
+from sitetools import POST, ROOT, copy_project, edit_yaml, settings_of, workshop
 
 NAMES = "site news facts_once phases event_meta security sitecheck_site"
 SITE_TESTS = [f"tests/test_{name}.py" for name in NAMES.split()]
 RUN = {"capture_output": True, "text": True}
-NEXT_SPEAKER = {**NEW_SPEAKER, "id": "lovelace", "name": "Grace Lovelace"}
+NEXT_SPEAKER = {**sitetools.NEW_SPEAKER, "id": "lovelace", "name": "Grace Lovelace"}
 TEXT_FILES = {".html", ".xml", ".ics", ".txt", ".css", ".js", ".json", ""}
 
 
@@ -27,11 +28,9 @@ def edit(path, old, new):
 
 
 def post(project, name, title, date, more=""):
-    (project / "content/news" / name).write_text(
-        f"Title: {title}\nDate: {date:%Y-%m-%d %H:%M}\n{more}"
-        f"Summary: {title}.\n\nWhat happens next.\n\nMore to come.\n",
-        encoding="utf-8",
-    )
+    body = "What happens next.\n\nMore to come."
+    text = POST.format(title=title, date=date, more=more, body=body)
+    (project / "content/news" / name).write_text(text, encoding="utf-8")
 
 
 def organisers_at_work(project):
@@ -99,12 +98,12 @@ def next_edition(project):
     return old.short_name, site_url
 
 
-def run_site_tests(project):
+def run_site_tests(project, tests=SITE_TESTS):
     """The site tests on `project` (HAET_SITE_ROOT); builds kept in its tmp."""
     options = ["-q", "-x", "-p", "no:cacheprovider", "-n", "0"]
     return subprocess.run(
         [sys.executable, "-m", "pytest", *options, "--basetemp", project.parent / "tmp"]
-        + SITE_TESTS,
+        + tests,
         cwd=ROOT,
         env={**os.environ, "HAET_SITE_ROOT": str(project)},
         check=False,
@@ -119,9 +118,11 @@ def test_site_tests_pass_on_changed_sites_and_a_next_edition_keeps_no_old_name(
     organisers_at_work(at_work)
     following = copy_project(tmp_path / "next" / "site")
     old_name, old_url = next_edition(following)
+    # The phases follow the data alone, which only the next edition moves.
+    fewer = [name for name in SITE_TESTS if "phases" not in name]
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        results = list(pool.map(run_site_tests, (at_work, following)))
-    for result in results:
+        runs = pool.map(run_site_tests, (at_work, following), (fewer, SITE_TESTS))
+    for result in runs:
         assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
         assert "skipped" not in result.stdout, result.stdout[-500:]
     # The old name (however its words are spaced or cased) and the old address.
