@@ -1,54 +1,60 @@
-"""The site follows the workshop's phase: the production build at a date in
-each phase (SITE_TODAY) passes its checks, and its home page leads with what a
-visitor needs then. Dates and expectations come from content/data.
+"""The site follows the workshop's phase: the production build on a day of
+each phase (SITE_TODAY, days computed from content/data by haet.data) passes
+its checks, and its home page leads with what a visitor needs then.
 
 Which posts are due depends on the real clock (WITH_FUTURE_DATES = False), so
 each build runs under `faketime` (Debian package) at noon of its day: the
-build a daily rebuild makes that day, posts not yet due left as drafts."""
+build that day's scheduled rebuild makes, posts not yet due left out."""
 
+import concurrent.futures
 import datetime as dt
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
-from sitetools import ROOT, soup
-from workshop_data.workshop_data import load_workshop
+from sitetools import SITE, build_site, settings_of, soup, text, workshop
 
-WORKSHOP = load_workshop(ROOT / "content" / "data")
-EVENT = WORKSHOP.event
 DAY = dt.timedelta(days=1)
-DATES = {
-    "open": WORKSHOP.submissions_close,
+FACTS = workshop()
+EVENT = FACTS.event
+BASE = settings_of("publishconf.py")["SITEURL"]
+# A day of each phase, and the days before and after the proceedings appear.
+DAYS = {
+    "open": FACTS.submissions_close,
     "upcoming": EVENT.date - 7 * DAY,
     "live": EVENT.date,
-    "over": EVENT.proceedings_date + DAY,
+    "over": EVENT.proceedings_date - DAY,
+    "proceedings": EVENT.proceedings_date,
 }
 
 
-def build(output, today, project=ROOT, settings="publishconf.py"):
-    """The production build as the daily rebuild on `today` makes it."""
+def build(output, today):
     faketime = shutil.which("faketime") or pytest.fail(
         "faketime is missing: install the Debian package faketime"
     )
-    command = [faketime, f"{today.isoformat()} 12:00:00"]
-    command += [sys.executable, "-m", "pelican", str(project / "content")]
-    command += ["-s", str(project / settings), "-o", str(output)]
-    command += ["--fatal", "warnings"]
-    env = {**os.environ, "SITE_TODAY": today.isoformat()}
-    result = subprocess.run(
-        command, cwd=project, capture_output=True, text=True, check=False, env=env
+    result = build_site(
+        output,
+        SITE / "publishconf.py",
+        SITE / "content",
+        env={"SITE_TODAY": f"{today}"},
+        prefix=[faketime, f"{today} 12:00:00"],
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return output
 
 
-@pytest.fixture(scope="module", params=list(DATES))
-def phase_site(request, tmp_path_factory):
-    phase = request.param
-    output = tmp_path_factory.mktemp(f"phase-{phase}")
-    return phase, build(output, DATES[phase])
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """{phase: build}, the builds made side by side."""
+    folder = tmp_path_factory.mktemp("phases")
+    with concurrent.futures.ThreadPoolExecutor(len(DAYS)) as pool:
+        outputs = pool.map(build, [folder / name for name in DAYS], DAYS.values())
+        return dict(zip(DAYS, outputs, strict=True))
+
+
+def test_each_day_is_in_the_phase_it_stands_for():
+    phases = {name: workshop(today=day).phase for name, day in DAYS.items()}
+    assert phases == {**{name: name for name in DAYS}, "proceedings": "over"}
+    assert EVENT.proceedings_date - DAY > EVENT.date
 
 
 def lead(site):
@@ -59,66 +65,48 @@ def hrefs(node):
     return {a["href"] for a in node.find_all("a")}
 
 
-def datetimes(node):
-    return {time["datetime"] for time in node.find_all("time")}
-
-
-def test_the_phase_of_each_date_is_the_one_tested():
-    for phase, today in DATES.items():
-        assert load_workshop(ROOT / "content" / "data", today).phase == phase
-
-
-def test_home_page_leads_with_what_a_visitor_needs_now(phase_site):
-    phase, site = phase_site
+@pytest.mark.parametrize("name", DAYS)
+def test_home_page_leads_with_what_a_visitor_needs_that_day(builds, name):
+    site, phase = builds[name], workshop(today=DAYS[name]).phase
     top = lead(site)
-    words = top.get_text(" ")
-    assert "phase-" + phase in top["class"]
-    site_url = "https://haet2021.github.io"
+    words, links = text(top), hrefs(top)
+    stamps = {time["datetime"] for time in top.find_all("time")}
+    assert f"phase-{phase}" in top["class"]
     if phase == "open":
-        assert {f"{site_url}/call-for-papers/", f"{site_url}/challenge/"} <= hrefs(top)
-        deadlines = [d for d in WORKSHOP.dates if d.kind == "submission"]
-        assert {(d.deadline or d.date).isoformat() for d in deadlines} <= datetimes(top)
+        assert {f"{BASE}/call-for-papers/", f"{BASE}/challenge/"} <= links
+        deadlines = [d for d in FACTS.dates if d.kind == "submission"]
+        assert {(d.deadline or d.date).isoformat() for d in deadlines} <= stamps
         assert "open" in words
     if phase in ("upcoming", "live"):
-        assert EVENT.start.isoformat() in datetimes(top)
-        assert {EVENT.registration_url, EVENT.iclr_page_url} <= hrefs(top)
-        assert EVENT.poster_room_url in hrefs(top)
-    if phase == "upcoming":
-        assert any(href.endswith(".ics") for href in hrefs(top))
-    if phase == "live":
-        assert "Live" in words
+        assert EVENT.start.isoformat() in stamps
+        assert {EVENT.registration_url, EVENT.iclr_page_url} <= links
+        assert EVENT.poster_room_url in links
+    assert any(href.endswith(".ics") for href in links) == (phase == "upcoming")
+    assert ("Live" in words) == (phase == "live")
+    assert ("took place" in words) == (phase == "over")
     if phase == "over":
-        assert {EVENT.iclr_page_url, f"{site_url}/papers/"} <= hrefs(top)
-        assert EVENT.proceedings_url in hrefs(top)
-        assert "took place" in words and "replay" in words.lower()
-    else:
-        assert "took place" not in words
-        assert EVENT.proceedings_url not in hrefs(soup(site, "").main)
+        assert {EVENT.iclr_page_url, f"{BASE}/papers/"} <= links
+        assert "replay" in words.lower()
+    # The proceedings only from their day on.
+    assert (EVENT.proceedings_url in hrefs(soup(site, "").main)) == (
+        name == "proceedings"
+    )
 
 
-def test_tense_follows_the_phase(phase_site):
-    phase, site = phase_site
-    past = phase == "over"
-    keynotes = soup(site, "keynotes/").main.get_text(" ")
-    organisers = soup(site, "organisers/").main.get_text(" ")
-    assert (" gave keynotes" in keynotes) == past
-    assert (" give keynotes" in keynotes) == (not past)
-    assert (" was organised" in organisers) == past
-    cfp = soup(site, "call-for-papers/").select_one(".lead-fact").get_text(" ")
-    assert ("open" in cfp) == (phase == "open")
-
-
-def test_before_the_proceedings_the_site_does_not_announce_them(tmp_path):
-    site = build(tmp_path / "out", EVENT.proceedings_date - DAY)
-    assert EVENT.proceedings_url not in hrefs(lead(site))
-    assert "phase-over" in lead(site)["class"]
-
-
-def test_posts_not_yet_due_are_not_published(phase_site):
-    phase, site = phase_site
-    today = DATES[phase].isoformat()
+@pytest.mark.parametrize("name", DAYS)
+def test_tense_follows_the_phase_and_only_due_posts_are_out(builds, name):
+    site, today = builds[name], DAYS[name]
+    past = workshop(today=today).past
+    keynotes = text(soup(site, "keynotes/").main)
+    assert (" gave keynotes" in keynotes, " give keynotes" in keynotes) == (
+        past,
+        not past,
+    )
+    assert (" was organised" in text(soup(site, "organisers/").main)) == past
+    cfp = text(soup(site, "call-for-papers/").select_one(".lead-fact"))
+    assert ("open" in cfp) == (workshop(today=today).phase == "open")
     published = [
         time["datetime"][:10]
         for time in soup(site, "news/archive/").select("ul.archive time")
     ]
-    assert published and max(published) <= today
+    assert max(published, default=f"{today}") <= f"{today}"
