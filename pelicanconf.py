@@ -150,10 +150,9 @@ CALENDAR_PATH = "calendar/workshop.ics"
 SCHEDULE_CALENDAR_PATH = "calendar/schedule.ics"
 # Feed titles: "HAET 2021: announcements (Atom)" (haet/feeds.py).
 FEED_NAME = "announcements"
-# Findings (haet/findings.py): which fail the build (None: none), and where the
-# JSON record of the last build goes.
+# Findings (haet/findings.py): which fail the build (None: none). The JSON
+# record of the last build is CACHE_PATH/findings.json (FINDINGS_REPORT).
 FINDINGS_FATAL = None
-FINDINGS_REPORT = "cache/findings.json"
 # A post dated in the future stays a draft until a build runs on or after its
 # date (the deployment workflow rebuilds daily), so news can be prepared early.
 WITH_FUTURE_DATES = False

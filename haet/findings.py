@@ -279,7 +279,9 @@ def summary_table(findings):
 
 def write_outputs(settings, findings):
     """The JSON report (FINDINGS_REPORT) and, on GitHub Actions, the summary."""
-    path = Path(settings["FINDINGS_REPORT"])
+    path = Path(
+        settings.get("FINDINGS_REPORT") or Path(settings["CACHE_PATH"], "findings.json")
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = [dataclasses.asdict(f) for f in findings]
     path.write_text(json.dumps({"findings": rows}, indent=2) + "\n", "utf-8")
