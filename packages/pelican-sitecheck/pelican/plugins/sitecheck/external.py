@@ -1,10 +1,7 @@
-"""Check the external links of a built site: never during a Pelican build.
+"""Check the external links of a built site: never during a Pelican build,
+only with `pelican-sitecheck OUTPUT --external` (command.py).
 
-    python -m pelican.plugins.sitecheck.external OUTPUT_DIR [--settings publishconf.py]
-
-Exit status 0: every link works; 1: a link is broken (an error); 2: bad
-settings or no such folder; 3: no host answered at all, so this machine is
-offline and nothing was checked (one line says so). HEAD first, GET after any
+HEAD first, GET after any
 HEAD failure; redirects followed one by one, each URL requested once per run
 (a permanent redirect is a warning naming where the chain ends; loops are
 errors); retries with backoff for timeouts, failed connections and 5xx; 429
@@ -16,9 +13,7 @@ Standard library only (http.client in a thread pool): the checker must not
 follow redirects on its own, and hundreds of URLs need no async machinery.
 """
 
-import argparse
 import concurrent.futures
-import dataclasses
 import email.utils
 import fnmatch
 import functools
@@ -40,15 +35,11 @@ from urllib.parse import quote, urldefrag, urljoin, urlsplit
 from .internal import Site
 from .report import (
     THEME,
-    count,
     findings,
     issue,
-    log_findings,
     replace_file,
     source_line,
-    write_json,
 )
-from .settings import Config, SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -335,10 +326,10 @@ def check_urls(urls, config, cache):
     return results, todo, checker.requests
 
 
-def check_external(output_dir, config, sources=None, theme=THEME):
+def check_external(output_dir, config, sources=None, theme=THEME, project="."):
     """Check every external URL of the output's pages; return (findings, stats).
-    `sources` ({page: content file}) names the file to edit; other pages'
-    findings name `theme`."""
+    `sources` ({page: content file in `project`}) names the file to edit;
+    other pages' findings name `theme`."""
     site = Site(output_dir, config)
     sources = sources or {}
     pages = sorted(
@@ -376,7 +367,7 @@ def check_external(output_dir, config, sources=None, theme=THEME):
                     found += findings(page, theme, [problem], config.levels,
                                       from_theme=True)  # fmt: skip
                 else:
-                    line_of = functools.partial(_line, source)
+                    line_of = functools.partial(_line, os.path.join(project, source))
                     found += findings(page, source, [problem], config.levels,
                                       lambda item, f=line_of: f(item.url))  # fmt: skip
     return found, stats
@@ -390,84 +381,7 @@ def _line(source, url):
         return None
 
 
-def _build_sources(report_path, output_dir):
-    """{page: content file} from the last build's report of this output."""
-    try:
-        with open(report_path, encoding="utf-8") as file:
-            report = json.load(file)
-    except (OSError, ValueError):
-        return {}
-    if report.get("output") != os.path.abspath(output_dir):
-        return {}
-    return report.get("pages", {})
+if __name__ == "__main__":  # the command's old name: the command, with --external
+    from .command import main
 
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="python -m pelican.plugins.sitecheck.external",
-        description="Check the external links of a built Pelican site.",
-    )
-    parser.add_argument("output", help="the built site, e.g. output")
-    parser.add_argument(
-        "-s", "--settings", help="Pelican settings, e.g. publishconf.py"
-    )
-    parser.add_argument("--no-cache", action="store_true", help="ask for every URL")
-    args = parser.parse_args(argv)
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    start = time.perf_counter()
-    try:
-        settings = {}
-        if args.settings:
-            from pelican.settings import read_settings
-
-            settings = read_settings(args.settings)
-        config = Config.from_settings(settings)
-        for pattern in config.external_exclude:
-            re.compile(pattern)
-    except (
-        SettingsError,
-        re.error,
-        OSError,
-        SyntaxError,
-        ValueError,
-        ImportError,
-    ) as error:
-        logger.error("sitecheck: %s", error)
-        return BAD_USAGE
-    if args.no_cache:
-        config = dataclasses.replace(config, external_cache_path=None)
-    if not os.path.isdir(args.output):
-        logger.error("sitecheck: %s is not a folder: build the site first", args.output)
-        return BAD_USAGE
-    sources = _build_sources(config.report_path, args.output)
-    found, stats = check_external(args.output, config, sources)
-    if stats["offline"]:
-        logger.error(
-            "sitecheck: no external host answered (%s URLs): this machine is offline;"
-            " no external link was checked",
-            stats["urls"] - stats["excluded"],
-        )
-        return OFFLINE
-    log_findings(logger, found)
-    errors, warnings = count(found)
-    summary = (
-        f"sitecheck: {stats['urls']} external URLs on {stats['pages_checked']} pages,"
-        f" {stats['excluded']} excluded, {stats['requests']} requests in"
-        f" {time.perf_counter() - start:.1f} s: {errors} errors, {warnings} warnings"
-    )
-    if config.external_report_path:
-        write_json(
-            config.external_report_path,
-            found,
-            sources,
-            output=os.path.abspath(args.output),
-            **stats,
-        )
-        summary += f"; report: {config.external_report_path}"
-    logger.info("%s", summary)
-    return ERRORS if errors else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main([*sys.argv[1:], "--external"]))

@@ -14,8 +14,8 @@ import threading
 import time
 
 import pytest
-from pelican.plugins.sitecheck._testing import IMPORT_ROOT, html, serve
 from pelican.plugins.sitecheck.external import check_external, main, retry_after
+from sitecheck_helpers import IMPORT_ROOT, html, serve
 
 
 class Behaviours(http.server.BaseHTTPRequestHandler):

@@ -1,9 +1,9 @@
 """Fixtures for sitecheck's tests: small output trees written on the spot."""
 
 import pytest
-from pelican.plugins.sitecheck._testing import SITEURL
 from pelican.plugins.sitecheck.settings import Config
 from PIL import Image
+from sitecheck_helpers import SITEURL
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ import sys
 import venv
 from pathlib import Path
 
-from pelican.plugins.sitecheck._testing import write_foreign_site
-from pelican.plugins.sitecheck.test_build import assert_foreign_site_checked, build
+from sitecheck_helpers import write_foreign_site
+from test_build import assert_foreign_site_checked, build
 
-PACKAGE = Path(__file__).resolve().parents[3]  # the folder with pyproject.toml
+PACKAGE = Path(__file__).resolve().parents[1]  # the folder with pyproject.toml
 
 
 def test_a_fresh_environment_with_only_pelican_and_the_package(tmp_path):

@@ -8,13 +8,13 @@ import subprocess
 import sys
 
 import pytest
-from pelican.plugins.sitecheck._testing import (
+from pelican.plugins.sitecheck.report import CHECKS
+from sitecheck_helpers import (
     FOREIGN_DEFECTS,
     FOREIGN_FIXES,
     IMPORT_ROOT,
     write_foreign_site,
 )
-from pelican.plugins.sitecheck.report import CHECKS
 
 
 def build(project, *options, python=sys.executable, env=None):
