@@ -23,7 +23,7 @@ from .plugin import build_sources_from, theme_name
 from .report import count, log_findings, records, summary_line, write_json
 from .settings import Config, SettingsError, unknown_settings
 
-logger = logging.getLogger("pelican.plugins.sitecheck")
+logger = logging.getLogger(__name__)
 ERRORS, BAD_USAGE, OFFLINE = 1, 2, 3
 
 
@@ -49,12 +49,10 @@ def main(argv=None):
     args = parser().parse_args(argv)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    # Pelican's readers say what the build said already.
-    logging.getLogger("pelican").setLevel(logging.ERROR)
     logger.setLevel(logging.INFO)
     start = time.perf_counter()
     try:
-        settings = _read_settings(args.settings)
+        settings, has_content = _read_settings(args.settings)
         config = Config.from_settings(settings)
     except (SettingsError, OSError, SyntaxError, ValueError, ImportError) as error:
         logger.error("sitecheck: %s", error)
@@ -64,21 +62,26 @@ def main(argv=None):
         return BAD_USAGE
     if args.no_cache:
         config = dataclasses.replace(config, external_cache_path=None)
-    sources = _sources(settings, args.output) if args.settings else None
+    if has_content:
+        sources = _sources(settings, args.output)
+    else:  # no settings, or no PATH in them: not a whole project's settings
+        sources = _output_sources(args.output)
     found, checked = check_site(args.output, config, sources)
     if args.external:
-        pages = (
-            {page: src for page, src in sources.pages.items() if src} if sources else {}
+        pages = {page: src for page, src in sources.pages.items() if src}
+        external, stats = check_external(
+            args.output, config, pages, sources.theme, sources.project
         )
-        external, stats = check_external(args.output, config, pages,
-                                         sources.theme if sources else "theme",
-                                         sources.project if sources else ".")  # fmt: skip
         if stats["offline"]:
             logger.error("sitecheck: no external host answered (%s URLs): this"
                          " machine is offline; no external link was checked",
                          stats["urls"] - stats["excluded"])  # fmt: skip
             return OFFLINE
         found += external
+        extra = (f"; {stats['urls']} external URLs ({stats['excluded']} excluded,"
+                 f" {stats['requests']} requests)")  # fmt: skip
+    else:
+        extra = ""
     seconds = time.perf_counter() - start
     if config.report_path:
         write_json(config.report_path, found, {}, output=os.path.abspath(args.output),
@@ -87,27 +90,32 @@ def main(argv=None):
     if args.format == "github":
         for line in annotations(found):
             print(line)  # noqa: T201
-    logger.info("%s", summary_line(found, checked, seconds))
+    logger.info("%s%s", summary_line(found, checked, seconds), extra)
     errors, _ = count(found)
     return ERRORS if errors else 0
 
 
 def _read_settings(path):
+    """(settings, whether they name a content folder: PATH)."""
     if not path:
-        return {}
-    from pelican.settings import read_settings
+        return {}, False
+    from pelican.settings import get_settings_from_file, read_settings
 
     if not os.path.isfile(path):
         raise OSError(f"no settings file {path}")
+    written = get_settings_from_file(path)
     settings = read_settings(path)
     for problem in unknown_settings(settings):
         logger.warning("sitecheck: %s", problem)
-    return settings
+    return settings, "PATH" in written
 
 
 def _sources(settings, output):
     """The Sources of the site's content, read as Pelican reads it (nothing
     is written); the theme's, if the content cannot be read."""
+    readers = logging.getLogger("pelican")
+    level = readers.level
+    readers.setLevel(logging.ERROR)  # Pelican's readers repeat the build's log
     try:
         return build_sources_from(settings, output)
     except Exception as error:  # noqa: BLE001 - the check goes on without sources
@@ -116,6 +124,23 @@ def _sources(settings, output):
         project = os.path.dirname(os.path.abspath(settings.get("PATH", "content")))
         templates = os.path.join(settings.get("THEME", "theme"), "templates")
         return Sources(theme=theme_name(templates, project), project=project)
+    finally:
+        readers.setLevel(level)
+
+
+def _output_sources(output):
+    """Without settings, each finding names the output file and its line."""
+    sources = Sources(theme=os.path.join(output, "(theme)"))
+    for folder, _, names in os.walk(output):
+        for name in names:
+            path = os.path.join(folder, name)
+            page = os.path.relpath(path, output).replace(os.sep, "/")
+            if name.endswith((".html", ".htm")):
+                sources.pages[page] = sources.static[page] = path
+            elif name.endswith((".xml", ".css")):
+                sources.static[page] = path
+                sources.extra.append(page)
+    return sources
 
 
 def _output_sources(output):

@@ -57,8 +57,6 @@ class Config:
     external_cache_days: float = 7.0
     # Regular expressions; a URL matching any of them is not requested.
     external_exclude: tuple = ()
-    # JSON report of the external check; None: no report.
-    external_report_path: str | None = None
     # Not SITECHECK_ settings: the site's own addresses (SITEURL, FEED_DOMAIN,
     # internal_urls) and SITEURL's path, which root-relative links start with.
     site_urls: tuple = field(default=(), repr=False)
