@@ -390,3 +390,32 @@ def test_a_duplicate_id_is_found_in_the_content_file(output, config, tmp_path):
         output, config, tmp_path, html(content), content=content, text=text
     )
     assert found == [("duplicate-id", "content/post.md", 5, 5)]
+
+
+def test_svg_sprite_fragments_and_empty_mailto(output, config):
+    output(
+        "icons.svg", '<svg xmlns="http://www.w3.org/2000/svg"><symbol id="home"/></svg>'
+    )
+    output(
+        "index.html",
+        html('<svg><use href="/icons.svg#home"></use></svg>'
+             '<svg><use href="icons.svg#hom"></use></svg>'
+             '<a href="mailto:">mail</a><a href="mailto:a@example.org">ok</a>'),
+    )  # fmt: skip
+    found, _ = check_site(output.root, config)
+    assert [(f.code, f.element, f.fix) for f in found] == [
+        ("missing-fragment", '<use href="icons.svg#hom">', "link to #home"),
+        ("empty-url", '<a href="mailto:">', "set the URL or remove the element"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["//example.org/files/call%20for%20papers.pdf", "/files/call for papers.pdf",
+     "files/call%20for%20papers.pdf", "https://example.org/files/call for papers.pdf",
+     " /about.html ", "/about", "/news/2021/cfp/#dates", "/news/2021/cfp#old",
+     "/about.html?x=1#top"],
+)  # fmt: skip
+def test_every_url_form_a_browser_opens_passes(site, config, url):
+    site("links.html", html(f'<a href="{url}">x</a>'))
+    assert codes(site, config) == []

@@ -209,3 +209,14 @@ def test_a_static_htm_page_is_checked_as_its_own_file(build, tmp_path, caplog):
     pages = sum(page.endswith((".html", ".htm")) for page in report["pages"])
     *_, summary = [r for r in caplog.records if "style sheets" in r.getMessage()]
     assert summary.getMessage().startswith(f"sitecheck: {pages} pages and")
+
+
+def test_an_image_only_in_a_summary_is_the_articles_on_listing_pages(build, tmp_path):
+    (tmp_path / "content/third.md").write_text(
+        "Title: Third\nDate: 2020-03-03\nSummary: See ![A chart](/images/chart.png)\n\n"
+        "The article itself has no image.\n"
+    )
+    report = build()
+    found = [f for f in report["findings"] if f["target"] == "images/chart.png"]
+    assert {f["page"] for f in found} >= {"index.html", "category/misc.html"}
+    assert {(f["source"], f["line"]) for f in found} == {("content/third.md", 3)}
