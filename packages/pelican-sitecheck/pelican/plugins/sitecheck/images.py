@@ -139,32 +139,39 @@ def _image_issues(img, locate, config):
         return
     if img.alt is None and not img.decorative:
         yield issue("img-no-alt", element, line)
-    sizes = []
-    for name in ("width", "height"):
-        value = getattr(img, name)
-        if value is not None and not (value.strip().isdigit() and int(value) > 0):
-            number = re.sub(r"[^0-9].*", "", value.strip()) or "N"
-            yield issue(
-                "img-bad-size", element, line, name=name, value=value, number=number
-            )
-            sizes.append(False)
-        else:
-            sizes.append(int(value) if value else None)
+    sizes = yield from _declared_sizes(img)
     file = yield from _located(img, img.src, locate, config)
     # The size the browser shows: an inline style wins over the attributes.
     shown = [
         img.style_width or (sizes[0] or None),
         img.style_height or (sizes[1] or None),
     ]
-    if file and file.width and file.height and (False not in sizes or all(shown)):
+    known = False not in sizes or all(shown)  # no unreadable attribute that counts
+    if file and file.width and file.height and known:
         yield from _check_sizes(img, file, *shown, config)
     for candidates, in_picture in ((img.srcset, False), (img.sources, True)):
         for url, descriptor in candidates:
             file = yield from _located(img, url, locate, config)
-            if False not in sizes or all(shown):
+            if known:
                 yield from _check_candidate(
                     img, url, descriptor, file, in_picture, shown, config
                 )
+
+
+def _declared_sizes(img):
+    """Yield an issue for each width/height that is not a number of pixels;
+    return [width, height]: a number, None if absent, False if unreadable."""
+    sizes = []
+    for name in ("width", "height"):
+        value = getattr(img, name)
+        if value is not None and not (value.strip().isdigit() and int(value) > 0):
+            number = re.sub(r"[^0-9].*", "", value.strip()) or "N"
+            yield issue("img-bad-size", img.element, img.line, name=name,
+                        value=value, number=number)  # fmt: skip
+            sizes.append(False)
+        else:
+            sizes.append(int(value) if value else None)
+    return sizes
 
 
 def _located(img, url, locate, config):
