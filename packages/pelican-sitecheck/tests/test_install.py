@@ -71,7 +71,7 @@ def test_a_fresh_environment_with_only_pelican_and_the_package(tmp_path):
     in_build = (site / "report.json").read_text()
     # The command line, from the same environment: the same findings.
     checked = subprocess.run(
-        [str(environment / "bin" / "pelican-sitecheck"), "output", "-s", "pelicanconf.py"],
+        [environment / "bin" / "pelican-sitecheck", "output", "-s", "pelicanconf.py"],
         cwd=site, capture_output=True, text=True, check=False, env=env, timeout=120,
     )  # fmt: skip
     assert checked.returncode == 1, checked.stderr
