@@ -140,7 +140,7 @@ def findings(page, source, issues, levels, source_line=None, from_theme=False,  
         if code == "img-no-size" and source.endswith(MARKDOWN):
             code = "img-no-size-markdown"  # Markdown cannot write sizes
         level, message, fix = CHECKS[code]
-        level = levels.get(code, level)
+        level = levels.get(code, levels.get(item.code, level))
         if level != "ignore":
             fields = dict(item.fields)
             found.append(
