@@ -130,12 +130,14 @@ def check_output(pelican):
         pages = {page: sources.pages.get(page) or sources.theme for page in checked}
         write_json(config.report_path, found, pages, output=os.path.abspath(output),
                    pages_checked=len(checked), seconds=round(seconds, 3))  # fmt: skip
-    log_findings(logger, found)
+    fatal = log_findings(logger, found)
     summary = summary_line(found, checked, seconds)
     # Statistics, not a finding: INFO; shown without `pelican -v` as well.
     logger.info("%s", summary)
     if not logger.isEnabledFor(logging.INFO):
         print(summary)  # noqa: T201 - like Pelican's own "Done: ..." line
+    if fatal:
+        raise fatal  # `pelican --fatal`: stop, now that every finding is logged
     errors, _ = count(found)
     if config.strict and errors:
         raise SiteCheckError(

@@ -225,13 +225,19 @@ def attribute(found):
 
 def log_findings(logger, found):
     """Log each finding as one record, with its structure in `extra`: its
-    source is a path in the project, or None (an installed theme)."""
+    source is a path in the project, or None (an installed theme). Return the
+    error that `pelican --fatal` raised at a record, once all are logged."""
+    stop = None
     for level, source, line, message, fix in records(found):
         path = None if source.startswith("theme ") else source
         finding = {"source": path, "line": line, "message": message, "fix": fix}
         where = source if line is None else f"{source}:{line}"
-        logger.log(LEVELS[level], "%s: %s; fix: %s", where, message, fix,
-                   extra={"finding": finding})  # fmt: skip
+        try:
+            logger.log(LEVELS[level], "%s: %s; fix: %s", where, message, fix,
+                       extra={"finding": finding})  # fmt: skip
+        except RuntimeError as error:  # Pelican's FatalLogger, under --fatal
+            stop = stop or error
+    return stop
 
 
 def summary_line(found, checked, seconds):
