@@ -60,10 +60,8 @@ class Site:
         self.ids = {}  # page -> its ids: the fragment index
         self._parsed = {}  # pages parsed for their ids before their own check
         self._suggestions = None
-        self._passed_refs = set()  # (url, resource, on a preview) that passed
         self.drafts = set(drafts)  # output files of drafts: not public
         self.draft_folders = tuple(draft_folders)  # pages there are previews too
-        self._located = {}
 
     def parse(self, page):
         """The Page at output path `page`. A page parsed early, for its ids,
@@ -92,14 +90,6 @@ class Site:
     def locate(self, page, url, base=None):
         """Resolve `url` found on output page `page` (with its <base href>)."""
         url = url.strip()
-        if base is None and (url.startswith("/") or "://" in url[:8]):
-            # The same everywhere (the theme's links are on every page): once.
-            if url not in self._located:
-                self._located[url] = self._resolve(page, url, base)
-            return self._located[url]
-        return self._resolve(page, url, base)
-
-    def _resolve(self, page, url, base):
         try:
             parts = urlsplit(url)
         except ValueError:  # e.g. "http://[oops/": the external check says so
@@ -186,18 +176,8 @@ class Site:
                 count=len(lines),
                 lines=_lines_text(lines),
             )
-        preview = self.preview(page_path)
-        passed = self._passed_refs
         for ref in page.refs:
-            # A site-wide URL that passed on one page passes on every page (the
-            # theme's links are on all of them).
-            key = (ref.url, ref.resource, preview)
-            if page.base is None and key in passed:
-                continue
-            problems = list(self._check_ref(page_path, page, ref))
-            yield from problems
-            if not problems and (ref.url[:1] == "/" or "://" in ref.url[:8]):
-                passed.add(key)
+            yield from self._check_ref(page_path, page, ref)
         image_bytes = {}
         for img in page.images:
             for item in check_image(
