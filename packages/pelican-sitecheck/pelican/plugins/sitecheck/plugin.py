@@ -123,13 +123,15 @@ def check_output(pelican):
     written = list(_build.pages)
     reset()
     found, checked = check_site(output, config, sources)
+    seconds = time.perf_counter() - start
     if config.fill_image_sizes:
         fill_written_pages(output, config, written)
-    seconds = time.perf_counter() - start
+    fill_seconds = time.perf_counter() - start - seconds
     if config.report_path:
         pages = {page: sources.pages.get(page) or sources.theme for page in checked}
         write_json(config.report_path, found, pages, output=os.path.abspath(output),
-                   pages_checked=len(checked), seconds=round(seconds, 3))  # fmt: skip
+                   pages_checked=len(checked), seconds=round(seconds, 3),
+                   fill_seconds=round(fill_seconds, 3))  # fmt: skip
     fatal = log_findings(logger, found)
     summary = summary_line(found, checked, seconds)
     # Statistics, not a finding: INFO; shown without `pelican -v` as well.
