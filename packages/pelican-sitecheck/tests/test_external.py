@@ -15,6 +15,7 @@ import time
 import pytest
 from pelican.plugins.sitecheck.command import main
 from pelican.plugins.sitecheck.external import check_external, retry_after
+from pelican.plugins.sitecheck.internal import Sources
 from sitecheck_helpers import html, serve
 
 
@@ -471,22 +472,25 @@ class Gone(http.server.BaseHTTPRequestHandler):
 
 
 def test_a_broken_link_names_the_content_file_and_its_line(output, fast_config):
+    """Named as the other checks name theirs: the content file at the line of
+    the URL, also on a listing page that shows it in a summary."""
     content = output.root.parent / "content"
     content.mkdir()
     with serve(Gone) as base:
         url = f"{base}/gone"
-        post = content / "post.md"
-        post.write_text(f"Title: A post\n\nSee [this]({url}).\n")
+        (content / "post.md").write_text(f"Title: A post\n\nSee [this]({url}).\n")
         output("post.html", html(f'<p>Intro</p>\n<a href="{url}">this</a>'))
-        output("unreadable.html", html(f'<a href="{url}">again</a>'))
-        output("index.html", html(f'<a href="{url}">list</a>'))
-        sources = {"post.html": str(post), "unreadable.html": str(content / "x.md")}
-        found, _ = check_external(output.root, fast_config, sources, theme="theme")
+        output("index.html", html(f'<a href="{url}">in a summary</a>'))
+        output("about.html", html(f'<a href="{url}/too">in the theme</a>'))
+        sources = Sources(project=str(output.root.parent), listed={"index.html": [
+            "content/post.md"]}, pages={"post.html": "content/post.md",
+            "index.html": None, "about.html": None})  # fmt: skip
+        found, _ = check_external(output.root, fast_config, sources)
     where = {f.page: (f.code, f.source, f.line, f.from_theme) for f in found}
     assert where == {
-        "post.html": ("external-broken", str(post), 3, False),
-        "unreadable.html": ("external-broken", str(content / "x.md"), None, False),
-        "index.html": ("external-broken", "theme", None, True),
+        "post.html": ("external-broken", "content/post.md", 3, False),
+        "index.html": ("external-broken", "content/post.md", 3, False),
+        "about.html": ("external-broken", "theme", None, True),
     }
 
 

@@ -68,10 +68,7 @@ def main(argv=None):
         sources = _output_sources(args.output)
     found, checked = check_site(args.output, config, sources)
     if args.external:
-        pages = {page: src for page, src in sources.pages.items() if src}
-        external, stats = check_external(
-            args.output, config, pages, sources.theme, sources.project
-        )
+        external, stats = check_external(args.output, config, sources)
         if stats["offline"]:
             logger.error("sitecheck: no external host answered (%s URLs): this"
                          " machine is offline; no external link was checked",

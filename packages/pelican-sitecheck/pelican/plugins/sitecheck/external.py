@@ -16,7 +16,6 @@ follow redirects on its own, and hundreds of URLs need no async machinery.
 import concurrent.futures
 import email.utils
 import fnmatch
-import functools
 import http.client
 import itertools
 import json
@@ -32,13 +31,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
-from .internal import Site
+from .internal import Site, Sources, page_findings
 from .report import (
-    THEME,
-    findings,
+    attribute,
     issue,
     replace_file,
-    source_line,
 )
 
 logger = logging.getLogger(__name__)
@@ -326,12 +323,11 @@ def check_urls(urls, config, cache):
     return results, todo, checker.requests
 
 
-def check_external(output_dir, config, sources=None, theme=THEME, project="."):
+def check_external(output_dir, config, sources=None):
     """Check every external URL of the output's pages; return (findings, stats).
-    `sources` ({page: content file in `project`}) names the file to edit;
-    other pages' findings name `theme`."""
+    `sources` (a Sources) names the file to edit, as for the other checks."""
     site = Site(output_dir, config)
-    sources = sources or {}
+    sources = sources or Sources()
     pages = sorted(
         name
         for name in site.files
@@ -357,28 +353,16 @@ def check_external(output_dir, config, sources=None, theme=THEME, project="."):
         "offline": len(hosts) > 1
         and not any(results[url].connected for url in requested),
     }
-    found = []
+    issues = defaultdict(list)  # page -> its issues
     for url, result in results.items():
         if result.code and not stats["offline"]:
             for page, element, line in links[url]:
                 problem = issue(result.code, element, line, url, **result.fields)
-                source = sources.get(page)
-                if not source or source == THEME:
-                    found += findings(page, theme, [problem], config.levels,
-                                      from_theme=True)  # fmt: skip
-                else:
-                    line_of = functools.partial(_line, os.path.join(project, source))
-                    found += findings(page, source, [problem], config.levels,
-                                      lambda item, f=line_of: f(item.url))  # fmt: skip
-    return found, stats
-
-
-def _line(source, url):
-    try:
-        with open(source, encoding="utf-8") as file:
-            return source_line(file.read(), url)
-    except (OSError, UnicodeDecodeError):
-        return None
+                issues[page].append(problem)
+    found = []
+    for page, problems in sorted(issues.items()):
+        found += page_findings(site, sources, page, problems)
+    return attribute(found), stats
 
 
 if __name__ == "__main__":  # the command's old name: the command, with --external

@@ -13,7 +13,7 @@ from lxml import etree
 
 from .images import ImageError, check_image, kb, read_image
 from .page import parse_page
-from .report import THEME, attribute, findings, issue
+from .report import MARKDOWN, THEME, attribute, findings, issue
 from .resources import check_resource, line_finder
 from .suggest import Suggestions
 
@@ -347,20 +347,27 @@ def check_site(output_dir, config, sources=None):
 
 def _check_page(site, sources, page_path):
     """The findings of one page, named after the file to edit."""
-    source = sources.pages.get(page_path)
-    text = sources.text(source) if source else ""
     try:
         parsed = site.parse(page_path)
         issues = list(site.check_page(page_path, parsed))
     except (OSError, etree.LxmlError, ValueError) as error:
-        parsed, issues = (
-            None,
-            [issue("unreadable-page", "the page", None, reason=error)],
-        )
-    content = sources.contents.get(page_path)
-    lines = _content_lines(site, page_path, content) if content else None
-    if parsed and source and source.endswith((".md", ".markdown", ".mkd")):
-        issues += _markdown_empty_alts(parsed, text, lines)
+        parsed = None
+        issues = [issue("unreadable-page", "the page", None, reason=error)]
+    source = sources.pages.get(page_path)
+    lines = _content_lines(site, page_path, sources.contents.get(page_path))
+    if parsed and source and source.endswith(MARKDOWN):
+        issues += _markdown_empty_alts(parsed, sources.text(source), lines)
+    return page_findings(site, sources, page_path, issues, lines)
+
+
+def page_findings(site, sources, page_path, issues, lines=False):
+    """Findings of a page's issues, each named after the file to edit: the
+    page's content file (for an issue in its content), a listed article's, or
+    the theme's. `lines`: the page's lines that hold the content's HTML."""
+    source = sources.pages.get(page_path)
+    if lines is False:
+        lines = _content_lines(site, page_path, sources.contents.get(page_path))
+    text = sources.text(source) if source else ""
     levels, target_of = site.config.levels, site.target_of(page_path)
     found = []
     for item in issues:
@@ -426,8 +433,10 @@ def _intrasite_path(url):
 
 
 def _content_lines(site, page_path, content):
-    """The lines of the page that hold the content's HTML; None if not found
+    """The lines of the page that hold the content's HTML; None if not known
     (a theme that filters the content): then all findings go to the content."""
+    if content is None:
+        return None
     with open(os.path.join(site.root, page_path), encoding="utf-8") as file:
         text = file.read()
     html = content()
