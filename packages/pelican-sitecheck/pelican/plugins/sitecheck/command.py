@@ -19,7 +19,7 @@ import time
 
 from .external import check_external
 from .internal import Sources, check_site
-from .plugin import build_sources_from, theme_name
+from .plugin import build_sources_from
 from .report import count, log_findings, records, summary_line, write_json
 from .settings import Config, SettingsError, unknown_settings
 
@@ -109,18 +109,16 @@ def _read_settings(path):
 
 def _sources(settings, output):
     """The Sources of the site's content, read as Pelican reads it (nothing
-    is written); the theme's, if the content cannot be read."""
+    is written); if it cannot be read, findings name the output files."""
     readers = logging.getLogger("pelican")
     level = readers.level
-    readers.setLevel(logging.ERROR)  # Pelican's readers repeat the build's log
+    readers.setLevel(logging.CRITICAL + 1)  # the build said what they say
     try:
         return build_sources_from(settings, output)
     except Exception as error:  # noqa: BLE001 - the check goes on without sources
         logger.warning("sitecheck: cannot read the content (%s): findings name"
                        " the output files", error)  # fmt: skip
-        project = os.path.dirname(os.path.abspath(settings.get("PATH", "content")))
-        templates = os.path.join(settings.get("THEME", "theme"), "templates")
-        return Sources(theme=theme_name(templates, project), project=project)
+        return _output_sources(output)
     finally:
         readers.setLevel(level)
 
