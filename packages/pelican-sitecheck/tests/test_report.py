@@ -3,6 +3,7 @@
 import dataclasses
 import json
 import logging
+import os
 import re
 import threading
 import types
@@ -152,6 +153,9 @@ def test_development_build_logs_and_goes_on(built, caplog, tmp_path):
     )
     report = json.loads((tmp_path / "r.json").read_text())
     assert (report["errors"], report["pages"]) == (1, {"index.html": "theme/templates"})
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert (tmp_path / "r.json").stat().st_mode & 0o777 == 0o666 & ~umask  # not 0600
     # When: an aware UTC time, to the second.
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", report["generated"])
 
