@@ -419,3 +419,24 @@ def test_svg_sprite_fragments_and_empty_mailto(output, config):
 def test_every_url_form_a_browser_opens_passes(site, config, url):
     site("links.html", html(f'<a href="{url}">x</a>'))
     assert codes(site, config) == []
+
+
+def test_a_listing_page_names_the_listed_article_only_for_its_own_urls(
+    output, config, tmp_path
+):
+    output("theme/logo.png", (40, 30))
+    output("images/chart.png", (40, 30))
+    output("index.html", html('<img src="theme/logo.png" alt="Logo">\n'
+                              '<img src="images/chart.png" alt="Chart">'))  # fmt: skip
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/a.md").write_text(
+        "Title: A\n\nOur logo.png is new.\n\n![Chart]({static}/images/chart.png)\n"
+    )
+    sources = Sources(pages={"index.html": None}, theme="theme",
+                      listed={"index.html": ["content/a.md"]},
+                      project=str(tmp_path))  # fmt: skip
+    found, _ = check_site(output.root, config, sources)
+    assert sorted((f.target, f.source, f.line) for f in found) == [
+        ("images/chart.png", "content/a.md", 5),
+        ("theme/logo.png", "theme", None),
+    ]

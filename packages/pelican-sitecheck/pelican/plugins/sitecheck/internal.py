@@ -13,7 +13,7 @@ from lxml import etree
 
 from .images import ImageError, check_image, kb, read_image
 from .page import parse_page
-from .report import MARKDOWN, THEME, attribute, findings, issue
+from .report import MARKDOWN, THEME, attribute, findings, issue, source_line
 from .resources import check_resource, line_finder
 from .suggest import Suggestions
 
@@ -388,10 +388,13 @@ def _listed_or_theme(site, sources, page_path, item):
     article (a summary on an index, tag or category page) that has its URL
     in its content file, else the theme's."""
     levels, target_of = site.config.levels, site.target_of(page_path)
-    for listed in sources.listed.get(page_path, ()) if item.url else ():
-        line_of = line_finder(site, sources, page_path, sources.text(listed))
-        if line_of(item) is not None:
-            return findings(page_path, listed, [item], levels, line_of,
+    # The URL as written, or the path it leads to ({static}/images/a.png for
+    # ../images/a.png); not a mere file name, which a theme's URL may share.
+    target = (site.locate(page_path, item.url).path or "") if item.url else ""
+    for listed in sources.listed.get(page_path, ()) if target else ():
+        line = source_line(sources.text(listed), item.url, [target], names=False)
+        if line is not None:
+            return findings(page_path, listed, [item], levels, lambda _: line,  # noqa: B023
                             target_of=target_of)  # fmt: skip
     return findings(page_path, sources.theme, [item], levels, from_theme=True,
                     target_of=target_of)  # fmt: skip

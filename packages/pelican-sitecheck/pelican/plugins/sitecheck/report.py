@@ -280,17 +280,18 @@ def replace_file(path, text):
     os.replace(file.name, path)
 
 
-def source_line(text, url, also=()):
+def source_line(text, url, also=(), names=True):
     """The line of `url` in a content file's text: where the URL as written
-    in the output, its path, its #fragment, its file name or one of `also`
-    occurs exactly once (Pelican rewrites {filename} links); None if none does."""
+    in the output, its path, its #fragment, its file name (if `names`) or one
+    of `also` occurs exactly once (Pelican rewrites {filename} links); None if
+    none does."""
     if not text or not url:
         return None
     parts = urlsplit(url)
     name = parts.path.rstrip("/").rsplit("/", 1)[-1]
     needles = [url, unquote(url), parts.path if len(parts.path) > 1 else ""]
-    needles += ["#" + parts.fragment if parts.fragment else ""]
-    needles += [name if "." in name else "", *also]
+    needles += ["#" + parts.fragment if parts.fragment and names else ""]
+    needles += [name if "." in name and names else "", *also]
     for needle in needles:
         if needle and text.count(needle) == 1:
             return text.count("\n", 0, text.index(needle)) + 1
