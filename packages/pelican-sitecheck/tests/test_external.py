@@ -6,7 +6,6 @@ import email.utils
 import http.server
 import json
 import logging
-import os
 import re
 import socket
 import threading
@@ -136,12 +135,11 @@ def fast_config(config, tmp_path):
         external_retries=1,
         external_backoff=0.05,
         external_retry_after_max=5,
-        external_cache_path=str(tmp_path / "cache.json"),
         report_path=str(tmp_path / "report.json"),
     )
 
 
-def test_external_checks_and_cache(output, fast_config, tmp_path):
+def test_external_checks(output, fast_config, tmp_path):
     Behaviours.hits.clear()
     Behaviours.times.clear()
     with serve(Behaviours) as base:
@@ -196,7 +194,7 @@ def test_external_checks_and_cache(output, fast_config, tmp_path):
         assert first_hits["HEAD", "/slow"] == 2
         assert len(Behaviours.times["/busy"]) == 2  # asked again after Retry-After
 
-        # A second run asks again only for what failed or warned of a failure.
+        # The command, with the same settings: the same external findings.
         settings = tmp_path / "settings.py"
         settings.write_text(
             "\n".join(
@@ -205,26 +203,12 @@ def test_external_checks_and_cache(output, fast_config, tmp_path):
                 if name.startswith("external_") or name == "report_path"
             )
         )
-        Behaviours.hits.clear()
         assert main([str(output.root), "--settings", str(settings), "--external"]) == 1
-        asked_again = {path for _, path in Behaviours.hits}
-        failed = {"/missing", "/loop/a", "/loop/b", "/slow", "/denied", "/nowhere"}
-        busy = {"/down", "/always-busy", "/too-busy"}
-        assert asked_again == failed | busy
-        # What the cache answered is reported as before: moved links still warn.
         report = json.loads((tmp_path / "report.json").read_text())
         again = {(f["element"].split(base)[1], f["code"]) for f in report["findings"]
                  if f["code"].startswith("external-")}  # fmt: skip
         assert {(f.element.split(base)[1], f.code) for f in found} == again
         assert report["output"] == str(output.root.resolve())
-
-        # --no-cache asks for every URL again.
-        Behaviours.hits.clear()
-        assert (
-            main([str(output.root), "-s", str(settings), "--no-cache", "--external"])
-            == 1
-        )
-        assert {path for _, path in Behaviours.hits} >= {"/ok", "/chain/1", "/perm"}
 
 
 def test_a_chain_over_the_limit_names_no_final_address(output, fast_config):
@@ -367,7 +351,6 @@ def test_concurrency_is_bounded_overall_and_per_host(output, config):
             config,
             external_concurrency=4,
             external_per_host=3,
-            external_cache_path=None,
         )
         found, stats = check_external(output.root, bounded)
     assert (found, stats["requests"]) == ([], 10)
@@ -420,37 +403,6 @@ def test_every_url_a_page_loads_or_links_is_checked_once(output, fast_config):
         f'<a href="{host}/never">',
     )
     assert (stats["urls"], stats["pages_checked"]) == (9, 2)
-
-
-def test_cached_urls_are_asked_again_after_the_cache_days(
-    output, fast_config, monkeypatch, tmp_path
-):
-    deep = str(tmp_path / "new" / "folder" / "cache.json")
-    caching = dataclasses.replace(fast_config, external_cache_path=deep)
-    real = time.time
-    with serve(Behaviours) as base:
-        output("index.html", html(f'<a href="{base}/ok">ok</a>'))
-        assert check_external(output.root, caching)[1]["requests"] == 1
-        assert os.listdir(os.path.dirname(deep)) == ["cache.json"]
-        monkeypatch.setattr(time, "time", lambda: real() + 6.9 * 86_400)
-        assert check_external(output.root, caching)[1]["requests"] == 0
-        monkeypatch.setattr(time, "time", lambda: real() + 7.1 * 86_400)
-        assert check_external(output.root, caching)[1]["requests"] == 1
-
-
-def test_an_unreadable_cache_is_said_and_ignored(output, fast_config, caplog):
-    with open(fast_config.external_cache_path, "w") as file:
-        file.write("{not json")
-    with serve(Behaviours) as base:
-        output("index.html", html(f'<a href="{base}/ok">ok</a>'))
-        found, stats = check_external(output.root, fast_config)
-    assert (found, stats["requests"]) == ([], 1)
-    said = {(r.levelname, r.getMessage()) for r in caplog.records}
-    ((level, message),) = said
-    assert level == "WARNING"
-    assert message.startswith(
-        f"sitecheck: ignoring unreadable cache {fast_config.external_cache_path} ("
-    )
 
 
 def test_one_dead_host_is_not_this_machine_offline(output, fast_config):

@@ -1,8 +1,6 @@
 """SITECHECK_* settings as the README's table gives them: defaults, the paths
 under CACHE_PATH, and a mistyped setting stopping the build with its name."""
 
-import os
-
 import pytest
 from pelican.plugins.sitecheck.settings import Config, SettingsError, unknown_settings
 
@@ -10,12 +8,6 @@ from pelican.plugins.sitecheck.settings import Config, SettingsError, unknown_se
 def test_no_file_is_written_unless_a_setting_asks_for_it():
     default = Config.from_settings({})
     assert default.report_path is None
-    assert default.external_cache_path is None
-    # Pelican's content cache on: the external cache goes in its folder.
-    cached = Config.from_settings({"CACHE_CONTENT": True, "CACHE_PATH": "var/c"})
-    assert cached.external_cache_path == os.path.join(
-        "var/c", "sitecheck-external-cache.json"
-    )
 
 
 def test_a_misspelt_setting_gets_a_near_match():

@@ -1,7 +1,7 @@
 """The command: check a built site's folder, as the plugin does at the end of
 a build; with --external, its links to other sites too.
 
-    pelican-sitecheck OUTPUT [--settings pelicanconf.py] [--external] [--no-cache]
+    pelican-sitecheck OUTPUT [--settings pelicanconf.py] [--external]
 
 With --settings, the content is read (not written) to name the file to edit
 for each finding, as the plugin does. Exit status 0: no error; 1: errors;
@@ -11,7 +11,6 @@ machine is offline). Under GitHub Actions (GITHUB_ACTIONS=true), or with
 """
 
 import argparse
-import dataclasses
 import logging
 import os
 import sys
@@ -37,8 +36,6 @@ def parser():
     parse.add_argument("-s", "--settings", help="Pelican settings, e.g. pelicanconf.py")
     parse.add_argument("--external", action="store_true",
                        help="also check links to other sites (network)")  # fmt: skip
-    parse.add_argument("--no-cache", action="store_true",
-                       help="--external: ask for every URL again")  # fmt: skip
     parse.add_argument("--format", choices=("text", "github"),
                        default="github" if os.environ.get("GITHUB_ACTIONS") == "true"
                        else "text", help="github: also print annotations")  # fmt: skip
@@ -60,8 +57,6 @@ def main(argv=None):
     if not os.path.isdir(args.output):
         logger.error("sitecheck: %s is not a folder: build the site first", args.output)
         return BAD_USAGE
-    if args.no_cache:
-        config = dataclasses.replace(config, external_cache_path=None)
     if has_content:
         sources = _sources(settings, args.output)
     else:  # no settings, or no PATH in them: not a whole project's settings

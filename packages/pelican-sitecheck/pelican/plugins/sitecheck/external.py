@@ -6,7 +6,7 @@ HEAD failure; redirects followed one by one, each URL requested once per run
 (a permanent redirect is a warning naming where the chain ends; loops are
 errors); retries with backoff for timeouts, failed connections and 5xx; 429
 waits for Retry-After up to a cap; bounded requests at once, overall and per
-host; a JSON cache of the URLs that passed. A domain that does not resolve,
+host. A domain that does not resolve,
 and a server that stays unreachable after the retries, are errors.
 
 Standard library only (http.client in a thread pool): the checker must not
@@ -18,9 +18,7 @@ import email.utils
 import fnmatch
 import http.client
 import itertools
-import json
 import logging
-import os
 import re
 import socket
 import ssl
@@ -35,7 +33,6 @@ from .internal import Site, Sources, page_findings
 from .report import (
     attribute,
     issue,
-    replace_file,
 )
 
 logger = logging.getLogger(__name__)
@@ -53,11 +50,10 @@ _URL_SAFE = "/%:@!$&'()*+,;=-._~?"
 class Result:
     code: str | None  # a report.CHECKS code; None: the link works
     fields: dict = field(default_factory=dict)
-    cacheable: bool = False  # only links that work are cached
     connected: bool = True  # False: no answer at all (timeout, DNS, refused)
 
 
-OK = Result(None, cacheable=True)
+OK = Result(None)
 
 
 class Checker:
@@ -214,7 +210,7 @@ class Checker:
 def _verdict(status, moved_to, retries):
     if 200 <= status < 300:
         if moved_to:
-            return Result("external-moved", {"url": moved_to}, cacheable=True)
+            return Result("external-moved", {"url": moved_to})
         return OK
     if status in DENIED:
         return Result("external-denied", {"status": status})
@@ -239,47 +235,6 @@ def retry_after(value, default):
     return max(0.0, when.timestamp() - time.time())
 
 
-class Cache:
-    """URLs that worked, with when they were checked; expired ones are dropped."""
-
-    def __init__(self, path, max_age_days):
-        self.path = path
-        self.entries = {}
-        if not path or not os.path.exists(path):
-            return
-        try:
-            with open(path, encoding="utf-8") as file:
-                entries = json.load(file)["urls"]
-            oldest = time.time() - max_age_days * 86_400
-            self.entries = {
-                url: entry
-                for url, entry in entries.items()
-                if entry["checked"] > oldest
-            }
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-            logger.warning("sitecheck: ignoring unreadable cache %s (%s)", path, error)
-
-    def get(self, url):
-        entry = self.entries.get(url)
-        if entry is None:
-            return None
-        return Result(entry.get("code"), entry.get("fields", {}), cacheable=True)
-
-    def put(self, url, result):
-        self.entries[url] = {
-            "checked": time.time(),
-            "code": result.code,
-            "fields": result.fields,
-        }
-
-    def save(self):
-        if not self.path:
-            return
-        replace_file(
-            self.path, json.dumps({"urls": self.entries}, indent=0, sort_keys=True)
-        )
-
-
 def external_links(site, pages):
     """{absolute URL without fragment: [(page, element, line)]} of all pages."""
     links = defaultdict(list)
@@ -299,13 +254,11 @@ def external_links(site, pages):
     return links
 
 
-def check_urls(urls, config, cache):
-    """({url: Result}, URLs requested, requests sent); cached URLs send none."""
-    results = {url: cache.get(url) for url in urls}
+def check_urls(urls, config):
+    """({url: Result}, requests sent)."""
     by_host = defaultdict(list)
-    for url, cached in results.items():
-        if cached is None:
-            by_host[urlsplit(url).netloc].append(url)
+    for url in urls:
+        by_host[urlsplit(url).netloc].append(url)
     # Interleave hosts so that the pool's workers rarely wait for a host's slot.
     todo = [
         url
@@ -316,11 +269,8 @@ def check_urls(urls, config, cache):
     checker = Checker(config)
     workers = max(1, min(config.external_concurrency, len(todo)))
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        for url, result in zip(todo, pool.map(checker.check, todo), strict=True):
-            results[url] = result
-            if result.cacheable:
-                cache.put(url, result)
-    return results, todo, checker.requests
+        results = dict(zip(todo, pool.map(checker.check, todo), strict=True))
+    return results, checker.requests
 
 
 def check_external(output_dir, config, sources=None):
@@ -340,10 +290,8 @@ def check_external(output_dir, config, sources=None):
         for url in links
         if not any(re.search(pattern, url) for pattern in config.external_exclude)
     ]
-    cache = Cache(config.external_cache_path, config.external_cache_days)
-    results, requested, requests = check_urls(urls, config, cache)
-    cache.save()
-    hosts = {urlsplit(url).netloc for url in requested}
+    results, requests = check_urls(urls, config)
+    hosts = {urlsplit(url).netloc for url in urls}
     stats = {
         "urls": len(links),
         "excluded": len(links) - len(urls),
@@ -351,7 +299,7 @@ def check_external(output_dir, config, sources=None):
         "pages_checked": len(pages),
         # No host answered at all: this machine is offline, not every link dead.
         "offline": len(hosts) > 1
-        and not any(results[url].connected for url in requested),
+        and not any(result.connected for result in results.values()),
     }
     issues = defaultdict(list)  # page -> its issues
     for url, result in results.items():

@@ -5,7 +5,6 @@ README.md documents them.
 """
 
 import difflib
-import os
 import re
 from dataclasses import MISSING, dataclass, field, fields
 from urllib.parse import urlsplit
@@ -52,9 +51,6 @@ class Config:
     # Longest Retry-After (seconds) a 429 answer is waited for.
     external_retry_after_max: float = 30.0
     external_max_redirects: int = 10
-    # None: CACHE_PATH/sitecheck-external-cache.json if CACHE_CONTENT is on.
-    external_cache_path: str | None = None
-    external_cache_days: float = 7.0
     # Regular expressions; a URL matching any of them is not requested.
     external_exclude: tuple = ()
     # Not SITECHECK_ settings: the site's own addresses (SITEURL, FEED_DOMAIN,
@@ -76,11 +72,6 @@ class Config:
         _check_levels(values.get("levels", {}))
         for name in ("http_links_allowed", "external_exclude"):
             _check_patterns(PREFIX + name.upper(), values.get(name, ()))
-        if values.get("external_cache_path") is None and settings.get("CACHE_CONTENT"):
-            cache = settings.get("CACHE_PATH") or "cache"
-            values["external_cache_path"] = os.path.join(
-                cache, "sitecheck-external-cache.json"
-            )
         site_urls = (
             settings.get("SITEURL", ""),
             settings.get("FEED_DOMAIN", ""),
