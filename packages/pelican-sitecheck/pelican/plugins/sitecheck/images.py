@@ -4,7 +4,6 @@ import functools
 import html
 import os
 import re
-import struct
 from dataclasses import dataclass
 
 from lxml import etree
@@ -52,18 +51,7 @@ def _read_image(path, _mtime_ns, size):
     if path.lower().endswith(".svg"):
         return ImageFile(size, *svg_size(path), vector=True)
     try:
-        with open(path, "rb") as file:
-            head = file.read(24)
-    except OSError as error:
-        raise ImageError(str(error)) from error
-    # PNG and GIF say their size in the first bytes, and carry no rotation:
-    # read them directly (several times quicker than opening them in Pillow).
-    if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
-        return ImageFile(size, *struct.unpack(">II", head[16:24]), vector=False)
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return ImageFile(size, *struct.unpack("<HH", head[6:10]), vector=False)
-    try:
-        with Image.open(path) as image:
+        with Image.open(path) as image:  # reads the header only
             width, height = image.size
             # PNG keeps EXIF after the pixels: reading it would decode the file.
             if (
