@@ -1,7 +1,7 @@
 """sitecheck: check every built page's links, fragments, ids and images.
 
-See README.md. The external link check:
-`python -m pelican.plugins.sitecheck.external`.
+See README.md. A folder built before, and links to other sites:
+`pelican-sitecheck OUTPUT [--settings pelicanconf.py] [--external]`.
 """
 
 from .plugin import register

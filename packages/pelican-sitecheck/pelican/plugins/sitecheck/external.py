@@ -1,32 +1,24 @@
-"""Check the external links of a built site: never during a Pelican build.
+"""Check the external links of a built site: never during a Pelican build,
+only with `pelican-sitecheck OUTPUT --external` (command.py).
 
-    python -m pelican.plugins.sitecheck.external OUTPUT_DIR [--settings publishconf.py]
-
-Exit status 0: every link works; 1: a link is broken (an error); 2: bad
-settings or no such folder; 3: no host answered at all, so this machine is
-offline and nothing was checked (one line says so). HEAD first, GET after any
+HEAD first, GET after any
 HEAD failure; redirects followed one by one, each URL requested once per run
 (a permanent redirect is a warning naming where the chain ends; loops are
 errors); retries with backoff for timeouts, failed connections and 5xx; 429
 waits for Retry-After up to a cap; bounded requests at once, overall and per
-host; a JSON cache of the URLs that passed. A domain that does not resolve,
+host. A domain that does not resolve,
 and a server that stays unreachable after the retries, are errors.
 
 Standard library only (http.client in a thread pool): the checker must not
 follow redirects on its own, and hundreds of URLs need no async machinery.
 """
 
-import argparse
 import concurrent.futures
-import dataclasses
 import email.utils
 import fnmatch
-import functools
 import http.client
 import itertools
-import json
 import logging
-import os
 import re
 import socket
 import ssl
@@ -37,18 +29,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
-from .internal import Site
+from .internal import Site, Sources, page_findings
 from .report import (
-    THEME,
-    count,
-    findings,
+    attribute,
     issue,
-    log_findings,
-    replace_file,
-    source_line,
-    write_json,
 )
-from .settings import Config, SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +50,10 @@ _URL_SAFE = "/%:@!$&'()*+,;=-._~?"
 class Result:
     code: str | None  # a report.CHECKS code; None: the link works
     fields: dict = field(default_factory=dict)
-    cacheable: bool = False  # only links that work are cached
     connected: bool = True  # False: no answer at all (timeout, DNS, refused)
 
 
-OK = Result(None, cacheable=True)
+OK = Result(None)
 
 
 class Checker:
@@ -226,7 +210,7 @@ class Checker:
 def _verdict(status, moved_to, retries):
     if 200 <= status < 300:
         if moved_to:
-            return Result("external-moved", {"url": moved_to}, cacheable=True)
+            return Result("external-moved", {"url": moved_to})
         return OK
     if status in DENIED:
         return Result("external-denied", {"status": status})
@@ -251,47 +235,6 @@ def retry_after(value, default):
     return max(0.0, when.timestamp() - time.time())
 
 
-class Cache:
-    """URLs that worked, with when they were checked; expired ones are dropped."""
-
-    def __init__(self, path, max_age_days):
-        self.path = path
-        self.entries = {}
-        if not path or not os.path.exists(path):
-            return
-        try:
-            with open(path, encoding="utf-8") as file:
-                entries = json.load(file)["urls"]
-            oldest = time.time() - max_age_days * 86_400
-            self.entries = {
-                url: entry
-                for url, entry in entries.items()
-                if entry["checked"] > oldest
-            }
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-            logger.warning("sitecheck: ignoring unreadable cache %s (%s)", path, error)
-
-    def get(self, url):
-        entry = self.entries.get(url)
-        if entry is None:
-            return None
-        return Result(entry.get("code"), entry.get("fields", {}), cacheable=True)
-
-    def put(self, url, result):
-        self.entries[url] = {
-            "checked": time.time(),
-            "code": result.code,
-            "fields": result.fields,
-        }
-
-    def save(self):
-        if not self.path:
-            return
-        replace_file(
-            self.path, json.dumps({"urls": self.entries}, indent=0, sort_keys=True)
-        )
-
-
 def external_links(site, pages):
     """{absolute URL without fragment: [(page, element, line)]} of all pages."""
     links = defaultdict(list)
@@ -311,13 +254,11 @@ def external_links(site, pages):
     return links
 
 
-def check_urls(urls, config, cache):
-    """({url: Result}, URLs requested, requests sent); cached URLs send none."""
-    results = {url: cache.get(url) for url in urls}
+def check_urls(urls, config):
+    """({url: Result}, requests sent)."""
     by_host = defaultdict(list)
-    for url, cached in results.items():
-        if cached is None:
-            by_host[urlsplit(url).netloc].append(url)
+    for url in urls:
+        by_host[urlsplit(url).netloc].append(url)
     # Interleave hosts so that the pool's workers rarely wait for a host's slot.
     todo = [
         url
@@ -328,19 +269,15 @@ def check_urls(urls, config, cache):
     checker = Checker(config)
     workers = max(1, min(config.external_concurrency, len(todo)))
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        for url, result in zip(todo, pool.map(checker.check, todo), strict=True):
-            results[url] = result
-            if result.cacheable:
-                cache.put(url, result)
-    return results, todo, checker.requests
+        results = dict(zip(todo, pool.map(checker.check, todo), strict=True))
+    return results, checker.requests
 
 
-def check_external(output_dir, config, sources=None, theme=THEME):
+def check_external(output_dir, config, sources=None):
     """Check every external URL of the output's pages; return (findings, stats).
-    `sources` ({page: content file}) names the file to edit; other pages'
-    findings name `theme`."""
+    `sources` (a Sources) names the file to edit, as for the other checks."""
     site = Site(output_dir, config)
-    sources = sources or {}
+    sources = sources or Sources()
     pages = sorted(
         name
         for name in site.files
@@ -353,10 +290,8 @@ def check_external(output_dir, config, sources=None, theme=THEME):
         for url in links
         if not any(re.search(pattern, url) for pattern in config.external_exclude)
     ]
-    cache = Cache(config.external_cache_path, config.external_cache_days)
-    results, requested, requests = check_urls(urls, config, cache)
-    cache.save()
-    hosts = {urlsplit(url).netloc for url in requested}
+    results, requests = check_urls(urls, config)
+    hosts = {urlsplit(url).netloc for url in urls}
     stats = {
         "urls": len(links),
         "excluded": len(links) - len(urls),
@@ -364,110 +299,21 @@ def check_external(output_dir, config, sources=None, theme=THEME):
         "pages_checked": len(pages),
         # No host answered at all: this machine is offline, not every link dead.
         "offline": len(hosts) > 1
-        and not any(results[url].connected for url in requested),
+        and not any(result.connected for result in results.values()),
     }
-    found = []
+    issues = defaultdict(list)  # page -> its issues
     for url, result in results.items():
         if result.code and not stats["offline"]:
             for page, element, line in links[url]:
                 problem = issue(result.code, element, line, url, **result.fields)
-                source = sources.get(page)
-                if not source or source == THEME:
-                    found += findings(page, theme, [problem], config.levels,
-                                      from_theme=True)  # fmt: skip
-                else:
-                    line_of = functools.partial(_line, source)
-                    found += findings(page, source, [problem], config.levels,
-                                      lambda item, f=line_of: f(item.url))  # fmt: skip
-    return found, stats
+                issues[page].append(problem)
+    found = []
+    for page, problems in sorted(issues.items()):
+        found += page_findings(site, sources, page, problems)
+    return attribute(found), stats
 
 
-def _line(source, url):
-    try:
-        with open(source, encoding="utf-8") as file:
-            return source_line(file.read(), url)
-    except (OSError, UnicodeDecodeError):
-        return None
+if __name__ == "__main__":  # the command's old name: the command, with --external
+    from .command import main
 
-
-def _build_sources(report_path, output_dir):
-    """{page: content file} from the last build's report of this output."""
-    try:
-        with open(report_path, encoding="utf-8") as file:
-            report = json.load(file)
-    except (OSError, ValueError):
-        return {}
-    if report.get("output") != os.path.abspath(output_dir):
-        return {}
-    return report.get("pages", {})
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="python -m pelican.plugins.sitecheck.external",
-        description="Check the external links of a built Pelican site.",
-    )
-    parser.add_argument("output", help="the built site, e.g. output")
-    parser.add_argument(
-        "-s", "--settings", help="Pelican settings, e.g. publishconf.py"
-    )
-    parser.add_argument("--no-cache", action="store_true", help="ask for every URL")
-    args = parser.parse_args(argv)
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    start = time.perf_counter()
-    try:
-        settings = {}
-        if args.settings:
-            from pelican.settings import read_settings
-
-            settings = read_settings(args.settings)
-        config = Config.from_settings(settings)
-        for pattern in config.external_exclude:
-            re.compile(pattern)
-    except (
-        SettingsError,
-        re.error,
-        OSError,
-        SyntaxError,
-        ValueError,
-        ImportError,
-    ) as error:
-        logger.error("sitecheck: %s", error)
-        return BAD_USAGE
-    if args.no_cache:
-        config = dataclasses.replace(config, external_cache_path=None)
-    if not os.path.isdir(args.output):
-        logger.error("sitecheck: %s is not a folder: build the site first", args.output)
-        return BAD_USAGE
-    sources = _build_sources(config.report_path, args.output)
-    found, stats = check_external(args.output, config, sources)
-    if stats["offline"]:
-        logger.error(
-            "sitecheck: no external host answered (%s URLs): this machine is offline;"
-            " no external link was checked",
-            stats["urls"] - stats["excluded"],
-        )
-        return OFFLINE
-    log_findings(logger, found)
-    errors, warnings = count(found)
-    summary = (
-        f"sitecheck: {stats['urls']} external URLs on {stats['pages_checked']} pages,"
-        f" {stats['excluded']} excluded, {stats['requests']} requests in"
-        f" {time.perf_counter() - start:.1f} s: {errors} errors, {warnings} warnings"
-    )
-    if config.external_report_path:
-        write_json(
-            config.external_report_path,
-            found,
-            sources,
-            output=os.path.abspath(args.output),
-            **stats,
-        )
-        summary += f"; report: {config.external_report_path}"
-    logger.info("%s", summary)
-    return ERRORS if errors else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main([*sys.argv[1:], "--external"]))

@@ -4,7 +4,6 @@ import functools
 import html
 import os
 import re
-import struct
 from dataclasses import dataclass
 
 from lxml import etree
@@ -52,18 +51,7 @@ def _read_image(path, _mtime_ns, size):
     if path.lower().endswith(".svg"):
         return ImageFile(size, *svg_size(path), vector=True)
     try:
-        with open(path, "rb") as file:
-            head = file.read(24)
-    except OSError as error:
-        raise ImageError(str(error)) from error
-    # PNG and GIF say their size in the first bytes, and carry no rotation:
-    # read them directly (several times quicker than opening them in Pillow).
-    if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
-        return ImageFile(size, *struct.unpack(">II", head[16:24]), vector=False)
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return ImageFile(size, *struct.unpack("<HH", head[6:10]), vector=False)
-    try:
-        with Image.open(path) as image:
+        with Image.open(path) as image:  # reads the header only
             width, height = image.size
             # PNG keeps EXIF after the pixels: reading it would decode the file.
             if (
@@ -139,32 +127,39 @@ def _image_issues(img, locate, config):
         return
     if img.alt is None and not img.decorative:
         yield issue("img-no-alt", element, line)
-    sizes = []
-    for name in ("width", "height"):
-        value = getattr(img, name)
-        if value is not None and not (value.strip().isdigit() and int(value) > 0):
-            number = re.sub(r"[^0-9].*", "", value.strip()) or "N"
-            yield issue(
-                "img-bad-size", element, line, name=name, value=value, number=number
-            )
-            sizes.append(False)
-        else:
-            sizes.append(int(value) if value else None)
+    sizes = yield from _declared_sizes(img)
     file = yield from _located(img, img.src, locate, config)
     # The size the browser shows: an inline style wins over the attributes.
     shown = [
         img.style_width or (sizes[0] or None),
         img.style_height or (sizes[1] or None),
     ]
-    if file and file.width and file.height and (False not in sizes or all(shown)):
+    known = False not in sizes or all(shown)  # no unreadable attribute that counts
+    if file and file.width and file.height and known:
         yield from _check_sizes(img, file, *shown, config)
     for candidates, in_picture in ((img.srcset, False), (img.sources, True)):
         for url, descriptor in candidates:
             file = yield from _located(img, url, locate, config)
-            if False not in sizes or all(shown):
+            if known:
                 yield from _check_candidate(
                     img, url, descriptor, file, in_picture, shown, config
                 )
+
+
+def _declared_sizes(img):
+    """Yield an issue for each width/height that is not a number of pixels;
+    return [width, height]: a number, None if absent, False if unreadable."""
+    sizes = []
+    for name in ("width", "height"):
+        value = getattr(img, name)
+        if value is not None and not (value.strip().isdigit() and int(value) > 0):
+            number = re.sub(r"[^0-9].*", "", value.strip()) or "N"
+            yield issue("img-bad-size", img.element, img.line, name=name,
+                        value=value, number=number)  # fmt: skip
+            sizes.append(False)
+        else:
+            sizes.append(int(value) if value else None)
+    return sizes
 
 
 def _located(img, url, locate, config):

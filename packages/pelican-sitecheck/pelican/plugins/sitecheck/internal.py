@@ -4,20 +4,17 @@ images, insecure URLs. No network: external URLs are only collected."""
 import dataclasses
 import difflib
 import fnmatch
-import multiprocessing
 import os
 import re
-import sys
-import threading
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
-from .cache import Checked, digest
 from .images import ImageError, check_image, kb, read_image
 from .page import parse_page
-from .report import THEME, attribute, findings, issue, source_line
+from .report import MARKDOWN, THEME, attribute, findings, issue, source_line
+from .resources import check_resource, line_finder
 from .suggest import Suggestions
 
 # Pelican's intrasite link markers, as left in a link it could not resolve.
@@ -37,14 +34,9 @@ class Target:
 
 
 SKIP = Target()  # mailto:, tel:, data:, javascript: ...
-
-
-@dataclass(slots=True)
-class Reads:
-    """What one page's checks read besides the page, for the page cache."""
-
-    fragments: list = field(default_factory=list)  # (file, fragment, found)
-    images: list = field(default_factory=list)  # (file, digest)
+EMPTY_MAILTO = Target(external="mailto:")
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+_SVG_IDS = etree.XPath("//@id", smart_strings=False)
 
 
 class Site:
@@ -68,12 +60,8 @@ class Site:
         self.ids = {}  # page -> its ids: the fragment index
         self._parsed = {}  # pages parsed for their ids before their own check
         self._suggestions = None
-        self._passed_refs = set()  # (url, resource, on a preview) that passed
         self.drafts = set(drafts)  # output files of drafts: not public
         self.draft_folders = tuple(draft_folders)  # pages there are previews too
-        self._located = {}
-        self.cache = None  # a PageCache: reuse the last check of unchanged pages
-        self._digests = {}  # page or image -> digest of its bytes, with a cache
 
     def parse(self, page):
         """The Page at output path `page`. A page parsed early, for its ids,
@@ -85,12 +73,11 @@ class Site:
         return parsed
 
     def page_ids(self, page):
-        """The ids of output page `page`: the targets of its #fragment links."""
+        """The ids of output file `page` (HTML or SVG): its #fragment targets."""
         if page not in self.ids:
             data = self._read(page)
-            previous = self._previous(page)
-            if previous is not None:
-                self.ids[page] = previous.ids
+            if page.endswith(".svg"):
+                self.ids[page] = set(_SVG_IDS(etree.fromstring(data, _XML)))
             else:
                 self._parsed[page] = parsed = parse_page(data)
                 self.ids[page] = parsed.ids
@@ -98,67 +85,18 @@ class Site:
 
     def _read(self, page):
         with open(os.path.join(self.root, page), "rb") as file:
-            data = file.read()
-        if self.cache is not None:
-            self._digests[page] = digest(data)
-        return data
-
-    def _previous(self, page):
-        """The last check of `page` if it passed and its bytes are the same."""
-        previous = self.cache.previous.get(page) if self.cache else None
-        if previous is not None and previous.digest == self._digests.get(page):
-            return previous
-        return None
-
-    def reusable(self, page):
-        """The last check of `page`, if nothing it read has changed since."""
-        if not self.cache or page not in self.cache.previous:
-            return None
-        try:
-            self.page_ids(page)
-            previous = self._previous(page)
-            if previous is None or any(
-                (fragment in self.page_ids(file)) != found
-                for file, fragment, found in previous.fragments
-            ):
-                return None
-            if any(self._file_digest(file) != old for file, old in previous.images):
-                return None
-        except (OSError, etree.LxmlError, ValueError):
-            return None  # checking it again reports the problem
-        return previous
-
-    def checked(self, page, reads):
-        """What the cache keeps of `page`, which passed its checks."""
-        return Checked(
-            self._digests[page],
-            frozenset(self.ids[page]),
-            tuple(reads.fragments),
-            tuple(reads.images),
-        )
-
-    def _file_digest(self, file):
-        if file not in self._digests:
-            with open(os.path.join(self.root, file), "rb") as data:
-                self._digests[file] = digest(data.read())
-        return self._digests[file]
+            return file.read()
 
     def locate(self, page, url, base=None):
         """Resolve `url` found on output page `page` (with its <base href>)."""
         url = url.strip()
-        if base is None and (url.startswith("/") or "://" in url[:8]):
-            # The same everywhere (the theme's links are on every page): once.
-            if url not in self._located:
-                self._located[url] = self._resolve(page, url, base)
-            return self._located[url]
-        return self._resolve(page, url, base)
-
-    def _resolve(self, page, url, base):
         try:
             parts = urlsplit(url)
         except ValueError:  # e.g. "http://[oops/": the external check says so
             return Target(external=url)
         scheme = parts.scheme.lower()
+        if scheme == "mailto" and not unquote(parts.path).strip():
+            return EMPTY_MAILTO
         if scheme not in ("", "http", "https"):
             return SKIP
         insecure = scheme == "http"
@@ -226,9 +164,8 @@ class Site:
             )
         return f"link to {self.config.base_path}/{best}"
 
-    def check_page(self, page_path, page, reads=None):
-        """Every Issue of one parsed page; what the checks read besides the
-        page is added to `reads` (a Reads), if given."""
+    def check_page(self, page_path, page):
+        """Every Issue of one parsed page."""
         for id_, lines in page.duplicate_ids.items():
             yield issue(
                 "duplicate-id",
@@ -237,31 +174,15 @@ class Site:
                 at_url=f'id="{id_}"',
                 id=id_,
                 count=len(lines),
-                lines=", ".join(map(str, lines)),
+                lines=_lines_text(lines),
             )
-        preview = self.preview(page_path)
-        passed = self._passed_refs
         for ref in page.refs:
-            # A site-wide URL that passed on one page passes on every page (the
-            # theme's links are on all of them); the page cache needs each read.
-            url = ref.url
-            site_wide = url[:1] == "/" or "://" in url[:8]
-            if site_wide and reads is None and page.base is None:
-                key = (url, ref.resource, preview)
-                if key in passed:
-                    continue
-                problems = list(self._check_ref(page_path, page, ref, reads))
-                if problems:
-                    yield from problems
-                else:
-                    passed.add(key)
-            else:
-                yield from self._check_ref(page_path, page, ref, reads)
+            yield from self._check_ref(page_path, page, ref)
         image_bytes = {}
         for img in page.images:
             for item in check_image(
                 img,
-                lambda url: self._image(page_path, page, url, image_bytes, reads),
+                lambda url: self._image(page_path, page, url, image_bytes),
                 self.config,
             ):
                 yield item if item.url else dataclasses.replace(item, url=img.src)
@@ -294,12 +215,15 @@ class Site:
             re.search(pattern, url) for pattern in self.config.http_links_allowed
         )
 
-    def _check_ref(self, page_path, page, ref, reads):
+    def _check_ref(self, page_path, page, ref):
         if not ref.url.strip():
             if ref.resource:  # an empty href links to the page itself: fine
                 yield issue("empty-url", ref.element, ref.line)
             return
         target = self.locate(page_path, ref.url, page.base)
+        if target is EMPTY_MAILTO:
+            yield issue("empty-url", ref.element, ref.line)
+            return
         if target.insecure and (ref.resource or not self.http_allowed(ref.url)):
             code = "mixed-content" if ref.resource else "insecure-link"
             yield issue(code, ref.element, ref.line, at_url=ref.url)
@@ -317,18 +241,23 @@ class Site:
             return
         if target.file in self.drafts and not self.preview(page_path):
             yield issue("draft-link", ref.element, ref.line, at_url=ref.url)
-            return
+        else:
+            yield from self._check_fragment(ref, target)
+
+    def _check_fragment(self, ref, target):
+        """A #fragment of an HTML page or SVG file (a sprite's <use href>)."""
         fragment = target.fragment
         if (
             not fragment
             or fragment == "top"  # scrolls to the top without an id
             or fragment.startswith(":~:")  # a text fragment
-            or not target.file.endswith((".html", ".htm"))
+            or not target.file.endswith((".html", ".htm", ".svg"))
         ):
             return
-        ids = self.page_ids(target.file)
-        if reads is not None:
-            reads.fragments.append((target.file, fragment, fragment in ids))
+        try:
+            ids = self.page_ids(target.file)
+        except (OSError, etree.LxmlError, ValueError):
+            return  # an unreadable page or image is reported as such
         if fragment not in ids:
             close = difflib.get_close_matches(fragment, ids, n=1, cutoff=0.6)
             suggestion = (
@@ -336,17 +265,11 @@ class Site:
                 if close
                 else f'add id="{fragment}" to the target, or fix the link'
             )
-            yield issue(
-                "missing-fragment",
-                ref.element,
-                ref.line,
-                fragment=fragment,
-                file=target.file,
-                suggestion=suggestion,
-                at_url=ref.url,
-            )
+            yield issue("missing-fragment", ref.element, ref.line, at_url=ref.url,
+                        fragment=fragment, file=target.file,
+                        suggestion=suggestion)  # fmt: skip
 
-    def _image(self, page_path, page, url, image_bytes, reads):
+    def _image(self, page_path, page, url, image_bytes):
         """As check_image's locate(url); adds the file's size to image_bytes."""
         target = self.locate(page_path, url, page.base)
         if target.insecure:
@@ -362,8 +285,6 @@ class Site:
         except ImageError as error:
             return None, ("img-unreadable", {"file": target.file, "reason": error})
         image_bytes.setdefault(target.file, file.bytes)
-        if reads is not None:
-            reads.images.append((target.file, self._file_digest(target.file)))
         return file, None
 
 
@@ -381,6 +302,8 @@ class Sources:
     # pages there, such as a list of drafts for previews, may link to them.
     draft_folders: tuple = ()
     theme: str = THEME  # what theme findings name
+    # Listing pages (index, tags, categories) -> the content files they list.
+    listed: dict = field(default_factory=dict)
     project: str = "."  # content file paths are relative to it
     # Feeds; every style sheet and sitemap*.xml of the output is checked too
     # (a sitemap plugin writes at `finalized`, before this one).
@@ -395,19 +318,14 @@ class Sources:
             return ""
 
 
-def check_site(output_dir, config, sources=None, cache=None):
+def check_site(output_dir, config, sources=None):
     """Check the pages of `sources` (a Sources), then its style sheets, feeds
-    and sitemaps. With `cache` (a PageCache), pages unchanged since they last
-    passed are not checked again, and the pages that pass are added to it.
-    Return (findings, files checked)."""
+    and sitemaps. Return (findings, files checked)."""
     site = Site(output_dir, config, *((sources.drafts, sources.draft_folders)
                                       if sources else ()))  # fmt: skip
     if sources is None:
         sources = Sources(pages=dict.fromkeys(site.files))
         sources.extra = sorted(f for f in site.files if f.endswith((".css", ".xml")))
-    if cache is not None:
-        cache.load(config, site.files, site.dirs)
-        site.cache = cache
     pages = sorted(
         name
         for name in sources.pages
@@ -419,133 +337,75 @@ def check_site(output_dir, config, sources=None, cache=None):
     extra = [*sources.extra, *sorted(f for f in site.files if f.endswith(".css") or (
         name(f).startswith("sitemap") and f.endswith(".xml")))]  # fmt: skip
     extra = [path for path in dict.fromkeys(extra) if path in site.files]
-    workers = workers_for(config, len(pages))
-    if workers > 1:
-        found = _check_in_parallel(site, sources, pages, extra, workers)
-    else:
-        found = _check_files(site, sources, pages, extra)
+    found = []
+    for page_path in pages:
+        found += _check_page(site, sources, page_path)
+    for path in extra:
+        found += check_resource(site, path, sources)
     return attribute(found), pages + extra
 
 
-# Below this many pages per process, forking costs more than it saves.
-PAGES_PER_WORKER = 100
-_shared = None  # (site, sources) in a worker process
+def _check_page(site, sources, page_path):
+    """The findings of one page, named after the file to edit."""
+    try:
+        parsed = site.parse(page_path)
+        issues = list(site.check_page(page_path, parsed))
+    except (OSError, etree.LxmlError, ValueError) as error:
+        parsed = None
+        issues = [issue("unreadable-page", "the page", None, reason=error)]
+    source = sources.pages.get(page_path)
+    lines = _content_lines(site, page_path, sources.contents.get(page_path))
+    if parsed and source and source.endswith(MARKDOWN):
+        issues += _markdown_empty_alts(parsed, sources.text(source), lines)
+    return page_findings(site, sources, page_path, issues, lines)
 
 
-def workers_for(config, pages):
-    """How many processes check a site of `pages` pages: SITECHECK_WORKERS,
-    fewer on a small site, one where forking is unsafe (threads running,
-    macOS) or impossible (Windows)."""
-    if (
-        "fork" not in multiprocessing.get_all_start_methods()
-        or sys.platform == "darwin"
-        or threading.active_count() > 1
-    ):
-        return 1
-    return max(1, min(config.workers, pages // PAGES_PER_WORKER))
-
-
-def _check_in_parallel(site, sources, pages, extra, workers):
-    """The findings of `pages` and `extra`, in the order one process finds
-    them, from `workers` processes forked from this one: each starts with the
-    site as this process knows it, and checks parts of it."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = -(-len(pages) // (4 * workers))  # four parts each: none waits long
-    parts = [(pages[i : i + size], []) for i in range(0, len(pages), size)]
-    parts += [([], [path]) for path in extra]
+def page_findings(site, sources, page_path, issues, lines=False):
+    """Findings of a page's issues, each named after the file to edit: the
+    page's content file (for an issue in its content), a listed article's, or
+    the theme's. `lines`: the page's lines that hold the content's HTML."""
+    source = sources.pages.get(page_path)
+    if lines is False:
+        lines = _content_lines(site, page_path, sources.contents.get(page_path))
+    text = sources.text(source) if source else ""
+    levels, target_of = site.config.levels, site.target_of(page_path)
     found = []
-    with ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_share,
-        initargs=(site, sources),
-    ) as pool:
-        for part_found, passed, reused in pool.map(_check_part, parts):
-            found += part_found
-            if site.cache is not None:
-                site.cache.passed.update(passed)
-                site.cache.reused += reused
+    for item in issues:
+        if not source or (lines and item.line and item.line not in lines):
+            found += _listed_or_theme(site, sources, page_path, item)
+        elif page_path in sources.static:  # copied as it is: its own lines
+            found += findings(page_path, source, [item], levels,
+                              lambda item: item.line, target_of=target_of)  # fmt: skip
+        else:
+            line_of = line_finder(site, sources, page_path, text)
+            found += findings(page_path, source, [item], levels, line_of,
+                              target_of=target_of)  # fmt: skip
     return found
 
 
-def _share(*shared):
-    global _shared  # noqa: PLW0603 - one check per worker process
-    _shared = shared
+def _listed_or_theme(site, sources, page_path, item):
+    """The findings of an issue outside a page's own content: the listed
+    article (a summary on an index, tag or category page) that has its URL
+    in its content file, else the theme's."""
+    levels, target_of = site.config.levels, site.target_of(page_path)
+    # The URL as written, or the path it leads to ({static}/images/a.png for
+    # ../images/a.png); not a mere file name, which a theme's URL may share.
+    target = (site.locate(page_path, item.url).path or "") if item.url else ""
+    for listed in sources.listed.get(page_path, ()) if target else ():
+        line = source_line(sources.text(listed), item.url, [target], names=False)
+        if line is not None:
+            return findings(page_path, listed, [item], levels, lambda _: line,  # noqa: B023
+                            target_of=target_of)  # fmt: skip
+    return findings(page_path, sources.theme, [item], levels, from_theme=True,
+                    target_of=target_of)  # fmt: skip
 
 
-def _check_part(part):
-    """In a worker: (findings, pages that passed, pages reused) of one part."""
-    site, sources = _shared
-    cache = site.cache
-    if cache is not None:
-        cache.passed, cache.reused = {}, 0
-    found = _check_files(site, sources, *part)
-    return found, *((cache.passed, cache.reused) if cache else ({}, 0))
-
-
-def _check_files(site, sources, pages, extra):
-    """The findings of `pages`, then of the style sheets, feeds and sitemaps
-    `extra`, checked one after the other."""
-    from .resources import check_resource
-
-    found = _check_pages(site, sources, pages)
-    for path in extra:
-        found += check_resource(site, path, sources)
-    return found
-
-
-def _check_pages(site, sources, pages):
-    """The findings of `pages`, checked one after the other."""
-    config, cache = site.config, site.cache
-    found = []
-    for page_path in pages:
-        passed = site.reusable(page_path)
-        if passed is not None:
-            cache.passed[page_path] = passed
-            cache.reused += 1
-            continue
-        reads = Reads() if cache is not None else None
-        source = sources.pages.get(page_path)
-        text = sources.text(source) if source else ""
-        try:
-            parsed = site.parse(page_path)
-            issues = list(site.check_page(page_path, parsed, reads))
-        except (OSError, etree.LxmlError, ValueError) as error:
-            parsed, issues = (
-                None,
-                [issue("unreadable-page", "the page", None, reason=error)],
-            )
-        content = sources.contents.get(page_path)
-        lines = _content_lines(site, page_path, content) if content else None
-        if parsed and source and source.endswith((".md", ".markdown", ".mkd")):
-            issues += _markdown_empty_alts(parsed, text, lines)
-        if reads is not None and not issues:
-            cache.passed[page_path] = site.checked(page_path, reads)
-        target_of = site.target_of(page_path)
-        for item in issues:
-            if not source or (lines and item.line and item.line not in lines):
-                found += findings(page_path, sources.theme, [item], config.levels,
-                                  from_theme=True, target_of=target_of)  # fmt: skip
-            else:
-                copy = page_path in sources.static
-                found += findings(page_path, source, [item], config.levels,
-                                  (lambda item: item.line) if copy else
-                                  line_finder(site, sources, page_path, text),
-                                  target_of=target_of)  # fmt: skip
-    return found
-
-
-def line_finder(site, sources, page_path, text):
-    """issue -> its line in the content file's `text`: where its URL is
-    written, or the name of the content file it links to ({filename}x.md)."""
-
-    def line(item):
-        target = site.locate(page_path, item.url).file if item.url else None
-        linked = sources.pages.get(target) or sources.static.get(target)
-        return source_line(text, item.url, [os.path.basename(linked)] if linked else [])
-
-    return line
+def _lines_text(lines):
+    """ "lines 3, 9" or "all on line 76" (a minified page)."""
+    distinct = sorted(set(lines))
+    if len(distinct) == 1:
+        return f"all on line {distinct[0]}"
+    return "lines " + ", ".join(map(str, distinct))
 
 
 _MARKDOWN_EMPTY_ALT = re.compile(r"!\[\s*\]\(\s*<?([^\s)>]+)")
@@ -576,8 +436,10 @@ def _intrasite_path(url):
 
 
 def _content_lines(site, page_path, content):
-    """The lines of the page that hold the content's HTML; None if not found
+    """The lines of the page that hold the content's HTML; None if not known
     (a theme that filters the content): then all findings go to the content."""
+    if content is None:
+        return None
     with open(os.path.join(site.root, page_path), encoding="utf-8") as file:
         text = file.read()
     html = content()

@@ -30,10 +30,6 @@ _WITH_ID = etree.XPath("//*[@id]")
 _IDS = etree.XPath("//@id", smart_strings=False)
 # (Testing the attributes, not every element, is three times quicker.)
 _WITH_STYLE_URL = etree.XPath("//@style[contains(., 'url(')]/..")
-_CHECKED_TAGS = ("a", "img", "link", "source", "area", "meta", "base", "object",
-                 "form", "input", "use", "blockquote", "q", "del", "ins", "style",
-                 *SRC_RESOURCES)  # fmt: skip
-_CITES = {"blockquote", "q", "del", "ins"}
 _SRCSET_URL = re.compile(r"[\s,]*(\S*)")
 # url(...) and @import "..." in CSS; comments are removed first.
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
@@ -153,66 +149,88 @@ def parse_page(data):
         for element in _WITH_ID(root):
             lines.setdefault(element.get("id"), []).append(element.sourceline)
         page.duplicate_ids = {id_: at for id_, at in lines.items() if len(at) > 1}
-    for element in root.iter(*_CHECKED_TAGS):
-        tag = element.tag
-        get = element.get
-        if get(IGNORE_ATTRIBUTE) is not None:
-            continue
-        if tag == "a":
-            if (name := get("name")) is not None:
-                page.ids.add(name)
-            _ref(page, element, "href", resource=False)
-        elif tag == "img":
-            page.images.append(_image(element))
-        elif tag == "link":
-            rels = set((get("rel") or "").lower().split())
-            if not rels & UNFETCHED_RELS:
-                _ref(page, element, "href", resource=bool(rels & RESOURCE_RELS))
-        elif tag == "source" and _picture(element) is not None:
-            continue  # checked with the picture's <img>
-        elif tag in SRC_RESOURCES:
-            _ref(page, element, "src", resource=True)
-            if tag == "video":
-                _ref(page, element, "poster", resource=True)
-        elif tag == "area":
-            _ref(page, element, "href", resource=False)
-        elif tag == "meta":
-            if (get("property") or get("name") or "").lower() in IMAGE_METAS:
-                _ref(page, element, "content", resource=False)
-            elif (get("http-equiv") or "").lower() == "refresh":
-                match = _REFRESH_URL.match(get("content") or "")
-                if match:
-                    _add(page, match.group(2), "meta", "content", element)
-        elif tag == "object":
-            _ref(page, element, "data", resource=True)
-        elif tag == "form":
-            _ref(page, element, "action", resource=False)
-        elif tag == "input":
-            if (get("type") or "").lower() == "image":
-                _ref(page, element, "src", resource=True)
-        elif tag == "use":
-            for attribute in ("href", "xlink:href"):
-                _ref(page, element, attribute, resource=True)
-        elif tag in _CITES:
-            _ref(page, element, "cite", resource=False)
-        elif tag == "style":
-            _css(page, element.text or "", element, "style")
-        elif tag == "base" and page.base is None:
-            page.base = get("href")
+    for element in root.iter(*_READERS):
+        if element.get(IGNORE_ATTRIBUTE) is None:
+            _READERS[element.tag](page, element)
     for element in _WITH_STYLE_URL(root) if b"url(" in data else ():
         if element.get(IGNORE_ATTRIBUTE) is None:
             _css(page, element.get("style"), element, "style")
     return page
 
 
+# What each element adds to its Page: (page, element) -> None.
+def _anchor(page, element):
+    if (name := element.get("name")) is not None:
+        page.ids.add(name)
+    _ref(page, element, "href", resource=False)
+
+
+def _link(page, element):
+    rels = set((element.get("rel") or "").lower().split())
+    if not rels & UNFETCHED_RELS:
+        _ref(page, element, "href", resource=bool(rels & RESOURCE_RELS))
+
+
+def _loaded(page, element):
+    if element.tag == "source" and _picture(element) is not None:
+        return  # checked with the picture's <img>
+    _ref(page, element, "src", resource=True)
+    if element.tag == "video":
+        _ref(page, element, "poster", resource=True)
+
+
+def _meta(page, element):
+    get = element.get
+    if (get("property") or get("name") or "").lower() in IMAGE_METAS:
+        _ref(page, element, "content", resource=False)
+    elif (get("http-equiv") or "").lower() == "refresh":
+        match = _REFRESH_URL.match(get("content") or "")
+        if match:
+            page.refs.append(
+                Ref(match.group(2), "meta", "content", element.sourceline, False)
+            )
+
+
+def _input(page, element):
+    if (element.get("type") or "").lower() == "image":
+        _ref(page, element, "src", resource=True)
+
+
+def _use(page, element):
+    for attribute in ("href", "xlink:href"):
+        _ref(page, element, attribute, resource=True)
+
+
+def _base(page, element):
+    if page.base is None:
+        page.base = element.get("href")
+
+
+def _attribute(name, resource):
+    return lambda page, element: _ref(page, element, name, resource)
+
+
+_READERS = {
+    "a": _anchor,
+    "img": lambda page, element: page.images.append(_image(element)),
+    "link": _link,
+    **dict.fromkeys(SRC_RESOURCES, _loaded),
+    "area": _attribute("href", resource=False),
+    "meta": _meta,
+    "object": _attribute("data", resource=True),
+    "form": _attribute("action", resource=False),
+    "input": _input,
+    "use": _use,
+    **dict.fromkeys(("blockquote", "q", "del", "ins"), _attribute("cite", False)),
+    "style": lambda page, element: _css(page, element.text or "", element, "style"),
+    "base": _base,
+}
+
+
 def _css(page, text, element, attribute):
     for url, offset in css_urls(text):
         line = element.sourceline + text.count("\n", 0, offset)
         page.refs.append(Ref(url, element.tag, attribute, line, resource=True))
-
-
-def _add(page, url, tag, attribute, element):
-    page.refs.append(Ref(url, tag, attribute, element.sourceline, False))
 
 
 def _ref(page, element, attribute, resource):

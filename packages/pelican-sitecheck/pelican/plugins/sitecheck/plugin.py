@@ -1,5 +1,6 @@
 """Pelican glue: collect what a build writes, check it when the build ends.
 
+initialized                read the settings: a wrong one is said at once
 get_generators             forget the previous build (`pelican -r` reuses the process)
 content_written            each page written, and the article or page behind it
 feed_written               each feed written
@@ -14,11 +15,10 @@ import time
 
 from pelican import signals
 
-from .cache import PageCache
 from .images import fill_image_sizes
-from .internal import Site, Sources, check_site, workers_for
-from .report import count, log_findings, write_json
-from .settings import Config
+from .internal import Site, Sources, check_site
+from .report import count, log_findings, summary_line, write_json
+from .settings import Config, SettingsError, unknown_settings
 
 logger = logging.getLogger(__name__)
 
@@ -28,13 +28,24 @@ class SiteCheckError(Exception):
 
 
 class _Build:
-    """What this build wrote: {output path: (content or None, its siteurl)}."""
+    """What this build wrote: {output path: (content or None, its siteurl)},
+    the feeds, static copies, and the content files each listing page lists."""
 
     def __init__(self):
-        self.pages, self.feeds, self.copies = {}, [], {}
+        self.pages, self.feeds, self.copies, self.listed = {}, [], {}, {}
 
 
 _build = _Build()
+
+
+def read_settings(pelican):
+    """Check the SITECHECK_* settings before the build's work: one line each."""
+    for problem in unknown_settings(pelican.settings):
+        logger.warning("sitecheck: %s", problem)
+    try:
+        Config.from_settings(pelican.settings)
+    except SettingsError as error:
+        logger.error("sitecheck: %s; the site will not be checked", error)
 
 
 def reset(*_args, **_kwargs):
@@ -45,11 +56,14 @@ def reset(*_args, **_kwargs):
 
 def collect_written(path, context):
     content = context.get("article") or context.get("page")
-    if not hasattr(content, "source_path"):
-        _build.pages[path] = None, ""  # an index, tag or archive page: the theme's
-    else:
+    if hasattr(content, "source_path"):
         # The content's links were rendered for this page's SITEURL (RELATIVE_URLS).
         _build.pages[path] = content, content.get_siteurl()
+        return
+    _build.pages[path] = None, ""  # an index, tag or archive page: the theme's
+    listing = context.get("articles_page")
+    listed = listing.object_list if listing else context.get("articles") or ()
+    _build.listed[path] = [c.source_path for c in listed if hasattr(c, "source_path")]
 
 
 def collect_feed(path, context, feed):
@@ -57,92 +71,123 @@ def collect_feed(path, context, feed):
 
 
 def collect_static(generator):
+    collect_static_into(_build, generator)
+
+
+def collect_static_into(build, generator):
     for static in generator.staticfiles:
-        _build.copies[static.save_as] = static.source_path
+        build.copies[static.save_as] = static.source_path
 
 
-def build_sources(pelican, config):
-    """A Sources of this build: which file to edit for each output file."""
-    settings = pelican.settings
-    output = pelican.output_path
+def build_sources(settings, output, build):
+    """A Sources of a build: which file to edit for each output file."""
     project = os.path.dirname(os.path.abspath(settings.get("PATH", "content")))
-    theme = _display(os.path.join(settings.get("THEME", "theme"), "templates"), project)
-    sources = Sources(theme=theme, project=project)
+    theme = os.path.join(settings.get("THEME", "theme"), "templates")
+    sources = Sources(theme=theme_name(theme, project), project=project)
     sources.draft_folders = _draft_folders(settings)
 
     def relative(path):
         return os.path.relpath(path, output).replace(os.sep, "/")
 
-    for path, (content, siteurl) in _build.pages.items():
+    for path, (content, siteurl) in build.pages.items():
         page = relative(path)
         if content is None:
             sources.pages[page] = None
+            listed = build.listed.get(path, ())
+            sources.listed[page] = [_display(source, project) for source in listed]
             continue
         sources.pages[page] = _display(content.source_path, project)
         sources.contents[page] = lambda c=content, s=siteurl: c.get_content(s)
         if getattr(content, "status", "published") == "draft":
             sources.drafts.add(page)
-    for save_as, source in _build.copies.items():
+    for save_as, source in build.copies.items():
         page = save_as.replace(os.sep, "/")
         sources.static[page] = _display(source, project)
         if page.endswith((".html", ".htm")):
             sources.pages[page] = sources.static[page]
-    sources.extra = [relative(path) for path in _build.feeds]
+    sources.extra = [relative(path) for path in build.feeds]
     return sources
 
 
 def check_output(pelican):
     """Check this build's output; with SITECHECK_STRICT, errors end the build."""
-    start = time.perf_counter()
-    config = Config.from_settings(pelican.settings)  # SettingsError names the setting
+    try:
+        config = Config.from_settings(pelican.settings)
+    except SettingsError:
+        return  # said at `initialized`
     if not config.enabled:
         return
+    start = time.perf_counter()
     output = pelican.output_path
-    sources = build_sources(pelican, config)
+    sources = build_sources(pelican.settings, output, _build)
     written = list(_build.pages)
     reset()
-    cache = _page_cache(pelican.settings, config)
-    found, checked = check_site(output, config, sources, cache)
-    if cache and pelican.settings.get("CACHE_CONTENT"):
-        cache.save()
-    fill_start = time.perf_counter()
+    found, checked = check_site(output, config, sources)
+    seconds = time.perf_counter() - start
     if config.fill_image_sizes:
         fill_written_pages(output, config, written)
-    fill_seconds = time.perf_counter() - fill_start
-    errors, warnings = count(found)
-    seconds = fill_start - start
-    reused = f" ({cache.reused} unchanged since they passed)" if cache else ""
-    pages = sum(path.endswith((".html", ".htm")) for path in checked)
-    workers = workers_for(config, pages)
-    by = f" by {workers} processes" if workers > 1 else ""
-    summary = (
-        f"sitecheck: {pages} pages checked, and {len(checked) - pages} feeds,"
-        f" sitemaps and style sheets, in {seconds:.2f} s{by}{reused}: {errors}"
-        f" errors, {warnings} warnings"
-    )
+    fill_seconds = time.perf_counter() - start - seconds
     if config.report_path:
-        write_json(
-            config.report_path,
-            found,
-            {page: sources.pages.get(page) or sources.theme for page in checked},
-            output=os.path.abspath(output),
-            pages_checked=len(checked),
-            pages_reused=cache.reused if cache else 0,
-            workers=workers,
-            seconds=round(seconds, 3),
-            fill_seconds=round(fill_seconds, 3),
-        )
-        summary += f"; report: {config.report_path}"
-    # The report is written first: with `pelican --fatal`, Pelican stops the
-    # build at the first finding logged. The summary is a warning if there are
-    # findings, so that it shows without `pelican -v`.
-    log_findings(logger, found)
-    logger.log(logging.WARNING if found else logging.INFO, "%s", summary)
+        pages = {page: sources.pages.get(page) or sources.theme for page in checked}
+        write_json(config.report_path, found, pages, output=os.path.abspath(output),
+                   pages_checked=len(checked), seconds=round(seconds, 3),
+                   fill_seconds=round(fill_seconds, 3))  # fmt: skip
+    fatal = log_findings(logger, found)
+    summary = summary_line(found, checked, seconds)
+    # Statistics, not a finding: INFO; shown without `pelican -v` as well.
+    logger.info("%s", summary)
+    if not logger.isEnabledFor(logging.INFO):
+        print(summary)  # noqa: T201 - like Pelican's own "Done: ..." line
+    if fatal:
+        raise fatal  # `pelican --fatal`: stop, now that every finding is logged
+    errors, _ = count(found)
     if config.strict and errors:
         raise SiteCheckError(
             f"sitecheck: {errors} errors in the built site (SITECHECK_STRICT):"
             " fix the findings above"
         )
+
+
+def build_sources_from(settings, output):
+    """The Sources of a site built before: its content read as Pelican reads
+    it, written nowhere (for the command)."""
+    from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
+
+    context = {**settings, "generated_content": {}, "static_links": set(),
+               "static_content": {}, "localsiteurl": settings["SITEURL"]}  # fmt: skip
+    generators = [
+        kind(
+            context=context,
+            settings=settings,
+            path=settings["PATH"],
+            theme=settings["THEME"],
+            output_path=output,
+        )  # fmt: skip
+        for kind in (ArticlesGenerator, PagesGenerator, StaticGenerator)
+    ]
+    for generator in generators:
+        generator.generate_context()
+    build = _Build()
+    articles, pages, static = generators
+    everything = [*articles.articles, *articles.translations, *articles.drafts,
+                  *articles.drafts_translations, *pages.pages, *pages.translations,
+                  *pages.hidden_pages, *pages.draft_pages]  # fmt: skip
+    for content in everything:
+        path = os.path.join(output, content.save_as)
+        build.pages[path] = content, content.get_siteurl()
+    for path in _output_files(output):
+        if path.endswith((".html", ".htm")) and path not in build.pages:
+            build.pages[path] = None, ""  # a listing page: any article's
+            build.listed[path] = [c.source_path for c in articles.articles]
+        elif path.endswith(".xml") and not os.path.basename(path).startswith("sitemap"):
+            build.feeds.append(path)
+    collect_static_into(build, static)
+    return build_sources(settings, output, build)
+
+
+def _output_files(output):
+    for folder, _, names in os.walk(output):
+        yield from (os.path.join(folder, name) for name in names)
 
 
 def fill_written_pages(output, config, written):
@@ -179,12 +224,13 @@ def _draft_folders(settings):
     return tuple(folders)
 
 
-def _page_cache(settings, config):
-    """With Pelican's content cache on (development rebuilds), pages unchanged
-    since they last passed are not checked again (cache.py says how)."""
-    if settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE"):
-        return PageCache(config.pages_cache_path, settings.get("LOAD_CONTENT_CACHE"))
-    return None
+def theme_name(templates, project):
+    """The theme's templates as findings name them: a path in the project, or
+    "theme NAME" for an installed theme (never a site-packages path)."""
+    shown = _display(templates, project)
+    if not os.path.isabs(shown):
+        return shown
+    return f"theme {os.path.basename(os.path.dirname(os.path.abspath(templates)))}"
 
 
 def _display(source, project):
@@ -194,6 +240,7 @@ def _display(source, project):
 
 
 def register():
+    signals.initialized.connect(read_settings)
     signals.get_generators.connect(reset)  # first of each build; returns no generator
     signals.content_written.connect(collect_written)
     signals.feed_written.connect(collect_feed)

@@ -17,12 +17,13 @@ from dataclasses import asdict, dataclass
 from urllib.parse import unquote, urlsplit
 
 THEME = "theme"
+MARKDOWN = (".md", ".markdown", ".mkd")
 REPEATED = 3
 LEVELS = {"error": logging.ERROR, "warning": logging.WARNING}
 
 # code: (level, message, fix); {fields} come from the check.
 CHECKS = {
-    "duplicate-id": ("error", "id used {count} times (lines {lines}): #{id} links"
+    "duplicate-id": ("error", "id used {count} times ({lines}): #{id} links"
                      " are ambiguous", "give each element its own id"),
     "broken-link": ("error", "broken link: nothing at /{path} in the output",
                     "{suggestion}"),
@@ -50,6 +51,10 @@ CHECKS = {
                      'write {name}="{number}" (CSS pixels, no unit)'),
     "img-no-size": ("warning", "image without width and height (the page jumps"
                     " as it loads)", 'add width="{width}" height="{height}"'),
+    "img-no-size-markdown": ("warning", "Markdown image without width and height"
+                             " (the page jumps as it loads)", "set"
+                             " SITECHECK_FILL_IMAGE_SIZES = True: it adds"
+                             ' width="{width}" height="{height}" to the pages'),
     "img-distorted": ("error", "width/height {width}x{height} distort the {dims}"
                       " file", 'set height="{fixed}" for width="{width}"'),
     "img-blurry": ("warning", "file is {dims}, shown {width} px wide: blurry",
@@ -131,14 +136,17 @@ def findings(page, source, issues, levels, source_line=None, from_theme=False,  
     target_of(issue) where the issue's URL leads."""
     found = []
     for item in issues:
-        level, message, fix = CHECKS[item.code]
-        level = levels.get(item.code, level)
+        code = item.code
+        if code == "img-no-size" and source.endswith(MARKDOWN):
+            code = "img-no-size-markdown"  # Markdown cannot write sizes
+        level, message, fix = CHECKS[code]
+        level = levels.get(code, levels.get(item.code, level))
         if level != "ignore":
             fields = dict(item.fields)
             found.append(
                 Finding(
                     level,
-                    item.code,
+                    code,
                     page,
                     source,
                     item.element,
@@ -216,15 +224,31 @@ def attribute(found):
 
 
 def log_findings(logger, found):
-    """Log each finding as one record, with its structure in `extra`."""
+    """Log each finding as one record, with its structure in `extra`: its
+    source is a path in the project, or None (an installed theme). Return the
+    error that `pelican --fatal` raised at a record, once all are logged."""
+    stop = None
     for level, source, line, message, fix in records(found):
-        finding = {"source": source, "line": line, "message": message, "fix": fix}
-        if line is None:
-            logger.log(LEVELS[level], "%s: %s; fix: %s", source, message, fix,
+        path = None if source.startswith("theme ") else source
+        finding = {"source": path, "line": line, "message": message, "fix": fix}
+        where = source if line is None else f"{source}:{line}"
+        try:
+            logger.log(LEVELS[level], "%s: %s; fix: %s", where, message, fix,
                        extra={"finding": finding})  # fmt: skip
-        else:
-            logger.log(LEVELS[level], "%s:%s: %s; fix: %s", source, line, message,
-                       fix, extra={"finding": finding})  # fmt: skip
+        except RuntimeError as error:  # Pelican's FatalLogger, under --fatal
+            stop = stop or error
+    return stop
+
+
+def summary_line(found, checked, seconds):
+    """One line of statistics (not a finding) for the end of a check."""
+    errors, warnings = count(found)
+    pages = sum(path.endswith((".html", ".htm")) for path in checked)
+    return (
+        f"sitecheck: {pages} pages and {len(checked) - pages} feeds, sitemaps and"
+        f" style sheets checked in {seconds:.1f} s: {errors} errors,"
+        f" {warnings} warnings"
+    )
 
 
 def write_json(path, found, pages, **summary):
@@ -250,20 +274,24 @@ def replace_file(path, text):
         "w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False
     ) as file:
         file.write(text)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(file.name, 0o666 & ~umask)  # a temporary file is 0600
     os.replace(file.name, path)
 
 
-def source_line(text, url, also=()):
+def source_line(text, url, also=(), names=True):
     """The line of `url` in a content file's text: where the URL as written
-    in the output, its path, its #fragment, its file name or one of `also`
-    occurs exactly once (Pelican rewrites {filename} links); None if none does."""
+    in the output, its path, its #fragment, its file name (if `names`) or one
+    of `also` occurs exactly once (Pelican rewrites {filename} links); None if
+    none does."""
     if not text or not url:
         return None
     parts = urlsplit(url)
     name = parts.path.rstrip("/").rsplit("/", 1)[-1]
     needles = [url, unquote(url), parts.path if len(parts.path) > 1 else ""]
-    needles += ["#" + parts.fragment if parts.fragment else ""]
-    needles += [name if "." in name else "", *also]
+    needles += ["#" + parts.fragment if parts.fragment and names else ""]
+    needles += [name if "." in name and names else "", *also]
     for needle in needles:
         if needle and text.count(needle) == 1:
             return text.count("\n", 0, text.index(needle)) + 1

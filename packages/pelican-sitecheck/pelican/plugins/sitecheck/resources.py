@@ -11,7 +11,7 @@ import os
 from lxml import etree
 
 from .page import Page, Ref, css_urls, parse_page
-from .report import findings, issue
+from .report import findings, issue, source_line
 
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -49,8 +49,6 @@ def check_resource(site, path, sources):
             found += findings(path, sources.static[path], issues, levels,
                               lambda item: item.line, target_of=target_of)  # fmt: skip
         elif source:
-            from .internal import line_finder
-
             line_of = line_finder(site, sources, path, sources.text(source))
             found += findings(path, source, issues, levels, line_of,
                               target_of=target_of)  # fmt: skip
@@ -58,6 +56,18 @@ def check_resource(site, path, sources):
             found += findings(path, sources.theme, issues, levels, from_theme=True,
                               target_of=target_of)  # fmt: skip
     return found
+
+
+def line_finder(site, sources, page_path, text):
+    """issue -> its line in the content file's `text`: where its URL is
+    written, or the name of the content file it links to ({filename}x.md)."""
+
+    def line(item):
+        target = site.locate(page_path, item.url).file if item.url else None
+        linked = sources.pages.get(target) or sources.static.get(target)
+        return source_line(text, item.url, [os.path.basename(linked)] if linked else [])
+
+    return line
 
 
 def xml_refs(root):

@@ -4,20 +4,14 @@ Each field `name` is read from the Pelican setting `SITECHECK_NAME` (upper case)
 README.md documents them.
 """
 
-import os
+import difflib
+import re
 from dataclasses import MISSING, dataclass, field, fields
 from urllib.parse import urlsplit
 
 from .report import CHECKS
 
 PREFIX = "SITECHECK_"
-
-
-def cpus():
-    """The CPUs this process may run on (os.process_cpu_count() from Python 3.13)."""
-    if hasattr(os, "sched_getaffinity"):  # not on macOS and Windows
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 class SettingsError(ValueError):
@@ -46,14 +40,8 @@ class Config:
     fill_image_sizes: bool = False
     # {check code: "error" | "warning" | "ignore"}: codes are in report.CHECKS.
     levels: dict = field(default_factory=dict)
-    # Processes that check a large site's pages at once (forked from the
-    # build's process, where that is safe); 1: one after the other.
-    workers: int = cpus()
-    # JSON report of the last build; None: CACHE_PATH/sitecheck-report.json.
+    # JSON report of the last build; None: no report.
     report_path: str | None = None
-    # The pages that passed the last check, when Pelican's content cache is on;
-    # None: CACHE_PATH/sitecheck-pages.pickle.
-    pages_cache_path: str | None = None
     external_concurrency: int = 32
     external_per_host: int = 8
     external_timeout: float = 10.0
@@ -63,13 +51,8 @@ class Config:
     # Longest Retry-After (seconds) a 429 answer is waited for.
     external_retry_after_max: float = 30.0
     external_max_redirects: int = 10
-    # None: CACHE_PATH/sitecheck-external-cache.json.
-    external_cache_path: str | None = None
-    external_cache_days: float = 7.0
     # Regular expressions; a URL matching any of them is not requested.
     external_exclude: tuple = ()
-    # None: CACHE_PATH/sitecheck-external-report.json.
-    external_report_path: str | None = None
     # Not SITECHECK_ settings: the site's own addresses (SITEURL, FEED_DOMAIN,
     # internal_urls) and SITEURL's path, which root-relative links start with.
     site_urls: tuple = field(default=(), repr=False)
@@ -77,7 +60,8 @@ class Config:
 
     @classmethod
     def from_settings(cls, settings):
-        """Read SITECHECK_* from Pelican settings; raise SettingsError if mistyped."""
+        """Read SITECHECK_* from Pelican settings; raise SettingsError, one
+        line naming the setting, if a value is wrong."""
         values = {}
         for spec in fields(cls):
             name = PREFIX + spec.name.upper()
@@ -86,15 +70,8 @@ class Config:
             default = spec.default if spec.default_factory is MISSING else {}
             values[spec.name] = _checked(name, settings[name], default)
         _check_levels(values.get("levels", {}))
-        cache = settings.get("CACHE_PATH") or "cache"
-        for key, file_name in (
-            ("report_path", "sitecheck-report.json"),
-            ("pages_cache_path", "sitecheck-pages.pickle"),
-            ("external_cache_path", "sitecheck-external-cache.json"),
-            ("external_report_path", "sitecheck-external-report.json"),
-        ):
-            if values.get(key) is None:
-                values[key] = os.path.join(cache, file_name)
+        for name in ("http_links_allowed", "external_exclude"):
+            _check_patterns(PREFIX + name.upper(), values.get(name, ()))
         site_urls = (
             settings.get("SITEURL", ""),
             settings.get("FEED_DOMAIN", ""),
@@ -103,6 +80,18 @@ class Config:
         values["site_urls"] = tuple(url for url in site_urls if urlsplit(url).netloc)
         values["base_path"] = urlsplit(settings.get("SITEURL", "")).path.rstrip("/")
         return cls(**values)
+
+
+def unknown_settings(settings):
+    """["SITECHECK_X is not a setting (SITECHECK_Y?)"] for misspelt names."""
+    known = [PREFIX + spec.name.upper() for spec in fields(Config) if spec.repr]
+    problems = []
+    for name in sorted(n for n in settings if n.startswith(PREFIX)):
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}?" if close else "see the README"
+            problems.append(f"{name} is not a sitecheck setting: {hint}")
+    return problems
 
 
 # The type of a default: (the types a setting may have, how to say so).
@@ -135,3 +124,13 @@ def _check_levels(levels):
                 f"SITECHECK_LEVELS: {code!r}: {level!r} must map a check code"
                 " (see the README) to 'error', 'warning' or 'ignore'"
             )
+
+
+def _check_patterns(name, patterns):
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except (re.error, TypeError) as error:
+            raise SettingsError(
+                f"{name}: {pattern!r} is not a regular expression ({error})"
+            ) from None

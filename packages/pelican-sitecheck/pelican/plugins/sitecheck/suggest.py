@@ -45,37 +45,44 @@ class Suggestions:
         wanted = path.rstrip("/").lower()
         same_kind = [url for url in self.urls if kind(url) == kind(path)]
         found = [url for url in same_kind if url.rstrip("/").lower() == wanted]
-        stem = os.path.splitext(wanted)[0]
-        found += [
-            url
-            for url in same_kind
-            if kind(path) != "page" and os.path.splitext(url.lower())[0] == stem
-        ]
+        if kind(path) != "page":
+            stem = os.path.splitext(wanted)[0]
+            found += [u for u in same_kind if os.path.splitext(u.lower())[0] == stem]
         folder, _, name = wanted.rpartition("/")
-        near = []
-        for url in same_kind:
-            other_folder, _, other = url.rstrip("/").lower().rpartition("/")
-            if other_folder != folder or other == name:
-                continue
-            if _NUMBERS.findall(other) != _NUMBERS.findall(name):
-                continue
-            distance = typos(name, other)
-            if distance <= max(1, len(name) // 8):
-                near.append((distance, url))
-        found += [url for _, url in sorted(near)[:2]]
-        segments = folder.split("/")
-        elsewhere = []
-        for url in same_kind:
-            other_folder, _, other = url.rstrip("/").lower().rpartition("/")
-            if other == name and name and other_folder != folder:
-                shared = _common(segments, other_folder.split("/"))
-                distance = len(segments) + other_folder.count("/") + 1 - 2 * shared
-                elsewhere.append((distance, url))
-        elsewhere.sort()
-        # Only the nearest, and only if no other is as near.
-        if elsewhere and (len(elsewhere) == 1 or elsewhere[0][0] < elsewhere[1][0]):
-            found.append(elsewhere[0][1])
+        found += _near_spellings(same_kind, folder, name)
+        found += _nearest_folder(same_kind, folder, name)
         return list(dict.fromkeys(found))
+
+
+def _near_spellings(urls, folder, name):
+    """At most two URLs in `folder` a few typos from `name`, same numbers."""
+    near = []
+    for url in urls:
+        other_folder, _, other = url.rstrip("/").lower().rpartition("/")
+        if other_folder != folder or other == name:
+            continue
+        if _NUMBERS.findall(other) != _NUMBERS.findall(name):
+            continue
+        distance = typos(name, other)
+        if distance <= max(1, len(name) // 8):
+            near.append((distance, url))
+    return [url for _, url in sorted(near)[:2]]
+
+
+def _nearest_folder(urls, folder, name):
+    """The URL of `name` in the nearest other folder, if no other is as near."""
+    segments = folder.split("/")
+    elsewhere = []
+    for url in urls:
+        other_folder, _, other = url.rstrip("/").lower().rpartition("/")
+        if other == name and name and other_folder != folder:
+            shared = _common(segments, other_folder.split("/"))
+            distance = len(segments) + other_folder.count("/") + 1 - 2 * shared
+            elsewhere.append((distance, url))
+    elsewhere.sort()
+    if elsewhere and (len(elsewhere) == 1 or elsewhere[0][0] < elsewhere[1][0]):
+        return [elsewhere[0][1]]
+    return []
 
 
 def typos(a, b):

@@ -8,13 +8,13 @@ import subprocess
 import sys
 
 import pytest
-from pelican.plugins.sitecheck._testing import (
+from pelican.plugins.sitecheck.report import CHECKS
+from sitecheck_helpers import (
     FOREIGN_DEFECTS,
     FOREIGN_FIXES,
     IMPORT_ROOT,
     write_foreign_site,
 )
-from pelican.plugins.sitecheck.report import CHECKS
 
 
 def build(project, *options, python=sys.executable, env=None):
@@ -83,3 +83,14 @@ def test_filling_sizes_changes_the_pages_not_the_findings(project):
     assert_foreign_site_checked(project, result)
     page = (project / "output" / "second-post.html").read_text()
     assert 'width="400" height="300"' in page
+
+
+def test_pelican_fatal_stops_after_logging_every_finding(project):
+    whole = build(project)
+    fatal = build(project, "--fatal", "errors")
+    assert fatal.returncode == 1
+
+    def findings(log):
+        return [line for line in log.splitlines() if line.startswith("content/")]
+
+    assert len(findings(fatal.stderr)) == len(findings(whole.stderr)) > 10

@@ -1,15 +1,11 @@
 """Internal links, fragments, duplicate ids and insecure URLs on a written output."""
 
 import dataclasses
-import os
-import threading
 
 import pytest
-from pelican.plugins.sitecheck import internal
-from pelican.plugins.sitecheck._testing import SITEURL, html
-from pelican.plugins.sitecheck.cache import PageCache
 from pelican.plugins.sitecheck.internal import Site, Sources, check_site
 from pelican.plugins.sitecheck.settings import Config, SettingsError
+from sitecheck_helpers import SITEURL, html
 
 
 def codes(output, config):
@@ -217,75 +213,6 @@ def test_http_links_known_to_have_no_https_can_be_allowed(output):
     assert "mixed-content" in found
 
 
-def test_worker_processes_only_for_a_large_site_and_a_safe_fork(config, monkeypatch):
-    """Forking pays only from PAGES_PER_WORKER pages per worker; a process
-    with other threads running (a development server) checks on its own."""
-    many = dataclasses.replace(config, workers=4)
-    per_worker = internal.PAGES_PER_WORKER
-    with monkeypatch.context() as alone:  # other tests may leave a thread running
-        alone.setattr(threading, "active_count", lambda: 1)
-        assert internal.workers_for(many, 2 * per_worker - 1) == 1
-        assert internal.workers_for(many, 3 * per_worker) == 3
-        assert internal.workers_for(many, 10 * per_worker) == 4
-        assert internal.workers_for(dataclasses.replace(config, workers=1), 10**6) == 1
-        assert internal.workers_for(dataclasses.replace(config, workers=0), 10**6) == 1
-    stop = threading.Event()
-    server = threading.Thread(target=stop.wait)
-    server.start()
-    try:
-        assert internal.workers_for(many, 10 * per_worker) == 1
-    finally:
-        stop.set()
-        server.join()
-
-
-FORKS = []
-os.register_at_fork(after_in_parent=lambda: FORKS.append(True))
-
-
-def test_two_workers_fork_and_find_what_one_process_finds(site, config, monkeypatch):
-    site("news/index.html", html('<a href="/gone/">x</a> <a href="#nowhere">y</a>'))
-    monkeypatch.setattr(internal, "PAGES_PER_WORKER", 1)  # parts of a small site
-    monkeypatch.setattr(threading, "active_count", lambda: 1)
-    forks = len(FORKS)
-    alone = check_site(site.root, dataclasses.replace(config, workers=1))
-    assert len(FORKS) == forks
-    both = check_site(site.root, dataclasses.replace(config, workers=2))
-    assert len(FORKS) > forks
-    assert both == alone
-    assert alone[0]
-
-
-@pytest.mark.parametrize("cached", [True, False])
-def test_a_workers_part_is_what_one_process_finds(site, config, tmp_path, cached):
-    """A worker process's part of the check, run in this process (where
-    mutmut sees it): the same findings and passed pages as _check_files."""
-    site("news/index.html", html('<a href="/gone/">x</a>'))
-    extra = ["theme/css/main.css"]
-
-    def check(in_part):
-        here = Site(site.root, config)
-        if cached:
-            here.cache = PageCache(str(tmp_path / "pages.pickle"))
-            here.cache.load(config, here.files, here.dirs)
-        sources = Sources(pages=dict.fromkeys(here.files))
-        pages = sorted(f for f in here.files if f.endswith(".html"))
-        if not in_part:
-            found = internal._check_files(here, sources, pages, extra)
-            return found, *((here.cache.passed, here.cache.reused) if cached
-                             else ({}, 0))  # fmt: skip
-        internal._share(here, sources)
-        if cached:  # what the parent process had: a part starts afresh
-            here.cache.passed, here.cache.reused = {"other.html": None}, 5
-        return internal._check_part((pages, extra))
-
-    found, passed, reused = check(in_part=True)
-    assert (found, passed, reused) == check(in_part=False)
-    assert found
-    assert bool(passed) == cached
-    assert reused == 0
-
-
 def test_a_relative_base_href_is_resolved_from_the_page(output, config):
     output("b/x.html", html("x"))
     output("a/index.html", html('<a href="x.html">x</a><a href="y.html">y</a>',
@@ -404,7 +331,7 @@ def test_findings_name_the_line_of_the_content_file_linked(output, config, tmp_p
     )  # fmt: skip
     assert found == [
         ("draft-link", "content/post.md", 3, 4),
-        ("img-no-size", "content/post.md", 5, 5),
+        ("img-no-size-markdown", "content/post.md", 5, 5),
     ]
 
 
@@ -463,3 +390,53 @@ def test_a_duplicate_id_is_found_in_the_content_file(output, config, tmp_path):
         output, config, tmp_path, html(content), content=content, text=text
     )
     assert found == [("duplicate-id", "content/post.md", 5, 5)]
+
+
+def test_svg_sprite_fragments_and_empty_mailto(output, config):
+    output(
+        "icons.svg", '<svg xmlns="http://www.w3.org/2000/svg"><symbol id="home"/></svg>'
+    )
+    output(
+        "index.html",
+        html('<svg><use href="/icons.svg#home"></use></svg>'
+             '<svg><use href="icons.svg#hom"></use></svg>'
+             '<a href="mailto:">mail</a><a href="mailto:a@example.org">ok</a>'),
+    )  # fmt: skip
+    found, _ = check_site(output.root, config)
+    assert [(f.code, f.element, f.fix) for f in found] == [
+        ("missing-fragment", '<use href="icons.svg#hom">', "link to #home"),
+        ("empty-url", '<a href="mailto:">', "set the URL or remove the element"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["//example.org/files/call%20for%20papers.pdf", "/files/call for papers.pdf",
+     "files/call%20for%20papers.pdf", "https://example.org/files/call for papers.pdf",
+     " /about.html ", "/about", "/news/2021/cfp/#dates", "/news/2021/cfp#old",
+     "/about.html?x=1#top"],
+)  # fmt: skip
+def test_every_url_form_a_browser_opens_passes(site, config, url):
+    site("links.html", html(f'<a href="{url}">x</a>'))
+    assert codes(site, config) == []
+
+
+def test_a_listing_page_names_the_listed_article_only_for_its_own_urls(
+    output, config, tmp_path
+):
+    output("theme/logo.png", (40, 30))
+    output("images/chart.png", (40, 30))
+    output("index.html", html('<img src="theme/logo.png" alt="Logo">\n'
+                              '<img src="images/chart.png" alt="Chart">'))  # fmt: skip
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/a.md").write_text(
+        "Title: A\n\nOur logo.png is new.\n\n![Chart]({static}/images/chart.png)\n"
+    )
+    sources = Sources(pages={"index.html": None}, theme="theme",
+                      listed={"index.html": ["content/a.md"]},
+                      project=str(tmp_path))  # fmt: skip
+    found, _ = check_site(output.root, config, sources)
+    assert sorted((f.target, f.source, f.line) for f in found) == [
+        ("images/chart.png", "content/a.md", 5),
+        ("theme/logo.png", "theme", None),
+    ]

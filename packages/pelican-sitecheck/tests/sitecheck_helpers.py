@@ -6,9 +6,9 @@ import threading
 from pathlib import Path
 
 SITEURL = "https://example.org"
-# The folder that holds this package's top level (the distribution's folder, or
-# a copy's): builds import the very code under test from it, not an installed one.
-IMPORT_ROOT = Path(__file__).resolve().parents[__package__.count(".") + 1]
+# The distribution's folder (pyproject.toml, README.md, the `pelican` package):
+# builds import the very code under test from it, not an installed one.
+IMPORT_ROOT = Path(__file__).resolve().parents[1]
 
 
 def html(body, head=""):
@@ -131,7 +131,7 @@ FOREIGN_DEFECTS = {  # (code, source, where the URL leads)
     ("img-blurry", "content/first.rst", "images/photo.png"),  # :width: 600px
     ("img-no-size", "content/first.rst", "images/photo.png"),
     ("img-empty-alt", "content/second.md", "images/photo.png"),
-    ("img-no-size", "content/second.md", "images/photo.png"),
+    ("img-no-size-markdown", "content/second.md", "images/photo.png"),
     ("broken-link", "content/second.md", "images/missing-bg.png"),  # style url()
     ("broken-link", "content/second.md", "search/"),  # form action
     ("broken-link", "content/second.md", "images/go.png"),  # input type=image

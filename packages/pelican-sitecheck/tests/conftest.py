@@ -1,9 +1,12 @@
 """Fixtures for sitecheck's tests: small output trees written on the spot."""
 
+from collections import defaultdict
+
 import pytest
-from pelican.plugins.sitecheck._testing import SITEURL
+from pelican.log import LimitFilter
 from pelican.plugins.sitecheck.settings import Config
 from PIL import Image
+from sitecheck_helpers import SITEURL
 
 
 @pytest.fixture
@@ -32,3 +35,11 @@ def output(tmp_path):
     write.root = root
     root.mkdir()
     return write
+
+
+@pytest.fixture(autouse=True)
+def fresh_pelican_log_memory(monkeypatch):
+    """Pelican's loggers drop a message logged before in the process (its
+    LimitFilter): each test starts with none, whatever ran before it."""
+    monkeypatch.setattr(LimitFilter, "_raised_messages", set())
+    monkeypatch.setattr(LimitFilter, "_group_count", defaultdict(int))

@@ -5,11 +5,11 @@ import os
 import re
 
 import pytest
-from pelican.plugins.sitecheck._testing import html
 from pelican.plugins.sitecheck.images import fill_image_sizes, read_image
 from pelican.plugins.sitecheck.internal import check_site
 from pelican.plugins.sitecheck.plugin import fill_written_pages
 from PIL import Image
+from sitecheck_helpers import html
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" {}></svg>'
 

@@ -3,8 +3,8 @@ input image, cite, feeds and sitemaps; links to drafts; |filename|; and the
 fix each kind of broken reference gets."""
 
 import pytest
-from pelican.plugins.sitecheck._testing import SITEURL, html
 from pelican.plugins.sitecheck.internal import Sources, check_site
+from sitecheck_helpers import SITEURL, html
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ foreign site's own. About a minute, most of it pip.
 """
 
 import importlib.metadata
+import json
 import os
 import shutil
 import subprocess
@@ -15,10 +16,10 @@ import sys
 import venv
 from pathlib import Path
 
-from pelican.plugins.sitecheck._testing import write_foreign_site
-from pelican.plugins.sitecheck.test_build import assert_foreign_site_checked, build
+from sitecheck_helpers import write_foreign_site
+from test_build import assert_foreign_site_checked, build
 
-PACKAGE = Path(__file__).resolve().parents[3]  # the folder with pyproject.toml
+PACKAGE = Path(__file__).resolve().parents[1]  # the folder with pyproject.toml
 
 
 def test_a_fresh_environment_with_only_pelican_and_the_package(tmp_path):
@@ -58,7 +59,24 @@ def test_a_fresh_environment_with_only_pelican_and_the_package(tmp_path):
         "None",
         "None",
     ]  # fmt: skip
+    installed = Path(where[0]).parent
+    assert not [
+        p.name for p in installed.iterdir() if p.name.startswith(("test", "conftest"))
+    ]
     site = tmp_path / "site"
     site.mkdir()
     write_foreign_site(site)
-    assert_foreign_site_checked(site, build(site, python=python, env=env))
+    built = build(site, python=python, env=env)
+    assert_foreign_site_checked(site, built)
+    in_build = (site / "report.json").read_text()
+    # The command line, from the same environment: the same findings.
+    checked = subprocess.run(
+        [environment / "bin" / "pelican-sitecheck", "output", "-s", "pelicanconf.py"],
+        cwd=site, capture_output=True, text=True, check=False, env=env, timeout=120,
+    )  # fmt: skip
+    assert checked.returncode == 1, checked.stderr
+    assert (
+        json.loads((site / "report.json").read_text())["findings"]
+        == (json.loads(in_build)["findings"])
+    )
+    assert checked.stderr.splitlines()[-1].startswith("INFO sitecheck: 12 pages and")

@@ -3,22 +3,20 @@ the plugin's signals connected by Pelican and disconnected after each test."""
 
 import json
 import logging
-import os
 import re
 import sys
-import threading
 
 import pytest
 from pelican import Pelican, signals
-from pelican.plugins.sitecheck import internal, plugin
-from pelican.plugins.sitecheck._testing import (
+from pelican.plugins.sitecheck import plugin
+from pelican.plugins.sitecheck.report import CHECKS
+from pelican.settings import read_settings
+from sitecheck_helpers import (
     FOREIGN_DEFECTS,
     FOREIGN_FIXES,
     html,
     write_foreign_site,
 )
-from pelican.plugins.sitecheck.report import CHECKS
-from pelican.settings import read_settings
 
 HANDLERS = {
     signals.get_generators: plugin.reset,
@@ -66,27 +64,24 @@ def test_a_build_in_this_process_finds_every_seeded_defect(build, caplog):
     assert report["pages"]["second-post.html"] == "content/second.md"
     assert report["pages"]["pages/about.html"] == "content/pages/about.md"
     assert report["pages"]["extra/old.html"] == "content/extra/old.html"
-    # notmyidea is Pelican's, outside the project: named as Pelican has it.
-    theme = os.path.join(build.settings["THEME"], "templates")
-    assert report["pages"]["index.html"] == theme
+    # notmyidea is Pelican's, outside the project: named, not a path.
+    assert report["pages"]["index.html"] == "theme notmyidea"
     assert "feeds/all.atom.xml" in report["pages"]
-    (summary,) = [r for r in caplog.records if "pages checked" in r.getMessage()]
+    (summary,) = [r for r in caplog.records if "style sheets" in r.getMessage()]
     pages = sum(page.endswith((".html", ".htm")) for page in report["pages"])
     others = len(report["pages"]) - pages
     assert report["pages_checked"] == pages + others
     assert pages > 4  # articles, pages, the static page, the indexes
     assert others > 4  # feeds, the sitemap, the style sheet
     match = re.fullmatch(
-        rf"sitecheck: {pages} pages checked, and {others} feeds, sitemaps and"
-        rf" style sheets, in (\d+\.\d\d) s: {report['errors']} errors,"
-        rf" {report['warnings']} warnings; report: {build.report}",
+        rf"sitecheck: {pages} pages and {others} feeds, sitemaps and style"
+        rf" sheets checked in (\d+\.\d) s: {report['errors']} errors,"
+        rf" {report['warnings']} warnings",
         summary.getMessage(),
     )
     assert match, summary.getMessage()
-    assert summary.levelno == logging.WARNING  # there are findings
-    # The check's own time, and that of filling in sizes (none asked for).
-    assert abs(float(match[1]) - report["seconds"]) <= 0.01
-    assert 0 <= report["fill_seconds"] <= report["seconds"] < 300
+    assert summary.levelno == logging.INFO  # statistics, not a finding
+    assert abs(float(match[1]) - report["seconds"]) <= 0.05
     assert report["output"] == str(build.output)
 
 
@@ -97,14 +92,13 @@ def test_a_theme_link_on_article_pages_is_the_themes(build):
     sources = {
         f["source"] for f in report["findings"] if f["target"] == "retired-site/"
     }
-    assert sources == {os.path.join(build.settings["THEME"], "templates")}
+    assert sources == {"theme notmyidea"}
     pages = {f["page"] for f in report["findings"] if f["target"] == "retired-site/"}
     assert {"first-post.html", "second-post.html", "index.html"} <= pages
 
 
 def test_filling_sizes_writes_them_into_the_built_pages(build):
     report = build(SITECHECK_FILL_IMAGE_SIZES=True)
-    assert report["fill_seconds"] > 0
     assert {(f["code"], f["source"], f["target"]) for f in report["findings"]} == (
         FOREIGN_DEFECTS
     )
@@ -132,49 +126,6 @@ def test_strict_mode_stops_the_build_with_the_number_of_errors(build):
 def test_a_disabled_check_writes_no_report(build):
     with pytest.raises(FileNotFoundError):
         build(SITECHECK_ENABLED=False)
-
-
-@pytest.mark.parametrize(
-    "cache", [{"CACHE_CONTENT": True}, {"LOAD_CONTENT_CACHE": True}]
-)
-def test_a_rebuild_with_the_content_cache_reuses_the_pages_that_passed(
-    build, tmp_path, cache
-):
-    folder = str(tmp_path / "cache")
-    first = build(CACHE_PATH=folder, **cache)
-    again = build(CACHE_PATH=folder, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
-    assert first["pages_reused"] == 0
-    # Pages with findings are checked every time; others that passed the first
-    # build are reused only if it saved the cache (CACHE_CONTENT).
-    with_findings = {f["page"] for f in again["findings"]}
-    assert again["pages_reused"] <= len(set(first["pages"]) - with_findings)
-    assert (again["pages_reused"] > 0) == ("CACHE_CONTENT" in cache)
-    assert again["pages_checked"] == first["pages_checked"]
-    assert again["findings"] == first["findings"]
-
-
-def test_the_content_cache_is_read_only_with_load_content_cache(
-    build, tmp_path, caplog
-):
-    """LOAD_CONTENT_CACHE alone reads what the last build saved; CACHE_CONTENT
-    alone saves, and checks every page again."""
-    folder = str(tmp_path / "cache")
-    both = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
-    first = build(CACHE_PATH=folder, **both)
-    caplog.set_level(logging.INFO, logger=plugin.__name__)
-    reused = build(CACHE_PATH=folder, LOAD_CONTENT_CACHE=True)["pages_reused"]
-    assert reused > 0
-    *_, summary = [r for r in caplog.records if "pages checked" in r.getMessage()]
-    assert f" s ({reused} unchanged since they passed): " in summary.getMessage()
-    assert build(CACHE_PATH=folder, CACHE_CONTENT=True)["pages_reused"] == 0
-    assert first["pages_reused"] == 0
-
-
-def test_without_the_content_cache_every_page_is_checked_again(build):
-    first = build()
-    again = build()
-    assert again["pages_reused"] == first["pages_reused"] == 0
-    assert again["pages_checked"] == first["pages_checked"] > 0
 
 
 @pytest.mark.parametrize(
@@ -206,32 +157,6 @@ def test_pages_in_the_drafts_folder_may_link_to_drafts(build, tmp_path, drafts, 
     assert "first-post.html" in draft_links
     assert "previews/list.html" not in draft_links
     assert "previews/list.html" in report["pages"]
-
-
-@pytest.mark.parametrize(
-    "cache", [{}, {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}]
-)
-def test_worker_processes_find_what_one_process_finds_in_its_order(
-    build, tmp_path, monkeypatch, cache
-):
-    """Forked workers check parts of the site; the findings, their order, the
-    pages reused from the content cache are those of a check in one process."""
-    monkeypatch.setattr(internal, "PAGES_PER_WORKER", 2)  # parts of a small site
-    # Other tests of this process may have left a server thread running.
-    monkeypatch.setattr(threading, "active_count", lambda: 1)
-    reports = {}
-    for workers in (1, 2, 3):
-        folder = str(tmp_path / f"cache-{workers}")
-        first = build(CACHE_PATH=folder, SITECHECK_WORKERS=workers, **cache)
-        again = build(CACHE_PATH=folder, SITECHECK_WORKERS=workers, **cache)
-        reports[workers] = first, again
-    for workers, (first, again) in reports.items():
-        assert first["workers"] == again["workers"] == workers
-        for report in (first, again):
-            assert report["findings"] == reports[1][0]["findings"]
-        assert again["pages_reused"] == reports[1][1]["pages_reused"]
-    assert reports[1][0]["findings"]
-    assert (reports[1][1]["pages_reused"] > 0) == bool(cache)
 
 
 def test_a_page_beside_the_drafts_folder_may_not_link_to_drafts(build, tmp_path):
@@ -282,5 +207,16 @@ def test_a_static_htm_page_is_checked_as_its_own_file(build, tmp_path, caplog):
     (finding,) = [f for f in report["findings"] if f["page"] == "extra/legacy.htm"]
     assert (finding["source"], finding["line"]) == ("content/extra/legacy.htm", 3)
     pages = sum(page.endswith((".html", ".htm")) for page in report["pages"])
-    *_, summary = [r for r in caplog.records if "pages checked" in r.getMessage()]
-    assert summary.getMessage().startswith(f"sitecheck: {pages} pages checked, and")
+    *_, summary = [r for r in caplog.records if "style sheets" in r.getMessage()]
+    assert summary.getMessage().startswith(f"sitecheck: {pages} pages and")
+
+
+def test_an_image_only_in_a_summary_is_the_articles_on_listing_pages(build, tmp_path):
+    (tmp_path / "content/third.md").write_text(
+        "Title: Third\nDate: 2020-03-03\nSummary: See ![A chart](/images/chart.png)\n\n"
+        "The article itself has no image.\n"
+    )
+    report = build()
+    found = [f for f in report["findings"] if f["target"] == "images/chart.png"]
+    assert {f["page"] for f in found} >= {"index.html", "category/misc.html"}
+    assert {(f["source"], f["line"]) for f in found} == {("content/third.md", 3)}

@@ -3,13 +3,13 @@
 import dataclasses
 import json
 import logging
+import os
 import re
 import threading
 import types
 
 import pytest
 from pelican.plugins.sitecheck import plugin
-from pelican.plugins.sitecheck._testing import IMPORT_ROOT, html
 from pelican.plugins.sitecheck.report import (
     CHECKS,
     THEME,
@@ -21,7 +21,8 @@ from pelican.plugins.sitecheck.report import (
     replace_file,
     source_line,
 )
-from pelican.plugins.sitecheck.settings import Config, SettingsError
+from pelican.plugins.sitecheck.settings import Config
+from sitecheck_helpers import IMPORT_ROOT, html
 
 
 def finding(page, source, element='<a href="/x/">', line=None):
@@ -59,7 +60,7 @@ def test_each_record_carries_the_finding_in_extra(caplog):
 
 def test_a_problem_on_many_pages_is_one_record_and_summaries_are_the_contents():
     def on(page, source):
-        problem = issue("img-no-size", "<img>", 1, "/a.png", width=1, height=1)
+        problem = issue("img-heavy", "<img>", 1, "/a.png", size="1 MB", budget="1 KB")
         return findings(page, source, [problem], {}, lambda _: 4,
                         from_theme=source == THEME,
                         target_of=lambda _: "a.png")[0]  # fmt: skip
@@ -152,6 +153,9 @@ def test_development_build_logs_and_goes_on(built, caplog, tmp_path):
     )
     report = json.loads((tmp_path / "r.json").read_text())
     assert (report["errors"], report["pages"]) == (1, {"index.html": "theme/templates"})
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert (tmp_path / "r.json").stat().st_mode & 0o777 == 0o666 & ~umask  # not 0600
     # When: an aware UTC time, to the second.
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", report["generated"])
 
@@ -170,8 +174,8 @@ def test_a_clean_build_says_so_in_one_info_line(built, caplog, tmp_path):
     (record,) = [r for r in caplog.records if r.name == plugin.__name__]
     assert record.levelno == logging.INFO
     assert re.fullmatch(
-        r"sitecheck: 1 pages checked, and 0 feeds, sitemaps and style sheets, in"
-        rf" \d+\.\d\d s: 0 errors, 0 warnings; report: {tmp_path / 'r.json'}",
+        r"sitecheck: 1 pages and 0 feeds, sitemaps and style sheets checked in"
+        r" \d+\.\d s: 0 errors, 0 warnings",
         record.getMessage(),
     )
 
@@ -183,10 +187,19 @@ def test_strict_build_raises_one_ordinary_exception_after_the_findings(built, ca
     assert "broken link" in caplog.text
 
 
-def test_a_mistyped_setting_stops_the_build_with_its_name(built):
+def test_wrong_settings_are_one_line_each_before_the_build(built, caplog):
     built.settings["SITECHECK_STRICT"] = "yes"
-    with pytest.raises(SettingsError, match="SITECHECK_STRICT must be True or False"):
-        plugin.check_output(built)
+    built.settings["SITECHECK_STICT"] = True
+    plugin.read_settings(built)  # at `initialized`, before the build's work
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("WARNING", "sitecheck: SITECHECK_STICT is not a sitecheck setting: did"
+         " you mean SITECHECK_STRICT?"),
+        ("ERROR", "sitecheck: SITECHECK_STRICT must be True or False, not 'yes'"
+         " (default: False); the site will not be checked"),
+    ]  # fmt: skip
+    caplog.clear()
+    plugin.check_output(built)
+    assert caplog.records == []
 
 
 def test_the_readme_documents_every_check_and_setting():

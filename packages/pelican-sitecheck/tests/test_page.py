@@ -1,8 +1,8 @@
 """Parsing a page: ids, links, resources and images."""
 
-from pelican.plugins.sitecheck._testing import html
 from pelican.plugins.sitecheck.internal import check_site
 from pelican.plugins.sitecheck.page import parse_page, parse_srcset
+from sitecheck_helpers import html
 
 
 def parse(body, head=""):
