@@ -180,12 +180,15 @@ def production_build(c, source, output, epoch=None):
 
 
 def check_external_links(c, source, output):
-    """Check the links to other sites; stop if one is broken."""
-    command = [sys.executable, "-m", "pelican.plugins.sitecheck.external",
-               str(output), "--settings", CONFIG["settings_publish"]]  # fmt: skip
+    """Check the links to other sites (pelican-sitecheck); stop if one is
+    broken, or if no other site answers (then the network is down)."""
+    command = [sys.executable, "-m", "pelican.plugins.sitecheck", str(output),
+               "--settings", CONFIG["settings_publish"], "--external"]  # fmt: skip
     result = run_in(c, source, command)
     if result.exited == 1:
         stop("Links to other sites are broken (listed above): fix or remove them.")
+    if result.exited == 3:
+        stop(f"No other site answers: the network is down. Later, or {SKIP_EXTERNAL}.")
     if result.failed:
         stop("The link checker could not run (see above).")
     summarise("Links to other sites: checked, none broken.")
