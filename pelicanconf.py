@@ -11,6 +11,8 @@ SITEURL = ""
 FEED_DOMAIN = "http://127.0.0.1:8000"
 
 PATH = "content"
+# Set here, so Pelican reads it beside this file, wherever a build runs from.
+CACHE_PATH = "cache"
 THEME = "themes/haet"
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "en"

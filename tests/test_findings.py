@@ -7,6 +7,7 @@ mistake stops the build, and says so once."""
 import json
 import re
 import sys
+from pathlib import Path
 
 import feedparser
 import pytest
@@ -190,7 +191,7 @@ def test_each_mistake_is_printed_whole_and_the_rest_is_built(broken):
 def test_the_summary_and_the_report_list_the_same_findings(broken):
     project, _, _, summary = broken
     report = json.loads(
-        (project / settings_of(site=project)["FINDINGS_REPORT"]).read_text()
+        (Path(settings_of(site=project)["CACHE_PATH"]) / "findings.json").read_text()
     )
     listed = {(f["source"], f["line"], f["level"]) for f in report["findings"]}
     expected = {(f"content/{n}", line, level) for n, level, line, *_ in MISTAKES}

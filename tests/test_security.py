@@ -36,11 +36,10 @@ def test_every_page_carries_the_strict_policy_before_what_it_governs(site):
         assert meta and meta["content"] == policy, path
         first_resource = page.head.find(["link", "script"])
         assert first_resource in meta.find_all_next(["link", "script"]), path
-    if site.production:
-        headers = (site.out / "_headers").read_text()
-        assert headers.startswith("/*\n") and "&#39;" not in headers
-        assert f"Content-Security-Policy: {policy}; frame-ancestors 'none'" in headers
-        assert "X-Content-Type-Options: nosniff" in headers
+        referrer = page.find("meta", attrs={"name": "referrer"})
+        assert referrer and referrer["content"] == "strict-origin-when-cross-origin"
+    # GitHub Pages reads no _headers file: none is published to claim otherwise.
+    assert not (site.out / "_headers").exists()
 
 
 def test_no_inline_script_style_or_handler_no_insecure_resource(site):

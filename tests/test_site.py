@@ -129,20 +129,17 @@ def test_call_for_papers_gives_every_deadline_with_its_zone(site):
     assert submission.review in instructions
 
 
-def test_organisers_and_contact_without_harvestable_addresses(site):
+def test_organisers_and_contact_addresses_that_open_mail(site):
     facts = workshop(site.project)
     page = soup(site.out, "organisers/")
     people = page.select("ul.people li")
     assert [text(li.span) for li in people] == [
         plain(f"{person.name} {person.affiliation}") for person in facts.organisers
     ]
-    contact = text(page.find(id="contact").find_parent())
-    for address in facts.event.contact:
-        assert address.replace("@", " (at) ") in contact
-    for path in html_pages(site.out):
-        html = soup(site.out, str(path.relative_to(site.out)))
-        assert not html.find_all("a", href=re.compile("^mailto:")), path
-        assert not re.search(r"[\w.]+@[\w-]+\.\w+", html.get_text()), path
+    links = page.find(id="contact").find_parent().find_all("a", href=True)
+    assert [(a["href"], text(a)) for a in links] == [
+        (f"mailto:{address}", address) for address in facts.event.contact
+    ]
 
 
 def test_sponsors_in_their_order_linked_where_known(site):
