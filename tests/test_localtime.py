@@ -146,6 +146,29 @@ def test_every_time_is_in_the_visitors_zone_and_nothing_moves(
         assert max(shifts.values()) < 0.001, shifts
 
 
+@pytest.mark.parametrize("zone", ["UTC", EVENT.timezone.key])
+def test_a_visitor_in_utc_or_the_workshops_zone_reads_one_time_per_slot(
+    browser, served_site, dev_site, zone
+):
+    schedule = next(p for p in pages_with_times(dev_site) if "schedule" in str(p))
+    context = browser.new_context(timezone_id=zone)
+    page = context.new_page()
+    try:
+        page.goto(page_url(dev_site, schedule, served_site))
+        cells = page.locator("table.schedule tbody [data-localtime]").all_inner_texts()
+        assert page.locator(".localtime").count() == 0  # no copy of a time shown
+    finally:
+        context.close()
+    in_utc = zone == "UTC"
+    for cell, slot in zip(cells, WORKSHOP.schedule, strict=True):
+        start, end = (
+            (slot.utc_start, slot.utc_end) if in_utc else (slot.start, slot.end)
+        )
+        shown = " ".join(cell.split())
+        assert shown.startswith(f"{clock(start)}–{clock(end)}"), shown
+        assert shown.count("–") == 1, shown  # one time, not two
+
+
 def test_without_javascript_every_time_is_given_in_both_zones(
     browser, served_site, dev_site
 ):
@@ -168,7 +191,7 @@ def test_without_javascript_every_time_is_given_in_both_zones(
     assert f"Time in {EVENT.zone_label} and UTC Session" in schedule
     for slot in WORKSHOP.schedule:
         assert (
-            f"{clock(slot.start)}–{clock(slot.end)} {slot.start.tzname()} "
+            f"{clock(slot.start)}–{clock(slot.end)} {slot.start.tzname()} · "
             f"{clock(slot.utc_start)}–{clock(slot.utc_end)} UTC"
         ) in schedule
     assert (
