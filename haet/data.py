@@ -685,12 +685,12 @@ class Loader:
         """[make(where, fields)] for each entry of the list file `name`."""
         source = str(self.shown / name)
         raw = read_yaml(self.data_dir / name, source)
-        if not isinstance(raw, list) or not raw:
+        if not isinstance(raw, list):
             raise Finding(
                 source,
                 None,
-                "expected a non-empty list of entries",
-                "start each entry with `- ` followed by its first field",
+                "expected a list of entries",
+                "start each entry with `- ` and its first field; `[]` for none yet",
             )
         made = []
         for entry in raw:
