@@ -11,6 +11,9 @@ from PIL import Image, UnidentifiedImageError
 
 from .report import issue
 
+# Wider than any screen shows an image (a 4K screen at 1x, a laptop at 2x).
+MAX_SHOWN_WIDTH = 2560
+
 # EXIF orientations 5-8 turn the picture by 90 degrees: browsers swap the sides.
 _TURNED = {5, 6, 7, 8}
 _EXIF_ORIENTATION = 0x0112
@@ -167,6 +170,9 @@ def _located(img, url, locate, config):
     element = img.element if url == img.src else f'<img srcset="... {url} ...">'
     if problem:
         yield issue(problem[0], element, img.line, **problem[1])
+    elif file and file.width and file.width > MAX_SHOWN_WIDTH:
+        yield issue("img-huge", element, img.line, dims=_dims(file),
+                    size=kb(file.bytes), largest=MAX_SHOWN_WIDTH)  # fmt: skip
     elif file and file.bytes > config.image_max_bytes:
         budget = kb(config.image_max_bytes)
         yield issue("img-heavy", element, img.line, size=kb(file.bytes), budget=budget)
@@ -175,6 +181,8 @@ def _located(img, url, locate, config):
 
 def _check_sizes(img, file, width, height, config):
     element, line = img.element, img.line
+    if file.width > MAX_SHOWN_WIDTH and not (width or height):
+        return  # img-huge says what to do first: shrink it
     if width is None or height is None:
         given = width or height
         width, height = missing_sizes(width, height, file)

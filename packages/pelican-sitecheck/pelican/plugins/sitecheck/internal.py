@@ -260,6 +260,8 @@ class Site:
             return  # an unreadable page or image is reported as such
         if fragment not in ids:
             close = difflib.get_close_matches(fragment, ids, n=1, cutoff=0.6)
+            if close and _stem(close[0]) == _stem(fragment):
+                close = []  # #paper-42 is not #paper-4: the number is the meaning
             suggestion = (
                 f"link to #{close[0]}"
                 if close
@@ -448,3 +450,8 @@ def _content_lines(site, page_path, content):
         return None
     first = text.count("\n", 0, start) + 1
     return range(first, first + html.count("\n") + 1)
+
+
+def _stem(fragment):
+    """An id without its digits: paper-42 and paper-4 are both paper-."""
+    return re.sub(r"\d+", "", fragment)

@@ -61,6 +61,9 @@ CHECKS = {
                    "use a file at least {width} px wide"),
     "img-oversized": ("warning", "file is {dims}, shown {width} px wide: wasted"
                       " bytes", "resize it to {width}-{largest} px wide"),
+    "img-huge": ("error", "file is {dims}, {size}: far more pixels than any screen"
+                 " shows", "resize it to at most {largest} px wide, then compress it"
+                 " (quality 80)"),
     "img-heavy": ("error", "file is {size}, over the {budget} image budget",
                   "resize it to the size it is shown at; compress it (quality 80)"),
     "page-images-heavy": ("warning", "{size} of images, over the {budget} page"
