@@ -137,6 +137,18 @@ def test_srcset_failures(images, config, srcset, code, fix):
     ]
 
 
+def test_a_photo_far_wider_than_any_screen_is_one_finding_shrink_it(images, config):
+    images("images/camera.png", (6000, 4000))
+    found = findings_for(images, config, '<img src="/images/camera.png" alt="A">')
+    assert found == [
+        (
+            "img-huge",
+            '<img src="/images/camera.png">',
+            "resize it to at most 2560 px wide, then compress it (quality 80)",
+        )
+    ]
+
+
 def test_byte_budgets(images, config):
     images("images/big.png", (400, 300))
     size = (images.root / "images/big.png").stat().st_size

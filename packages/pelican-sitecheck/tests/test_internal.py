@@ -17,7 +17,10 @@ def codes(output, config):
 def site(output):
     """Pages and files of a small site with clean URLs."""
     output("index.html", html('<h1 id="top-news">News</h1>'))
-    output("news/2021/cfp/index.html", html('<h2 id="dates">Dates</h2><a name="old">'))
+    output(
+        "news/2021/cfp/index.html",
+        html('<h2 id="dates">Dates</h2><a name="old"><p id="part-4">'),
+    )
     output("about.html", html("<p>About</p>"))
     output("files/call for papers.pdf", "%PDF")
     output("theme/css/main.css", "body {}")
@@ -61,6 +64,7 @@ def test_broken_links_and_missing_fragments(site, config):
         html(
             '<a href="/news/2021/cpf/">typo</a>\n'
             '<a href="/news/2021/cfp/#date">near miss</a>\n'
+            '<a href="/news/2021/cfp/#part-42">another number</a>\n'
             '<a href="#nowhere">x</a>',
             head='<link rel="stylesheet" href="/theme/css/mian.css">',
         ),
@@ -79,6 +83,11 @@ def test_broken_links_and_missing_fragments(site, config):
             'add id="nowhere" to the target, or fix the link',
         ),
         ("missing-fragment", '<a href="/news/2021/cfp/#date">', "link to #dates"),
+        (
+            "missing-fragment",
+            '<a href="/news/2021/cfp/#part-42">',
+            'add id="part-42" to the target, or fix the link',
+        ),
     ]
     assert {f.level for f in found} == {"error"}
 
