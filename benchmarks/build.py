@@ -17,8 +17,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ["pelicanconf.py", "publishconf.py", "tasks.py", "devserver.py",
-          "content", "themes", "plugins", "haet"]  # fmt: skip
+COPIED = ["pelicanconf.py", "publishconf.py", "tasks.py", "content", "themes", "haet"]
 BARE_SETTINGS = """\
 PATH = "content"
 TIMEZONE = "Europe/Paris"
@@ -71,7 +70,7 @@ def announcement(rng, number, date):
 
 
 def copy_project(directory):
-    """The site as a black box: settings, content, theme, plugins, tasks."""
+    """The site as a black box: settings, content, theme, its code, tasks."""
     directory.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
         source = ROOT / name

@@ -1,6 +1,6 @@
 """Save-to-reloaded-page latency of `invoke livereload`, in Chromium.
 
-    .venv/bin/python benchmarks/latency.py [--edits 20] [--pause 0.5]
+    .venv/bin/python benchmarks/latency.py [EDITS, default 20]
 
 Starts `invoke livereload` in a temporary copy of the project, opens a post in
 headless Chromium (Playwright), then edits the post's Markdown EDITS times
@@ -8,11 +8,9 @@ and measures from each save until the reloaded page shows the new text.
 Prints the median and the worst.
 """
 
-import argparse
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,12 +28,6 @@ POST = "content/news/2021-05-01-latency-probe.md"
 POST_URL = "/news/2021/latency-probe/"
 PROBE = ("Title: Latency probe\nDate: 2021-05-01 10:00\nSlug: latency-probe\n"
          "Summary: A post the benchmark edits.\n\nText {}.\n")  # fmt: skip
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until(predicate, seconds, pause=0.005):
@@ -56,17 +48,13 @@ def served(url):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--edits", type=int, default=20)
-    parser.add_argument("--pause", type=float, default=0.5,
-                        help="seconds between edits (default 0.5)")  # fmt: skip
-    args = parser.parse_args()
+    edits = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     work = Path(tempfile.mkdtemp(prefix="haet-latency-"))
     server = None
     try:
         copy_project(work)
         (work / POST).write_text(PROBE.format("first"), "utf-8")
-        url = f"http://127.0.0.1:{free_port()}"
+        url = "http://127.0.0.1:8791"
         invoke = Path(sys.executable).parent / "invoke"
         server = subprocess.Popen(
             [invoke, "livereload", "--port", url.rsplit(":", 1)[1]], cwd=work,
@@ -84,7 +72,7 @@ def main():
             page = browser.new_page()
             page.goto(url + POST_URL)
             time.sleep(1)
-            for _ in range(args.edits):
+            for _ in range(edits):
                 marker = uuid.uuid4().hex[:12]
                 script = f"document.body?.innerText.includes('Text {marker}.')"
 
@@ -99,7 +87,7 @@ def main():
                 if not wait_until(shown, 30):
                     sys.exit("The page never showed the edit within 30 s.")
                 times.append(time.perf_counter() - started)
-                time.sleep(args.pause)
+                time.sleep(0.5)  # between saves
             browser.close()
         print(f"Save to reloaded page, {len(times)} edits, {os.cpu_count()} cores: "
               f"median {statistics.median(times):.3f} s, "

@@ -345,7 +345,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 class Server(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
     daemon_threads = True
-    request_queue_size = 128  # many tabs and reloads at once: none refused
+    request_queue_size = 1024  # many tabs and reloads at once: none refused
 
     def handle_error(self, request, client_address):
         """A browser that leaves mid-answer is no problem to print."""

@@ -1,7 +1,7 @@
 """What a page of the built site costs a visitor: its HTML plus every
 stylesheet, script, font, image and icon it loads, raw and gzip -9
 compressed (images count as they are: PNG and JPEG do not shrink further).
-Shared by tests/test_quality.py and benchmarks/lighthouse.py."""
+Used by tests/test_quality.py."""
 
 import gzip
 import re
