@@ -367,6 +367,13 @@ class Workshop:
         """The schedule slot where `speaker` speaks, or None."""
         return next((s for s in self.schedule if s.speaker == speaker), None)
 
+    def room(self, slot):
+        """Where a slot happens online: the poster session in its own room,
+        the rest on the conference's workshop page (stream and Zoom)."""
+        if slot.kind == "posters":
+            return self.event.poster_room_url
+        return self.event.iclr_page_url
+
     @property
     def keynotes(self):
         return tuple(slot for slot in self.schedule if slot.kind == "keynote")

@@ -56,12 +56,6 @@ def event_summary(event):
     return f"{event_title(event)}, {event.tagline}"
 
 
-def slot_room(slot, event):
-    """Where a slot happens: the poster session in its own room, the rest on
-    the conference's workshop page."""
-    return event.poster_room_url if slot.kind == "posters" else event.iclr_page_url
-
-
 def slot_description(slot):
     """What a slot is, in plain text: the talk and its speaker, then the
     slot's own description."""
@@ -164,7 +158,7 @@ def schedule_calendar(workshop, settings, stamp, programme=""):
     for slot in workshop.schedule:
         if slot.kind in PAUSES:
             continue
-        room = slot_room(slot, event)
+        room = workshop.room(slot)
         parts = [slot_description(slot), f"Online: {room}"]
         entries.append(
             CalendarEvent.new(
@@ -238,7 +232,7 @@ def event_schema(workshop, base_url="", image_url=""):
     data["superEvent"] = {"@type": "Event", **event.super_event}
     data["subEvent"] = []
     for slot in workshop.schedule:
-        room = slot_room(slot, event)
+        room = workshop.room(slot)
         sub_event = _event(slot.title, slot.start, slot.end, room, mode)
         if description := slot_description(slot):
             sub_event["description"] = description

@@ -80,4 +80,37 @@
       if (end && start <= now && now < end) row.classList.add("now");
     }
   }
+
+  // On the day: keep what is on now and what is next, and move on.
+  const box = document.querySelector("[data-now-next]");
+  const countdown = document.querySelector("[data-countdown]");
+  const update = () => {
+    const time = Date.now();
+    if (box) {
+      const items = [...box.querySelectorAll("li[data-start]")];
+      const on = items.find(
+        (li) => new Date(li.dataset.start) <= time && time < new Date(li.dataset.end),
+      );
+      const next = items.find((li) => new Date(li.dataset.start) > time);
+      for (const li of items) {
+        li.hidden = li !== on && li !== next;
+        li.dataset.state = li === on ? "now" : li === next ? "next" : "";
+      }
+      box.querySelector(".after-day").hidden = Boolean(on || next);
+      box.classList.add("running");
+    }
+    if (countdown) {
+      const minutes = Math.round((new Date(countdown.dataset.countdown) - time) / 60000);
+      const days = Math.floor(minutes / 1440);
+      const hours = Math.floor((minutes % 1440) / 60);
+      countdown.hidden = minutes <= 0;
+      countdown.textContent =
+        "Starts in " +
+        (days ? days + (days === 1 ? " day, " : " days, ") : "") +
+        hours + (hours === 1 ? " hour" : " hours") +
+        (days ? "" : ", " + (minutes % 60) + " minutes");
+    }
+  };
+  update();
+  if (box || countdown) setInterval(update, 30000);
 })();
