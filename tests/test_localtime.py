@@ -206,3 +206,68 @@ def test_without_javascript_every_time_is_given_in_both_zones(
             f"({utc.day} {utc:%B %Y}, {clock(utc)} UTC)"
         ) in texts["table.dates"]
     assert "GMT" not in texts[".facts dd"] + texts["table.dates"]
+
+
+@pytest.fixture(scope="module")
+def day_site(tmp_path_factory):
+    """The development build as the hourly build on the workshop's day makes
+    it, served on 127.0.0.1; yields its URL."""
+    import functools
+    import http.server
+    import threading
+
+    from sitetools import build_site
+
+    out = tmp_path_factory.mktemp("day")
+    built = build_site(out, env={"SITE_TODAY": EVENT.date.isoformat()})
+    assert built.returncode == 0, built.stderr
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=out)
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+VISIBLE_ITEMS = """(items) => items.filter((li) => !li.hidden).map((li) =>
+  [li.dataset.state, li.innerText.replace(/\u2060/g, "").replace(/\\s+/g, " ")])"""
+
+
+def test_on_the_day_the_first_screen_says_what_is_on_now_and_next(browser, day_site):
+    on, following = WORKSHOP.schedule[1], WORKSHOP.schedule[2]
+    moment = on.start + (on.end - on.start) / 2
+    local = expected_local(on.start, on.end, "America/Los_Angeles")
+    for width, height in ((1280, 720), (390, 844), (640, 360)):
+        context = browser.new_context(
+            timezone_id="America/Los_Angeles",
+            viewport={"width": width, "height": height},
+        )
+        page = context.new_page()
+        page.clock.install(time=moment)
+        for address in ("/", "/schedule/"):
+            page.goto(day_site + address)
+            items = page.locator("[data-now-next] li")
+            (now, now_text), (state, next_text) = items.evaluate_all(VISIBLE_ITEMS)
+            assert (now, state) == ("now", "next"), (width, address)
+            assert on.title in now_text and local in now_text, now_text
+            assert following.title in next_text, next_text
+            join = page.locator("[data-now-next] li[data-state=now] a")
+            assert join.get_attribute("href") == WORKSHOP.room(on)
+            assert join.bounding_box()["y"] < height, (width, address)  # first screen
+        # Half an hour on, without a reload, the next session is on.
+        page.clock.run_for((on.end - moment).total_seconds() * 1000 + 31_000)
+        (now, now_text), _ = page.locator("[data-now-next] li").evaluate_all(
+            VISIBLE_ITEMS
+        )
+        assert now == "now" and following.title in now_text, now_text
+        context.close()
+    # Without JavaScript: the day's whole programme, in the workshop's zone.
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(day_site + "/")
+    items = page.locator("[data-now-next] li").all_inner_texts()
+    context.close()
+    assert len(items) == len(WORKSHOP.schedule)
+    for text, slot in zip(items, WORKSHOP.schedule, strict=True):
+        assert f"{clock(slot.start)}–{clock(slot.end)} {slot.start.tzname()}" in text
