@@ -4,7 +4,6 @@ for what the organiser would see, with a generous deadline."""
 
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -17,12 +16,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sitetools import ROOT, free_port, settings_of
+from sitetools import copy_project, free_port, settings_of
 
 INVOKE = str(Path(sys.executable).parent / "invoke")
 SITE_URL = settings_of("publishconf.py")["SITEURL"]
 # What a copy of the project needs, besides the site's code (haet/).
-PROJECT_FILES = ("pelicanconf.py", "publishconf.py", "tasks.py", "content", "themes")
 
 
 # Run a command with Ctrl-C (SIGINT) stopping it, as in a terminal, even when
@@ -34,17 +32,6 @@ CTRL_C_STOPS = [
     "signal.signal(signal.SIGINT, signal.SIG_DFL); "
     "os.execv(sys.argv[1], sys.argv[1:])",
 ]
-
-
-def copy_project(destination):
-    destination.mkdir(parents=True)
-    for name in (*PROJECT_FILES, "haet"):
-        if (ROOT / name).is_dir():
-            ignore = shutil.ignore_patterns("__pycache__")
-            shutil.copytree(ROOT / name, destination / name, ignore=ignore)
-        else:
-            shutil.copy2(ROOT / name, destination / name)
-    return destination
 
 
 def fetch(url):

@@ -133,21 +133,6 @@ def _output_sources(output):
     return sources
 
 
-def _output_sources(output):
-    """Without settings, each finding names the output file and its line."""
-    sources = Sources(theme=os.path.join(output, "(theme)"))
-    for folder, _, names in os.walk(output):
-        for name in names:
-            path = os.path.join(folder, name)
-            page = os.path.relpath(path, output).replace(os.sep, "/")
-            if name.endswith((".html", ".htm")):
-                sources.pages[page] = sources.static[page] = path
-            elif name.endswith((".xml", ".css")):
-                sources.static[page] = path
-                sources.extra.append(page)
-    return sources
-
-
 def annotations(found):
     """GitHub workflow commands, one per finding: ::error file=...,line=...::"""
     lines = []
