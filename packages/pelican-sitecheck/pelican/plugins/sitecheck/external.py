@@ -22,7 +22,6 @@ import logging
 import re
 import socket
 import ssl
-import sys
 import threading
 import time
 from collections import defaultdict
@@ -311,9 +310,3 @@ def check_external(output_dir, config, sources=None):
     for page, problems in sorted(issues.items()):
         found += page_findings(site, sources, page, problems)
     return attribute(found), stats
-
-
-if __name__ == "__main__":  # the command's old name: the command, with --external
-    from .command import main
-
-    sys.exit(main([*sys.argv[1:], "--external"]))
