@@ -12,8 +12,11 @@ FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 FINDINGS_FATAL = "warnings"  # any warning or error fails a production build
 # The list of drafts is for organisers' previews, not for visitors.
-TEMPLATE_PAGES = {source: target for source, target in TEMPLATE_PAGES.items()  # noqa: F405
-                  if source != "drafts.html"}  # fmt: skip
+TEMPLATE_PAGES = {
+    source: target
+    for source, target in TEMPLATE_PAGES.items()  # noqa: F405
+    if source != "drafts.html"
+}
 # Drafts (and posts dated in the future) are written nowhere in production:
 # only development shows them, at /drafts/.
 DRAFT_SAVE_AS = ""

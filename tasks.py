@@ -120,9 +120,16 @@ def preview(c, port=CONFIG["port"] + 1):
     except devserver.PortBusy as error:
         raise Exit(str(error)) from None
     with tempfile.TemporaryDirectory(prefix="haet-preview-") as output:
-        result = pelican(c, "-s", CONFIG["settings_publish"], "-o", output, "-e",
-                         f"SITEURL={json.dumps(address)}",
-                         f"FEED_DOMAIN={json.dumps(address)}")  # fmt: skip
+        result = pelican(
+            c,
+            "-s",
+            CONFIG["settings_publish"],
+            "-o",
+            output,
+            "-e",
+            f"SITEURL={json.dumps(address)}",
+            f"FEED_DOMAIN={json.dumps(address)}",
+        )
         if result.failed:
             server.server_close()
             raise Exit("The production build failed (see above); nothing to preview.")
@@ -172,8 +179,17 @@ def production_build(c, source, output, epoch=None):
     the content does not."""
     for name in (CONFIG["settings_base"], CONFIG["settings_publish"]):
         read_settings(name, source)  # the files built (a commit's): one line
-    command = [sys.executable, "-m", "pelican", CONFIG["content"], *LOG_HANDLER,
-               "-s", CONFIG["settings_publish"], "-o", str(output)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "pelican",
+        CONFIG["content"],
+        *LOG_HANDLER,
+        "-s",
+        CONFIG["settings_publish"],
+        "-o",
+        str(output),
+    ]
     env = {"SOURCE_DATE_EPOCH": str(epoch)} if epoch else {}
     if run_in(c, source, command, env).failed:
         stop("The production build failed: the lines above name the file to fix.")
@@ -182,8 +198,15 @@ def production_build(c, source, output, epoch=None):
 def check_external_links(c, source, output):
     """Check the links to other sites (pelican-sitecheck); stop if one is
     broken, or if no other site answers (then the network is down)."""
-    command = [sys.executable, "-m", "pelican.plugins.sitecheck", str(output),
-               "--settings", CONFIG["settings_publish"], "--external"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "pelican.plugins.sitecheck",
+        str(output),
+        "--settings",
+        CONFIG["settings_publish"],
+        "--external",
+    ]
     result = run_in(c, source, command)
     if result.exited == 1:
         stop("Links to other sites are broken (listed above): fix or remove them.")

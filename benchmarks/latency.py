@@ -1,11 +1,8 @@
-"""Save-to-reloaded-page latency of `invoke livereload`, in Chromium.
+"""Save to reloaded page under `invoke livereload`, in a copy of the project:
+a post open in headless Chromium is saved EDITS times; prints the median and
+the worst time until the page shows the new text.
 
     .venv/bin/python benchmarks/latency.py [EDITS, default 20]
-
-Starts `invoke livereload` in a temporary copy of the project, opens a post in
-headless Chromium (Playwright), then edits the post's Markdown EDITS times
-and measures from each save until the reloaded page shows the new text.
-Prints the median and the worst.
 """
 
 import os
@@ -16,7 +13,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -26,8 +22,10 @@ from playwright.sync_api import sync_playwright
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu"]
 POST = "content/news/2021-05-01-latency-probe.md"
 POST_URL = "/news/2021/latency-probe/"
-PROBE = ("Title: Latency probe\nDate: 2021-05-01 10:00\nSlug: latency-probe\n"
-         "Summary: A post the benchmark edits.\n\nText {}.\n")  # fmt: skip
+PROBE = (
+    "Title: Latency probe\nDate: 2021-05-01 10:00\nSlug: latency-probe\n"
+    "Summary: A post the benchmark edits.\n\nText {}.\n"
+)
 
 
 def wait_until(predicate, seconds, pause=0.005):
@@ -37,14 +35,6 @@ def wait_until(predicate, seconds, pause=0.005):
             return True
         time.sleep(pause)
     return False
-
-
-def served(url):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 def main():
@@ -57,18 +47,21 @@ def main():
         url = "http://127.0.0.1:8791"
         invoke = Path(sys.executable).parent / "invoke"
         server = subprocess.Popen(
-            [invoke, "livereload", "--port", url.rsplit(":", 1)[1]], cwd=work,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [invoke, "livereload", "--port", url.rsplit(":", 1)[1]],
+            cwd=work,
+            stdout=subprocess.PIPE,
+            text=True,
             start_new_session=True,
-        )  # fmt: skip
-        if not wait_until(lambda: served(url + POST_URL), 180, 0.2):
-            sys.exit(f"invoke livereload served nothing at {url}{POST_URL}")
+        )
+        while "Serving at" not in server.stdout.readline():
+            pass
         times = []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", headless=True,
+                executable_path="/usr/bin/chromium",
+                headless=True,
                 args=CHROMIUM_ARGS,
-            )  # fmt: skip
+            )
             page = browser.new_page()
             page.goto(url + POST_URL)
             time.sleep(1)
@@ -89,9 +82,11 @@ def main():
                 times.append(time.perf_counter() - started)
                 time.sleep(0.5)  # between saves
             browser.close()
-        print(f"Save to reloaded page, {len(times)} edits, {os.cpu_count()} cores: "
-              f"median {statistics.median(times):.3f} s, "
-              f"worst {max(times):.3f} s")  # fmt: skip
+        print(
+            f"Save to reloaded page, {len(times)} edits, {os.cpu_count()} cores: "
+            f"median {statistics.median(times):.3f} s, "
+            f"worst {max(times):.3f} s"
+        )
     finally:
         if server:
             os.killpg(server.pid, signal.SIGTERM)

@@ -48,9 +48,13 @@ with tempfile.TemporaryDirectory(prefix="haet-load-") as folder:
     project = Path(folder)
     copy_project(project)
     invoke = Path(sys.executable).parent / "invoke"
-    server = subprocess.Popen([invoke, "livereload", "--port", str(PORT)], cwd=project,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)  # fmt: skip
+    server = subprocess.Popen(
+        [invoke, "livereload", "--port", str(PORT)],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{PORT}"
     while "Serving at" not in server.stdout.readline():
         pass
@@ -71,5 +75,7 @@ with tempfile.TemporaryDirectory(prefix="haet-load-") as folder:
         thread.join()
     server.send_signal(2)
     printed = server.communicate(timeout=60)[0]
-print(f"{counts}; {saves} saves, {printed.count('Built in')} builds, "
-      f"{printed.count('Traceback')} tracebacks")  # fmt: skip
+print(
+    f"{counts}; {saves} saves, {printed.count('Built in')} builds, "
+    f"{printed.count('Traceback')} tracebacks"
+)

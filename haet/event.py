@@ -358,8 +358,11 @@ class EventGenerator:
         width, height = CARD_SIZE
         alt = f"{event_title(workshop.event)}: {workshop.event.tagline}"
         self.context["social_image"] = {
-            "path": image, "width": width, "height": height, "alt": alt,
-        }  # fmt: skip
+            "path": image,
+            "width": width,
+            "height": height,
+            "alt": alt,
+        }
 
     def generate_output(self, writer):
         workshop = self.context["workshop"]

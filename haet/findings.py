@@ -261,20 +261,22 @@ def summary_table(findings):
         f"| {f.level} | {code(location(f))} | {code(f.message)} | {code(f.fix or '')} |"
         for f in findings
     ]
-    return "\n".join([
-        f"### Site build: {problems} problem(s) block publication"
-        if problems
-        else "### Site build: no problems found, notes only",
-        "",
-        "Fix each line below in the file it names, then push again."
-        if problems
-        else "Nothing to fix: each note says what the site does meanwhile.",
-        "",
-        "| Level | File:line | Problem | Fix |",
-        "|---|---|---|---|",
-        *rows,
-        "",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"### Site build: {problems} problem(s) block publication"
+            if problems
+            else "### Site build: no problems found, notes only",
+            "",
+            "Fix each line below in the file it names, then push again."
+            if problems
+            else "Nothing to fix: each note says what the site does meanwhile.",
+            "",
+            "| Level | File:line | Problem | Fix |",
+            "|---|---|---|---|",
+            *rows,
+            "",
+        ]
+    )
 
 
 def write_outputs(settings, findings):

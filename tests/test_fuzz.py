@@ -30,12 +30,35 @@ CASES = int(os.environ.get("FUZZ_CASES", "40"))
 SEED = int(os.environ.get("FUZZ_SEED", "2021"))
 SECONDS = 10  # for one case: a hang fails it
 PAYLOADS = [
-    "\x00", "\x1b[31m", "\t", "\u202e", "\ufeff", "é", "'", '"', ": ", "#", "&a", "*a",
-    "<script>alert(1)</script>", "javascript:alert(1)", "data:text/html,x",
-    '<img src=x onerror="alert(1)">', "[[Alice, Bob], {x: 1}, 3, null, true]",
-    "{filename}/nowhere.md", "9" * 400, "- " * 60 + "x", "    " * 40 + "x",
-    "2021-02-30", "13:45", "null", "yes", "x" * 300, "\n", "Status: draft",
-]  # fmt: skip
+    "\x00",
+    "\x1b[31m",
+    "\t",
+    "\u202e",
+    "\ufeff",
+    "é",
+    "'",
+    '"',
+    ": ",
+    "#",
+    "&a",
+    "*a",
+    "<script>alert(1)</script>",
+    "javascript:alert(1)",
+    "data:text/html,x",
+    '<img src=x onerror="alert(1)">',
+    "[[Alice, Bob], {x: 1}, 3, null, true]",
+    "{filename}/nowhere.md",
+    "9" * 400,
+    "- " * 60 + "x",
+    "    " * 40 + "x",
+    "2021-02-30",
+    "13:45",
+    "null",
+    "yes",
+    "x" * 300,
+    "\n",
+    "Status: draft",
+]
 
 
 def mutate(text, rng):
@@ -151,8 +174,18 @@ def test_a_mutated_project_builds_or_fails_naming_files_without_traceback(
     files = sorted((project / "content").glob("*/*.*"))
     for path in rng.sample([f for f in files if f.suffix in (".md", ".yaml")], 3):
         path.write_text(mutate(path.read_text(encoding="utf-8"), rng), "utf-8")
-    command = [sys.executable, "-m", "pelican", "content", "-s", "publishconf.py",
-               "-o", str(tmp_path / "out"), "--log-handler", "plain"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "pelican",
+        "content",
+        "-s",
+        "publishconf.py",
+        "-o",
+        str(tmp_path / "out"),
+        "--log-handler",
+        "plain",
+    ]
     built = subprocess.run(
         command, cwd=project, capture_output=True, text=True, timeout=120, check=False
     )

@@ -26,11 +26,25 @@ def build(project, *options, python=sys.executable, env=None):
         if env.get("MUTANT_UNDER_TEST") == "stats":
             del env["MUTANT_UNDER_TEST"]
     return subprocess.run(
-        [python, "-m", "pelican", "-s", "pelicanconf.py", "-o", "output",
-         "--log-handler", "plain", *options],
-        cwd=project, capture_output=True, text=True, check=False, timeout=300,
+        [
+            python,
+            "-m",
+            "pelican",
+            "-s",
+            "pelicanconf.py",
+            "-o",
+            "output",
+            "--log-handler",
+            "plain",
+            *options,
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
         env=env,
-    )  # fmt: skip
+    )
 
 
 def found(project):

@@ -20,9 +20,13 @@ def command(project, *arguments, **env):
     call = "import sys; from pelican.plugins.sitecheck.command import main; main()"
     return subprocess.run(
         [sys.executable, "-c", call.replace("main()", "sys.exit(main())"), *arguments],
-        cwd=project, capture_output=True, text=True, check=False, timeout=120,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
         env=env,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture(scope="module")

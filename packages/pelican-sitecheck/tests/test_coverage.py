@@ -37,27 +37,42 @@ GENERIC = (
 @pytest.mark.parametrize(
     ("markup", "element"),
     [
-        ('<p style="background: url(/images/gone.png)">x</p>',
-         '<p style="... url(/images/gone.png) ...">'),
-        ("<style>\nh1 { background: url('/images/gone.png') }</style>",
-         "<style> url(/images/gone.png)"),
-        ('<meta http-equiv="refresh" content="0; URL=\'/images/gone.png\'">',
-         '<meta content="/images/gone.png">'),
-        ('<object data="/images/gone.png"></object>',
-         '<object data="/images/gone.png">'),
-        ('<form action="/images/gone.png"></form>',
-         '<form action="/images/gone.png">'),
-        ('<svg><use href="/images/gone.png#x"></use></svg>',
-         '<use href="/images/gone.png#x">'),
-        ('<svg><use xlink:href="/images/gone.png#x"></use></svg>',
-         '<use xlink:href="/images/gone.png#x">'),
-        ('<input type="image" src="/images/gone.png" alt="Go">',
-         '<input src="/images/gone.png">'),
-        ('<blockquote cite="/images/gone.png">q</blockquote>',
-         '<blockquote cite="/images/gone.png">'),
+        (
+            '<p style="background: url(/images/gone.png)">x</p>',
+            '<p style="... url(/images/gone.png) ...">',
+        ),
+        (
+            "<style>\nh1 { background: url('/images/gone.png') }</style>",
+            "<style> url(/images/gone.png)",
+        ),
+        (
+            '<meta http-equiv="refresh" content="0; URL=\'/images/gone.png\'">',
+            '<meta content="/images/gone.png">',
+        ),
+        (
+            '<object data="/images/gone.png"></object>',
+            '<object data="/images/gone.png">',
+        ),
+        ('<form action="/images/gone.png"></form>', '<form action="/images/gone.png">'),
+        (
+            '<svg><use href="/images/gone.png#x"></use></svg>',
+            '<use href="/images/gone.png#x">',
+        ),
+        (
+            '<svg><use xlink:href="/images/gone.png#x"></use></svg>',
+            '<use xlink:href="/images/gone.png#x">',
+        ),
+        (
+            '<input type="image" src="/images/gone.png" alt="Go">',
+            '<input src="/images/gone.png">',
+        ),
+        (
+            '<blockquote cite="/images/gone.png">q</blockquote>',
+            '<blockquote cite="/images/gone.png">',
+        ),
         ('<q cite="/images/gone.png">q</q>', '<q cite="/images/gone.png">'),
     ],
-)  # fmt: skip
+)
 def test_every_place_a_url_can_be_is_checked(site, config, markup, element):
     site("index.html", html(markup))
     assert problems(site, config) == [("broken-link", "index.html", element, GENERIC)]
@@ -133,20 +148,42 @@ def test_feeds_and_sitemaps(site, config):
     )
     found, _ = check_site(site.root, config, sources)
     # Each once: an entry's links are the entry's, not also the feed's.
-    assert sorted((f.code, f.page, f.source, f.element) for f in found) == sorted({
-        ("broken-link", "feeds/all.atom.xml", "theme",
-         f'<link href="{SITEURL}/news/2020/old/">'),
-        ("broken-link", "feeds/all.rss.xml", "theme",
-         f'<enclosure url="{SITEURL}/talks/keynote.mp3">'),
-        ("broken-link", "sitemap.xml", "theme", f"<loc>{SITEURL}/abuot/</loc>"),
-        ("draft-link", "feeds/all.rss.xml", "theme",
-         f'<a href="{SITEURL}/drafts/soon/">'),
-        # The entry's HTML: relative to its page, and the page's content file.
-        ("broken-link", "feeds/all.atom.xml", "content/cfp.md",
-         '<img src="/images/gone.png">'),
-        ("missing-fragment", "feeds/all.atom.xml", "content/cfp.md",
-         '<a href="#deadline">'),
-    })  # fmt: skip
+    assert sorted((f.code, f.page, f.source, f.element) for f in found) == sorted(
+        {
+            (
+                "broken-link",
+                "feeds/all.atom.xml",
+                "theme",
+                f'<link href="{SITEURL}/news/2020/old/">',
+            ),
+            (
+                "broken-link",
+                "feeds/all.rss.xml",
+                "theme",
+                f'<enclosure url="{SITEURL}/talks/keynote.mp3">',
+            ),
+            ("broken-link", "sitemap.xml", "theme", f"<loc>{SITEURL}/abuot/</loc>"),
+            (
+                "draft-link",
+                "feeds/all.rss.xml",
+                "theme",
+                f'<a href="{SITEURL}/drafts/soon/">',
+            ),
+            # The entry's HTML: relative to its page, and the page's content file.
+            (
+                "broken-link",
+                "feeds/all.atom.xml",
+                "content/cfp.md",
+                '<img src="/images/gone.png">',
+            ),
+            (
+                "missing-fragment",
+                "feeds/all.atom.xml",
+                "content/cfp.md",
+                '<a href="#deadline">',
+            ),
+        }
+    )
     lines = {f.element: f.page_line for f in found}
     assert lines['<a href="#deadline">'] == 8
 
@@ -172,12 +209,18 @@ def test_a_published_page_linking_to_a_draft(site, config):
     ("href", "fix"),
     [
         # Left as written by Pelican: the content file does not exist.
-        ("{filename}gone.md", "no file content/gone.md exists: fix the path after"
-         " {filename}"),
-        ("|filename|gone.md", "no file content/gone.md exists: fix the path after"
-         " |filename|"),
-        ("|static|/images/gone.png", "no file content/images/gone.png exists: fix"
-         " the path after |static|"),
+        (
+            "{filename}gone.md",
+            "no file content/gone.md exists: fix the path after {filename}",
+        ),
+        (
+            "|filename|gone.md",
+            "no file content/gone.md exists: fix the path after |filename|",
+        ),
+        (
+            "|static|/images/gone.png",
+            "no file content/images/gone.png exists: fix the path after |static|",
+        ),
         # Case only.
         ("/AIMS/", "link to /aims/"),
         ("/Images/Photo.JPG", "link to /images/photo.jpg"),
@@ -194,7 +237,7 @@ def test_a_published_page_linking_to_a_draft(site, config):
         ("/news/2021/cfp-2/", GENERIC),
         ("/index.htm", GENERIC),
     ],
-)  # fmt: skip
+)
 def test_the_fix_is_the_plausible_target_or_none(site, config, href, fix):
     site("index.html", html(f'<a href="{href}">x</a>'))
     ((code, _, _, given),) = problems(site, config)
@@ -222,9 +265,11 @@ def test_a_refresh_to_http_is_an_insecure_link_on_its_line(output, config):
     page loads (mixed content, an error); its finding names its line."""
     output(
         "old/index.html",
-        html('<p>Moved.</p>',
-             head='\n<meta http-equiv="refresh" content="0; url=http://example.com/">'),
-    )  # fmt: skip
+        html(
+            "<p>Moved.</p>",
+            head='\n<meta http-equiv="refresh" content="0; url=http://example.com/">',
+        ),
+    )
     found, _ = check_site(output.root, config)
     assert [(f.code, f.page, f.page_line) for f in found] == [
         ("insecure-link", "old/index.html", 3)  # the <meta> line
@@ -257,8 +302,13 @@ ATOM_ORDER = f"""<?xml version="1.0" encoding="utf-8"?>
 
 
 def test_atom_feed_links_entries_and_their_html(site, config):
-    found = feed_findings(site, config, "feeds/all.atom.xml", ATOM_ORDER,
-                          {"news/2021/cfp/index.html": "content/cfp.md"})  # fmt: skip
+    found = feed_findings(
+        site,
+        config,
+        "feeds/all.atom.xml",
+        ATOM_ORDER,
+        {"news/2021/cfp/index.html": "content/cfp.md"},
+    )
     assert found == [
         ("broken-link", "content/cfp.md", f'<link href="{SITEURL}/talks/gone.mp3">', 4),
         ("broken-link", "theme", f'<link href="{SITEURL}/feeds/gone.atom.xml">', 10),
@@ -286,23 +336,33 @@ def test_a_feed_finding_outside_entries_is_the_themes(site, config):
     site("index.html", html("<p>Home</p>"))
     site("feeds/all.atom.xml", ATOM_ORDER)
     found, _ = check_site(site.root, config, Sources(extra=["feeds/all.atom.xml"]))
-    assert [(f.source, f.from_theme, f.target) for f in found
-            if f.element.endswith('gone.atom.xml">')] == [
-        ("theme", True, "feeds/gone.atom.xml")
-    ]  # fmt: skip
+    assert [
+        (f.source, f.from_theme, f.target)
+        for f in found
+        if f.element.endswith('gone.atom.xml">')
+    ] == [("theme", True, "feeds/gone.atom.xml")]
 
 
 def test_rss_items_links_and_enclosures(site, config):
-    found = feed_findings(site, config, "feeds/all.rss.xml", RSS_ITEMS,
-                          {"news/2021/cfp/index.html": "content/cfp.md"})  # fmt: skip
+    found = feed_findings(
+        site,
+        config,
+        "feeds/all.rss.xml",
+        RSS_ITEMS,
+        {"news/2021/cfp/index.html": "content/cfp.md"},
+    )
     assert found == [
         ("broken-link", "theme", f"<link>{SITEURL}/news/2020/gone/</link>", 8),
         ("empty-url", "content/cfp.md", '<enclosure url="">', 6),
         ("insecure-link", "theme", "<link>http://elsewhere.example/</link>", 10),
         ("missing-fragment", "content/cfp.md", '<a href="#deadline">', 4),
-        ("mixed-content", "content/cfp.md",
-         '<enclosure url="http://cdn.example/talk.mp3">', 5),
-    ]  # fmt: skip
+        (
+            "mixed-content",
+            "content/cfp.md",
+            '<enclosure url="http://cdn.example/talk.mp3">',
+            5,
+        ),
+    ]
 
 
 def test_sitemap_dates_and_priorities_are_not_urls(site, config):
@@ -342,12 +402,29 @@ def test_a_style_sheet_in_another_encoding_is_still_checked(site, config):
 
 
 def test_an_unreadable_feed_is_one_finding_of_the_theme(site, config):
-    found = check_site(site.root, config,
-                       Sources(extra=[str(site("feeds/all.atom.xml", "<feed><entry>")
-                                          .relative_to(site.root))]))[0]  # fmt: skip
-    assert [(f.level, f.code, f.page, f.source, f.element, f.page_line, f.from_theme)
-            for f in found] == [("error", "unreadable-page", "feeds/all.atom.xml",
-                                 "theme", "the file", None, True)]  # fmt: skip
+    found = check_site(
+        site.root,
+        config,
+        Sources(
+            extra=[
+                str(site("feeds/all.atom.xml", "<feed><entry>").relative_to(site.root))
+            ]
+        ),
+    )[0]
+    assert [
+        (f.level, f.code, f.page, f.source, f.element, f.page_line, f.from_theme)
+        for f in found
+    ] == [
+        (
+            "error",
+            "unreadable-page",
+            "feeds/all.atom.xml",
+            "theme",
+            "the file",
+            None,
+            True,
+        )
+    ]
     assert found[0].message.startswith("cannot parse the page: ")
     assert found[0].message != "cannot parse the page: None"
 
@@ -365,8 +442,10 @@ def test_a_feed_never_loads_external_entities(site, config, tmp_path):
 def test_a_feed_copied_from_content_names_its_file_and_lines(site, config):
     site("index.html", html("<p>Home</p>"))
     site("feeds/old.atom.xml", ATOM_ORDER)
-    sources = Sources(static={"feeds/old.atom.xml": "content/extra/old.atom.xml"},
-                      extra=["feeds/old.atom.xml"])  # fmt: skip
+    sources = Sources(
+        static={"feeds/old.atom.xml": "content/extra/old.atom.xml"},
+        extra=["feeds/old.atom.xml"],
+    )
     found, _ = check_site(site.root, config, sources)
     assert {f.page for f in found} == {"feeds/old.atom.xml"}
     assert sorted((f.code, f.source, f.line, f.target) for f in found) == [
@@ -391,8 +470,11 @@ def test_a_feed_entry_is_its_content_files_at_its_line(site, config, tmp_path):
 </entry></feed>
 """
     site("feeds/all.atom.xml", feed)
-    sources = Sources(pages={"news/2021/cfp/index.html": "content/cfp.md"},
-                      extra=["feeds/all.atom.xml"], project=str(tmp_path))  # fmt: skip
+    sources = Sources(
+        pages={"news/2021/cfp/index.html": "content/cfp.md"},
+        extra=["feeds/all.atom.xml"],
+        project=str(tmp_path),
+    )
     found, _ = check_site(site.root, config, sources)
     assert sorted((f.code, f.source, f.line, f.page_line) for f in found) == [
         ("broken-link", "content/cfp.md", None, 5),
@@ -412,8 +494,11 @@ def test_an_unreadable_page_is_one_finding_of_the_page(site, config):
 
 
 def test_without_a_build_every_feed_and_style_sheet_is_checked(site, config):
-    site("feeds/all.atom.xml", '<feed xmlns="http://www.w3.org/2005/Atom"><entry>'
-         f'<link href="{SITEURL}/gone/"/></entry></feed>')  # fmt: skip
+    site(
+        "feeds/all.atom.xml",
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+        f'<link href="{SITEURL}/gone/"/></entry></feed>',
+    )
     site("css/print.css", "a { background: url(gone.png) }")
     found, checked = check_site(site.root, config)
     assert {"feeds/all.atom.xml", "theme/css/main.css"} <= set(checked)

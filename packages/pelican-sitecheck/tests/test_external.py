@@ -205,8 +205,11 @@ def test_external_checks(output, fast_config, tmp_path):
         )
         assert main([str(output.root), "--settings", str(settings), "--external"]) == 1
         report = json.loads((tmp_path / "report.json").read_text())
-        again = {(f["element"].split(base)[1], f["code"]) for f in report["findings"]
-                 if f["code"].startswith("external-")}  # fmt: skip
+        again = {
+            (f["element"].split(base)[1], f["code"])
+            for f in report["findings"]
+            if f["code"].startswith("external-")
+        }
         assert {(f.element.split(base)[1], f.code) for f in found} == again
         assert report["output"] == str(output.root.resolve())
 
@@ -243,13 +246,15 @@ def test_dead_servers_and_domains_are_errors(output, fast_config, monkeypatch):
     with serve(Behaviours) as base:
         output(
             "index.html",
-            html(f'<a href="{base}/ok">live</a><a href="http://127.0.0.2:9/">dead</a>'
-                 '<a href="https://gone.example/page">gone</a>'
-                 '<a href="https://nodata.example/">nodata</a>'
-                 '<a href="https://stuck.example/">stuck</a>'
-                 '<a href="https://bug.example/">bug</a>'
-                 '<a href="http://example.org:port/">port</a>'),
-        )  # fmt: skip
+            html(
+                f'<a href="{base}/ok">live</a><a href="http://127.0.0.2:9/">dead</a>'
+                '<a href="https://gone.example/page">gone</a>'
+                '<a href="https://nodata.example/">nodata</a>'
+                '<a href="https://stuck.example/">stuck</a>'
+                '<a href="https://bug.example/">bug</a>'
+                '<a href="http://example.org:port/">port</a>'
+            ),
+        )
         found, stats = check_external(output.root, fast_config)
     assert not stats["offline"]
     assert sorted((f.level, f.code, f.element) for f in found) == [
@@ -282,8 +287,10 @@ def test_links_only_to_domains_that_do_not_resolve_are_as_offline(
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
-    output("index.html", html('<a href="https://a.example/">a</a>'
-                              '<a href="https://b.example/">b</a>'))  # fmt: skip
+    output(
+        "index.html",
+        html('<a href="https://a.example/">a</a><a href="https://b.example/">b</a>'),
+    )
     found, stats = check_external(output.root, fast_config)
     assert (found, stats["offline"]) == ([], True)
 
@@ -304,9 +311,11 @@ def test_no_host_answering_is_one_line_and_exit_status_3(output, tmp_path, caplo
     # Nothing listens on port 9: every host refuses, as when the network is down.
     output(
         "index.html",
-        html('<a href="http://127.0.0.1:9/a">a</a><a href="http://127.0.0.2:9/b">b</a>'
-             '<a href="http://127.0.0.3:9/c">c</a><a href="https://github.com/x">x</a>'),
-    )  # fmt: skip
+        html(
+            '<a href="http://127.0.0.1:9/a">a</a><a href="http://127.0.0.2:9/b">b</a>'
+            '<a href="http://127.0.0.3:9/c">c</a><a href="https://github.com/x">x</a>'
+        ),
+    )
     settings = tmp_path / "quick.py"
     settings.write_text(
         f"SITECHECK_EXTERNAL_BACKOFF = 0\nCACHE_PATH = {str(tmp_path / 'c')!r}\n"
@@ -380,22 +389,28 @@ def test_every_url_a_page_loads_or_links_is_checked_once(output, fast_config):
     Behaviours.hits.clear()
     with serve(Behaviours) as base:
         host = base.removeprefix("http:")
-        output("index.html", html(
-            f'<a href="{base}/ok#a">a</a> <a href="{base}/ok#b">b</a>'
-            f'<a href="{base}">root</a> <a href="{base}/café?q=a b&r=1">q</a>'
-            f'<img src="{base}/img1" srcset="{base}/img2 2x" alt="x">'
-            f'<picture><source srcset="{base}/img3 640w"><img src="{base}/img4"'
-            ' alt="y"></picture>'
-            f'<a href="{host}/never">tls</a>'
-        ))  # fmt: skip
+        output(
+            "index.html",
+            html(
+                f'<a href="{base}/ok#a">a</a> <a href="{base}/ok#b">b</a>'
+                f'<a href="{base}">root</a> <a href="{base}/café?q=a b&r=1">q</a>'
+                f'<img src="{base}/img1" srcset="{base}/img2 2x" alt="x">'
+                f'<picture><source srcset="{base}/img3 640w"><img src="{base}/img4"'
+                ' alt="y"></picture>'
+                f'<a href="{host}/never">tls</a>'
+            ),
+        )
         output("old.htm", html(f'<a href="{base}/img5">old</a>'))
         output("google123.html", html(f'<a href="{base}/missing">verify</a>'))
         ignoring = dataclasses.replace(fast_config, ignore_pages=("google*.html",))
         found, stats = check_external(output.root, ignoring)
     asked = {path for method, path in Behaviours.hits if method == "HEAD"}
     assert asked == {
-        "/ok", "/", "/caf%C3%A9?q=a%20b&r=1", *(f"/img{n}" for n in range(1, 6))
-    }  # fmt: skip
+        "/ok",
+        "/",
+        "/caf%C3%A9?q=a%20b&r=1",
+        *(f"/img{n}" for n in range(1, 6)),
+    }
     assert set(Behaviours.hits.values()) == {1}
     ((finding),) = found  # https to a server that speaks only http
     assert (finding.code, finding.element) == (
@@ -434,9 +449,15 @@ def test_a_broken_link_names_the_content_file_and_its_line(output, fast_config):
         output("post.html", html(f'<p>Intro</p>\n<a href="{url}">this</a>'))
         output("index.html", html(f'<a href="{url}">in a summary</a>'))
         output("about.html", html(f'<a href="{url}/too">in the theme</a>'))
-        sources = Sources(project=str(output.root.parent), listed={"index.html": [
-            "content/post.md"]}, pages={"post.html": "content/post.md",
-            "index.html": None, "about.html": None})  # fmt: skip
+        sources = Sources(
+            project=str(output.root.parent),
+            listed={"index.html": ["content/post.md"]},
+            pages={
+                "post.html": "content/post.md",
+                "index.html": None,
+                "about.html": None,
+            },
+        )
         found, _ = check_external(output.root, fast_config, sources)
     where = {f.page: (f.code, f.source, f.line, f.from_theme) for f in found}
     assert where == {
@@ -449,19 +470,28 @@ def test_a_broken_link_names_the_content_file_and_its_line(output, fast_config):
 @pytest.mark.parametrize(
     ("setting", "logged"),
     [
-        ("SITECHECK_EXTERNAL_TIMEOUT = '10s'", "sitecheck: SITECHECK_EXTERNAL_TIMEOUT"
-         " must be a number, not '10s' (default: 10.0)"),
-        ("SITECHECK_EXTERNAL_EXCLUDE = ['(']", "sitecheck: SITECHECK_EXTERNAL_EXCLUDE:"
-         " '(' is not a regular expression (missing ), unterminated"),
+        (
+            "SITECHECK_EXTERNAL_TIMEOUT = '10s'",
+            "sitecheck: SITECHECK_EXTERNAL_TIMEOUT"
+            " must be a number, not '10s' (default: 10.0)",
+        ),
+        (
+            "SITECHECK_EXTERNAL_EXCLUDE = ['(']",
+            "sitecheck: SITECHECK_EXTERNAL_EXCLUDE:"
+            " '(' is not a regular expression (missing ), unterminated",
+        ),
         ("SITECHECK_EXTERNAL_TIMEOUT = ", "sitecheck: invalid syntax"),
     ],
-)  # fmt: skip
+)
 def test_bad_settings_are_exit_status_2(output, tmp_path, caplog, setting, logged):
     settings = tmp_path / "bad.py"
     settings.write_text(setting + "\n")
     assert main([str(output.root), "--settings", str(settings), "--external"]) == 2
-    said = {(r.levelname, r.getMessage()[: len(logged)]) for r in caplog.records
-            if r.name == main.__module__}  # fmt: skip
+    said = {
+        (r.levelname, r.getMessage()[: len(logged)])
+        for r in caplog.records
+        if r.name == main.__module__
+    }
     assert said == {("ERROR", logged)}
 
 

@@ -85,31 +85,64 @@ def test_images_that_pass(images, config, img):
 @pytest.mark.parametrize(
     ("img", "code", "fix"),
     [
-        ('<img src="/images/photo-400.png" width="400" height="300">', "img-no-alt",
-         'add alt="what it shows" (alt="" if only decorative)'),
+        (
+            '<img src="/images/photo-400.png" width="400" height="300">',
+            "img-no-alt",
+            'add alt="what it shows" (alt="" if only decorative)',
+        ),
         ('<img alt="A">', "img-no-src", "add a src"),
-        ('<img src="/images/photo-400.png" alt="A">', "img-no-size",
-         'add width="400" height="300"'),
-        ('<img src="/images/photo-400.png" alt="A" width="200">', "img-no-size",
-         'add width="200" height="150"'),
-        ('<img src="/images/logo.svg" alt="A">', "img-no-size",
-         'add width="400" height="200"'),
-        ('<img src="/images/photo-400.png" alt="A" width="400" height="400">',
-         "img-distorted", 'set height="300" for width="400"'),
-        ('<img src="/images/logo.svg" alt="A" width="100" height="100">',
-         "img-distorted", 'set height="50" for width="100"'),
-        ('<img src="/images/photo-400.png" alt="A" width="600" height="450">',
-         "img-blurry", "use a file at least 600 px wide"),
-        ('<img src="/images/photo-800.png" alt="A" width="225" height="169">',
-         "img-oversized", "resize it to 225-450 px wide"),
-        ('<img src="/images/photo-400.png" alt="A" width="400px" height="300">',
-         "img-bad-size", 'write width="400" (CSS pixels, no unit)'),
-        ('<img src="/images/phtoo-400.png" alt="A" width="400" height="300">',
-         "img-missing", "link to /images/photo-400.png"),
-        ('<img src="http://cdn.example/x.png" alt="A">', "mixed-content",
-         "use https://"),
+        (
+            '<img src="/images/photo-400.png" alt="A">',
+            "img-no-size",
+            'add width="400" height="300"',
+        ),
+        (
+            '<img src="/images/photo-400.png" alt="A" width="200">',
+            "img-no-size",
+            'add width="200" height="150"',
+        ),
+        (
+            '<img src="/images/logo.svg" alt="A">',
+            "img-no-size",
+            'add width="400" height="200"',
+        ),
+        (
+            '<img src="/images/photo-400.png" alt="A" width="400" height="400">',
+            "img-distorted",
+            'set height="300" for width="400"',
+        ),
+        (
+            '<img src="/images/logo.svg" alt="A" width="100" height="100">',
+            "img-distorted",
+            'set height="50" for width="100"',
+        ),
+        (
+            '<img src="/images/photo-400.png" alt="A" width="600" height="450">',
+            "img-blurry",
+            "use a file at least 600 px wide",
+        ),
+        (
+            '<img src="/images/photo-800.png" alt="A" width="225" height="169">',
+            "img-oversized",
+            "resize it to 225-450 px wide",
+        ),
+        (
+            '<img src="/images/photo-400.png" alt="A" width="400px" height="300">',
+            "img-bad-size",
+            'write width="400" (CSS pixels, no unit)',
+        ),
+        (
+            '<img src="/images/phtoo-400.png" alt="A" width="400" height="300">',
+            "img-missing",
+            "link to /images/photo-400.png",
+        ),
+        (
+            '<img src="http://cdn.example/x.png" alt="A">',
+            "mixed-content",
+            "use https://",
+        ),
     ],
-)  # fmt: skip
+)
 def test_image_failures(images, config, img, code, fix):
     src = re.search(r'src="([^"]*)"', img)
     element = f'<img src="{src.group(1) if src else ""}">'
@@ -165,8 +198,9 @@ def test_byte_budgets(images, config):
     assert found[-1][1] == "the page's images"
     # The budgets are the most allowed: a page of exactly that many passes.
     both = size + (images.root / "images/photo-400.png").stat().st_size
-    config = dataclasses.replace(config, image_max_bytes=size,
-                                 page_images_max_bytes=both)  # fmt: skip
+    config = dataclasses.replace(
+        config, image_max_bytes=size, page_images_max_bytes=both
+    )
     assert (
         findings_for(images, config, body.format("big") + body.format("photo-400"))
         == []
@@ -194,17 +228,32 @@ def test_fill_image_sizes_in_content(tmp_path):
     ("img", "code", "fix"),
     [
         # Pelican's sample site: reST :width: 600 px becomes an inline style.
-        ('<img src="/images/photo-400.png" alt="A" style="width: 600px;'
-         ' height: 450px;">', "img-blurry", "use a file at least 600 px wide"),
-        ('<img src="/images/photo-400.png" alt="A" width="400" height="300"'
-         ' style="width:600px; height:450px">', "img-blurry",
-         "use a file at least 600 px wide"),
-        ('<img src="/images/photo-800.png" alt="A" style="width: 200px; height:'
-         ' 150px">', "img-oversized", "resize it to 200-400 px wide"),
-        ('<img src="/images/photo-400.png" alt="A" style="width: 400px; height:'
-         ' 400px">', "img-distorted", 'set height="300" for width="400"'),
+        (
+            '<img src="/images/photo-400.png" alt="A" style="width: 600px;'
+            ' height: 450px;">',
+            "img-blurry",
+            "use a file at least 600 px wide",
+        ),
+        (
+            '<img src="/images/photo-400.png" alt="A" width="400" height="300"'
+            ' style="width:600px; height:450px">',
+            "img-blurry",
+            "use a file at least 600 px wide",
+        ),
+        (
+            '<img src="/images/photo-800.png" alt="A" style="width: 200px; height:'
+            ' 150px">',
+            "img-oversized",
+            "resize it to 200-400 px wide",
+        ),
+        (
+            '<img src="/images/photo-400.png" alt="A" style="width: 400px; height:'
+            ' 400px">',
+            "img-distorted",
+            'set height="300" for width="400"',
+        ),
     ],
-)  # fmt: skip
+)
 def test_inline_css_sizes_are_what_the_browser_shows(images, config, img, code, fix):
     src = re.search(r'src="([^"]*)"', img).group(1)
     assert findings_for(images, config, img) == [(code, f'<img src="{src}">', fix)]
@@ -271,18 +320,31 @@ def test_an_svg_that_is_not_xml_is_unreadable_and_the_finding_says_why(images, c
 @pytest.mark.parametrize(
     ("srcset", "code", "message"),
     [
-        ("/images/photo-800.png 400w", "srcset-width",
-         "file is 800 px wide, srcset says 400w"),
-        ("/images/photo-400.png 2x", "srcset-small",
-         "file is 400x300, too small for 2x at 400 px"),
-        ("/images/square.png 1x", "srcset-shape",
-         "400x400 file, not the shape of width/height 400x300"),
-        ("/images/photo-800.png big", "srcset-descriptor",
-         'srcset descriptor "big" is not like "2x" or "640w"'),
+        (
+            "/images/photo-800.png 400w",
+            "srcset-width",
+            "file is 800 px wide, srcset says 400w",
+        ),
+        (
+            "/images/photo-400.png 2x",
+            "srcset-small",
+            "file is 400x300, too small for 2x at 400 px",
+        ),
+        (
+            "/images/square.png 1x",
+            "srcset-shape",
+            "400x400 file, not the shape of width/height 400x300",
+        ),
+        (
+            "/images/photo-800.png big",
+            "srcset-descriptor",
+            'srcset descriptor "big" is not like "2x" or "640w"',
+        ),
     ],
-)  # fmt: skip
-def test_srcset_findings_name_the_line_and_the_facts(images, config, srcset, code,
-                                                     message):  # fmt: skip
+)
+def test_srcset_findings_name_the_line_and_the_facts(
+    images, config, srcset, code, message
+):
     img = (
         '<img src="/images/photo-400.png" alt="A" width="400" height="300"'
         f' srcset="{srcset}">'
@@ -385,27 +447,43 @@ def test_filling_written_pages_leaves_an_img_without_src(images, config):
     ("img", "found"),
     [
         # Zero is no size.
-        ('<img src="/images/photo-400.png" alt="A" width="0" height="300">',
-         [("img-bad-size", 'write width="0" (CSS pixels, no unit)')]),
+        (
+            '<img src="/images/photo-400.png" alt="A" width="0" height="300">',
+            [("img-bad-size", 'write width="0" (CSS pixels, no unit)')],
+        ),
         # Exactly the file's width, exactly twice it: fine.
         ('<img src="/images/photo-800.png" alt="A" width="800" height="600">', []),
         ('<img src="/images/photo-800.png" alt="A" width="400" height="300">', []),
-        ('<img src="/images/photo-800.png" alt="A" width="399" height="299">',
-         [("img-oversized", "resize it to 399-798 px wide")]),
+        (
+            '<img src="/images/photo-800.png" alt="A" width="399" height="299">',
+            [("img-oversized", "resize it to 399-798 px wide")],
+        ),
         # A banner: the height of a narrow one is at least a pixel.
-        ('<img src="/images/banner.png" alt="A" width="100">',
-         [("img-no-size", 'add width="100" height="1"'),
-          ("img-oversized", "resize it to 100-200 px wide")]),
-        ('<img src="/images/banner.png" alt="A" height="1">',
-         [("img-no-size", 'add width="1000" height="1"')]),
-        ('<img src="/images/tower.gif" alt="A">',
-         [("img-no-size", 'add width="30" height="90"')]),
-        ('<img src="/images/photo.webp" alt="A">',
-         [("img-no-size", 'add width="64" height="48"')]),
-        ('<img src="/images/fake.png" alt="A" width="10" height="10">',
-         [("img-unreadable", "save it as PNG, JPEG, WebP or SVG")]),
+        (
+            '<img src="/images/banner.png" alt="A" width="100">',
+            [
+                ("img-no-size", 'add width="100" height="1"'),
+                ("img-oversized", "resize it to 100-200 px wide"),
+            ],
+        ),
+        (
+            '<img src="/images/banner.png" alt="A" height="1">',
+            [("img-no-size", 'add width="1000" height="1"')],
+        ),
+        (
+            '<img src="/images/tower.gif" alt="A">',
+            [("img-no-size", 'add width="30" height="90"')],
+        ),
+        (
+            '<img src="/images/photo.webp" alt="A">',
+            [("img-no-size", 'add width="64" height="48"')],
+        ),
+        (
+            '<img src="/images/fake.png" alt="A" width="10" height="10">',
+            [("img-unreadable", "save it as PNG, JPEG, WebP or SVG")],
+        ),
     ],
-)  # fmt: skip
+)
 def test_image_sizes_at_the_edges(images, config, img, found):
     images("images/banner.png", (1000, 1))
     images("images/tower.gif", (30, 90))
@@ -436,24 +514,45 @@ def test_ratio_tolerance_and_rounding(images, config, size, code):
 @pytest.mark.parametrize(
     ("img", "code", "fix"),
     [
-        ('<img src="/images/photo-400.png" alt="A" height="150">', "img-no-size",
-         'add width="200" height="150"'),
-        ('<img src="/images/photo-400.png" alt="A" width="400" height="400">',
-         "img-distorted", 'set height="300" for width="400"'),
-        ('<img src="/images/photo-400.png" alt="A" width="600" height="450">',
-         "img-blurry", "use a file at least 600 px wide"),
-        ('<img src="/images/photo-800.png" alt="A" width="225" height="169">',
-         "img-oversized", "resize it to 225-450 px wide"),
+        (
+            '<img src="/images/photo-400.png" alt="A" height="150">',
+            "img-no-size",
+            'add width="200" height="150"',
+        ),
+        (
+            '<img src="/images/photo-400.png" alt="A" width="400" height="400">',
+            "img-distorted",
+            'set height="300" for width="400"',
+        ),
+        (
+            '<img src="/images/photo-400.png" alt="A" width="600" height="450">',
+            "img-blurry",
+            "use a file at least 600 px wide",
+        ),
+        (
+            '<img src="/images/photo-800.png" alt="A" width="225" height="169">',
+            "img-oversized",
+            "resize it to 225-450 px wide",
+        ),
         ('<img alt="A">', "img-no-src", "add a src"),
-        ('<img src="/images/photo-400.png" width="400" height="300">', "img-no-alt",
-         'add alt="what it shows" (alt="" if only decorative)'),
-        ('<img src="/images/photo-400.png" alt="A" width="big" height="300">',
-         "img-bad-size", 'write width="N" (CSS pixels, no unit)'),
-        ('<img src="/images/photo-401.png" alt="A" width="400" height="300">',
-         "img-missing", "link to a file that exists (in content: a {filename} or"
-         " {static} link to the source file)"),
+        (
+            '<img src="/images/photo-400.png" width="400" height="300">',
+            "img-no-alt",
+            'add alt="what it shows" (alt="" if only decorative)',
+        ),
+        (
+            '<img src="/images/photo-400.png" alt="A" width="big" height="300">',
+            "img-bad-size",
+            'write width="N" (CSS pixels, no unit)',
+        ),
+        (
+            '<img src="/images/photo-401.png" alt="A" width="400" height="300">',
+            "img-missing",
+            "link to a file that exists (in content: a {filename} or"
+            " {static} link to the source file)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_size_findings_name_their_line(images, config, img, code, fix):
     found = details_for(images, config, f"<p>\n{img}</p>")
     assert [(c, line, f) for c, line, _, f in found] == [(code, 5, fix)]
@@ -462,8 +561,10 @@ def test_size_findings_name_their_line(images, config, img, code, fix):
 def test_heavy_images_at_and_over_the_budget(images, config):
     size = (images.root / "images/photo-400.png").stat().st_size
     img = '<p>\n<img src="/images/photo-400.png" alt="A" width="400" height="300"></p>'
-    assert findings_for(images, dataclasses.replace(config, image_max_bytes=size),
-                        img) == []  # fmt: skip
+    assert (
+        findings_for(images, dataclasses.replace(config, image_max_bytes=size), img)
+        == []
+    )
     images("index.html", html(img))
     config = dataclasses.replace(config, image_max_bytes=size - 1)
     found, _ = check_site(images.root, config)
@@ -482,16 +583,25 @@ def test_a_bad_size_names_the_value_written(images, config):
     ("img", "codes"),
     [
         # Unitless lengths in a style are invalid CSS: the attributes count.
-        ('<img src="/images/photo-400.png" alt="A" width="400" height="300"'
-         ' style="width: 600; height: 1">', []),
+        (
+            '<img src="/images/photo-400.png" alt="A" width="400" height="300"'
+            ' style="width: 600; height: 1">',
+            [],
+        ),
         # Candidates are checked when one size is missing ...
-        ('<img src="/images/photo-400.png" alt="A" width="400"'
-         ' srcset="/images/photo-800.png big">', ["img-no-size", "srcset-descriptor"]),
+        (
+            '<img src="/images/photo-400.png" alt="A" width="400"'
+            ' srcset="/images/photo-800.png big">',
+            ["img-no-size", "srcset-descriptor"],
+        ),
         # ... and a bad size is reported without stopping the check.
-        ('<img src="/images/photo-400.png" alt="A" width="400px" height="300"'
-         ' srcset="/images/photo-800.png 2x">', ["img-bad-size"]),
+        (
+            '<img src="/images/photo-400.png" alt="A" width="400px" height="300"'
+            ' srcset="/images/photo-800.png 2x">',
+            ["img-bad-size"],
+        ),
     ],
-)  # fmt: skip
+)
 def test_sizes_and_candidates_together(images, config, img, codes):
     assert [f[0] for f in details_for(images, config, img)] == codes
 

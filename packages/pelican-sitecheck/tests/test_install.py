@@ -41,24 +41,53 @@ def test_a_fresh_environment_with_only_pelican_and_the_package(tmp_path):
         ignore=shutil.ignore_patterns("build", "*.egg-info"),
     )
     install = subprocess.run(
-        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-         "-c", str(versions), str(package), "Markdown", "docutils"],
-        capture_output=True, text=True, check=False, timeout=600, env=env,
-    )  # fmt: skip
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "-c",
+            str(versions),
+            str(package),
+            "Markdown",
+            "docutils",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        env=env,
+    )
     assert install.returncode == 0, install.stderr
     where = subprocess.run(
-        [python, "-c", "import pelican.plugins.sitecheck as s, importlib.util as u;"
-         " print(s.__file__, u.find_spec('bs4'), u.find_spec('typogrify'))"],
-        capture_output=True, text=True, check=True, env=env, cwd=tmp_path,
-    ).stdout.split()  # fmt: skip
+        [
+            python,
+            "-c",
+            "import pelican.plugins.sitecheck as s, importlib.util as u;"
+            " print(s.__file__, u.find_spec('bs4'), u.find_spec('typogrify'))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=tmp_path,
+    ).stdout.split()
     # The installed copy, in the new environment; none of the site's packages.
     assert where == [
-        str(environment / "lib" / f"python{sys.version_info.major}."
-            f"{sys.version_info.minor}" / "site-packages" / "pelican" / "plugins"
-            / "sitecheck" / "__init__.py"),
+        str(
+            environment / "lib" / f"python{sys.version_info.major}."
+            f"{sys.version_info.minor}"
+            / "site-packages"
+            / "pelican"
+            / "plugins"
+            / "sitecheck"
+            / "__init__.py"
+        ),
         "None",
         "None",
-    ]  # fmt: skip
+    ]
     installed = Path(where[0]).parent
     assert not [
         p.name for p in installed.iterdir() if p.name.startswith(("test", "conftest"))
@@ -72,8 +101,13 @@ def test_a_fresh_environment_with_only_pelican_and_the_package(tmp_path):
     # The command line, from the same environment: the same findings.
     checked = subprocess.run(
         [environment / "bin" / "pelican-sitecheck", "output", "-s", "pelicanconf.py"],
-        cwd=site, capture_output=True, text=True, check=False, env=env, timeout=120,
-    )  # fmt: skip
+        cwd=site,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=120,
+    )
     assert checked.returncode == 1, checked.stderr
     assert (
         json.loads((site / "report.json").read_text())["findings"]

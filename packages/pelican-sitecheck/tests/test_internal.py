@@ -211,9 +211,11 @@ def test_findings_outside_the_content_are_the_themes(output, config):
 def test_http_links_known_to_have_no_https_can_be_allowed(output):
     output(
         "index.html",
-        html('<a href="http://old.example/page">a</a><img src="http://old.example/i.png"'
-             ' alt="x" width="1" height="1">'),
-    )  # fmt: skip
+        html(
+            '<a href="http://old.example/page">a</a><img src="http://old.example/i.png"'
+            ' alt="x" width="1" height="1">'
+        ),
+    )
     config = Config.from_settings(
         {"SITEURL": SITEURL, "SITECHECK_HTTP_LINKS_ALLOWED": [r"^http://old\.example/"]}
     )
@@ -224,8 +226,12 @@ def test_http_links_known_to_have_no_https_can_be_allowed(output):
 
 def test_a_relative_base_href_is_resolved_from_the_page(output, config):
     output("b/x.html", html("x"))
-    output("a/index.html", html('<a href="x.html">x</a><a href="y.html">y</a>',
-                                head='<base href="../b/">'))  # fmt: skip
+    output(
+        "a/index.html",
+        html(
+            '<a href="x.html">x</a><a href="y.html">y</a>', head='<base href="../b/">'
+        ),
+    )
     found, _ = check_site(output.root, config)
     assert [(f.code, f.message) for f in found] == [
         ("broken-link", "broken link: nothing at /b/y.html in the output")
@@ -298,8 +304,9 @@ def test_markdown_images_without_alt_and_nothing_else(output, config, tmp_path):
         '<p><img src="/images/deco.png" alt="" width="4" height="3"></p>'
     )
     # The theme shows the same photo as a decorative banner: not the author's.
-    page = html(f'<header><img src="/images/photo.png" alt="" {size}></header>\n'
-                f"{content}")  # fmt: skip
+    page = html(
+        f'<header><img src="/images/photo.png" alt="" {size}></header>\n{content}'
+    )
     text = (
         "Title: Post\n\n![A photo]({static}../images/photo.png)\n\n"
         "![]({static}../images/photo.png)\n\n"
@@ -333,11 +340,16 @@ def test_findings_name_the_line_of_the_content_file_linked(output, config, tmp_p
         "![Logo]({static}logo-2021.png)\n"
     )
     found = content_findings(
-        output, config, tmp_path, html(content), content=content, text=text,
+        output,
+        config,
+        tmp_path,
+        html(content),
+        content=content,
+        text=text,
         pages={"drafts/soon/index.html": "content/wip.md"},
         static={"images/logo.png": "content/logo-2021.png"},
         drafts={"drafts/soon/index.html"},
-    )  # fmt: skip
+    )
     assert found == [
         ("draft-link", "content/post.md", 3, 4),
         ("img-no-size-markdown", "content/post.md", 5, 5),
@@ -358,9 +370,11 @@ def test_fragments_of_htm_pages_and_text_fragments(output, config):
     output("old.htm", html('<h2 id="part">Part</h2>'))
     output(
         "index.html",
-        html('<a href="/old.htm#part">ok</a><a href="/old.htm#parts">near</a>'
-             '<a href="/old.htm#:~:text=Part">a text fragment</a>'),
-    )  # fmt: skip
+        html(
+            '<a href="/old.htm#part">ok</a><a href="/old.htm#parts">near</a>'
+            '<a href="/old.htm#:~:text=Part">a text fragment</a>'
+        ),
+    )
     found, _ = check_site(output.root, config)
     assert [(f.code, f.message, f.fix) for f in found] == [
         ("missing-fragment", 'no id="parts" in old.htm', "link to #part")
@@ -371,15 +385,22 @@ def test_relative_images_resolve_from_the_page_or_its_base(output, config):
     output("news/a/photo.png", (40, 30))
     output("media/logo.png", (40, 30))
     size = 'alt="A" width="40" height="30"'
-    output("news/a/index.html", html(f'<img src="photo.png" {size}>'
-                                     f'<img src="gone.png" {size}>'))  # fmt: skip
-    output("news/b/index.html", html(f'<img src="logo.png" {size}>',
-                                     head='<base href="/media/">'))  # fmt: skip
+    output(
+        "news/a/index.html",
+        html(f'<img src="photo.png" {size}><img src="gone.png" {size}>'),
+    )
+    output(
+        "news/b/index.html",
+        html(f'<img src="logo.png" {size}>', head='<base href="/media/">'),
+    )
     found, _ = check_site(output.root, config)
     assert [(f.page, f.code, f.message) for f in found] == [
-        ("news/a/index.html", "img-missing",
-         "image not found: nothing at /news/a/gone.png in the output")
-    ]  # fmt: skip
+        (
+            "news/a/index.html",
+            "img-missing",
+            "image not found: nothing at /news/a/gone.png in the output",
+        )
+    ]
 
 
 def test_a_relative_link_is_checked_on_each_page(output, config):
@@ -407,10 +428,12 @@ def test_svg_sprite_fragments_and_empty_mailto(output, config):
     )
     output(
         "index.html",
-        html('<svg><use href="/icons.svg#home"></use></svg>'
-             '<svg><use href="icons.svg#hom"></use></svg>'
-             '<a href="mailto:">mail</a><a href="mailto:a@example.org">ok</a>'),
-    )  # fmt: skip
+        html(
+            '<svg><use href="/icons.svg#home"></use></svg>'
+            '<svg><use href="icons.svg#hom"></use></svg>'
+            '<a href="mailto:">mail</a><a href="mailto:a@example.org">ok</a>'
+        ),
+    )
     found, _ = check_site(output.root, config)
     assert [(f.code, f.element, f.fix) for f in found] == [
         ("missing-fragment", '<use href="icons.svg#hom">', "link to #home"),
@@ -420,11 +443,18 @@ def test_svg_sprite_fragments_and_empty_mailto(output, config):
 
 @pytest.mark.parametrize(
     "url",
-    ["//example.org/files/call%20for%20papers.pdf", "/files/call for papers.pdf",
-     "files/call%20for%20papers.pdf", "https://example.org/files/call for papers.pdf",
-     " /about.html ", "/about", "/news/2021/cfp/#dates", "/news/2021/cfp#old",
-     "/about.html?x=1#top"],
-)  # fmt: skip
+    [
+        "//example.org/files/call%20for%20papers.pdf",
+        "/files/call for papers.pdf",
+        "files/call%20for%20papers.pdf",
+        "https://example.org/files/call for papers.pdf",
+        " /about.html ",
+        "/about",
+        "/news/2021/cfp/#dates",
+        "/news/2021/cfp#old",
+        "/about.html?x=1#top",
+    ],
+)
 def test_every_url_form_a_browser_opens_passes(site, config, url):
     site("links.html", html(f'<a href="{url}">x</a>'))
     assert codes(site, config) == []
@@ -435,15 +465,23 @@ def test_a_listing_page_names_the_listed_article_only_for_its_own_urls(
 ):
     output("theme/logo.png", (40, 30))
     output("images/chart.png", (40, 30))
-    output("index.html", html('<img src="theme/logo.png" alt="Logo">\n'
-                              '<img src="images/chart.png" alt="Chart">'))  # fmt: skip
+    output(
+        "index.html",
+        html(
+            '<img src="theme/logo.png" alt="Logo">\n'
+            '<img src="images/chart.png" alt="Chart">'
+        ),
+    )
     (tmp_path / "content").mkdir()
     (tmp_path / "content/a.md").write_text(
         "Title: A\n\nOur logo.png is new.\n\n![Chart]({static}/images/chart.png)\n"
     )
-    sources = Sources(pages={"index.html": None}, theme="theme",
-                      listed={"index.html": ["content/a.md"]},
-                      project=str(tmp_path))  # fmt: skip
+    sources = Sources(
+        pages={"index.html": None},
+        theme="theme",
+        listed={"index.html": ["content/a.md"]},
+        project=str(tmp_path),
+    )
     found, _ = check_site(output.root, config, sources)
     assert sorted((f.target, f.source, f.line) for f in found) == [
         ("images/chart.png", "content/a.md", 5),

@@ -131,14 +131,26 @@ def test_a_disabled_check_writes_no_report(build):
 @pytest.mark.parametrize(
     ("drafts", "link"),
     [
-        ({"DRAFT_SAVE_AS": "previews/{slug}.html", "DRAFT_URL": "previews/{slug}.html"},
-         "work-in-progress.html"),
-        ({"DRAFT_PAGE_SAVE_AS": "previews/{slug}.html"},
-         "../drafts/work-in-progress.html"),
-        ({"DRAFT_SAVE_AS": "previews/{slug}/index.html",
-          "DRAFT_URL": "previews/{slug}/"}, "work-in-progress/"),
+        (
+            {
+                "DRAFT_SAVE_AS": "previews/{slug}.html",
+                "DRAFT_URL": "previews/{slug}.html",
+            },
+            "work-in-progress.html",
+        ),
+        (
+            {"DRAFT_PAGE_SAVE_AS": "previews/{slug}.html"},
+            "../drafts/work-in-progress.html",
+        ),
+        (
+            {
+                "DRAFT_SAVE_AS": "previews/{slug}/index.html",
+                "DRAFT_URL": "previews/{slug}/",
+            },
+            "work-in-progress/",
+        ),
     ],
-)  # fmt: skip
+)
 def test_pages_in_the_drafts_folder_may_link_to_drafts(build, tmp_path, drafts, link):
     """A list of drafts for previews, in the folder of DRAFT_SAVE_AS (or
     DRAFT_PAGE_SAVE_AS) up to its first {...}, is not a published page."""

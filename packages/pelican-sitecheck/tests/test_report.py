@@ -33,11 +33,23 @@ def finding(page, source, element='<a href="/x/">', line=None):
 def test_one_record_per_finding_sorted_by_source():
     found = [finding("b.html", "content/b.md", line=3), finding("a.html", THEME)]
     assert records(found) == [
-        ("error", "content/b.md", 3, '<a href="/x/"> in b.html (output line 7):'
-         " broken link: nothing at /x/ in the output", "link to /y/"),
-        ("error", "theme", None, '<a href="/x/"> in a.html (output line 7):'
-         " broken link: nothing at /x/ in the output", "link to /y/"),
-    ]  # fmt: skip
+        (
+            "error",
+            "content/b.md",
+            3,
+            '<a href="/x/"> in b.html (output line 7):'
+            " broken link: nothing at /x/ in the output",
+            "link to /y/",
+        ),
+        (
+            "error",
+            "theme",
+            None,
+            '<a href="/x/"> in a.html (output line 7):'
+            " broken link: nothing at /x/ in the output",
+            "link to /y/",
+        ),
+    ]
 
 
 def test_each_record_carries_the_finding_in_extra(caplog):
@@ -61,9 +73,15 @@ def test_each_record_carries_the_finding_in_extra(caplog):
 def test_a_problem_on_many_pages_is_one_record_and_summaries_are_the_contents():
     def on(page, source):
         problem = issue("img-heavy", "<img>", 1, "/a.png", size="1 MB", budget="1 KB")
-        return findings(page, source, [problem], {}, lambda _: 4,
-                        from_theme=source == THEME,
-                        target_of=lambda _: "a.png")[0]  # fmt: skip
+        return findings(
+            page,
+            source,
+            [problem],
+            {},
+            lambda _: 4,
+            from_theme=source == THEME,
+            target_of=lambda _: "a.png",
+        )[0]
 
     # An image in one article's page, and in its summary on listing pages.
     found = [on("a.html", "content/a.md")] + [on(f"p{i}.html", THEME) for i in range(4)]
@@ -82,14 +100,23 @@ def test_a_problem_on_many_pages_is_one_record_and_summaries_are_the_contents():
 def test_a_content_files_own_findings_keep_their_lines():
     def at(line, page, source):
         problem = issue("broken-link", "<a>", line, "/x/", path="x/", suggestion="")
-        return findings(page, source, [problem], {}, lambda item: item.line,
-                        from_theme=source == THEME,
-                        target_of=lambda _: "x/")[0]  # fmt: skip
+        return findings(
+            page,
+            source,
+            [problem],
+            {},
+            lambda item: item.line,
+            from_theme=source == THEME,
+            target_of=lambda _: "x/",
+        )[0]
 
     found = attribute(
-        [at(2, "a.html", "content/a.html"), at(5, "a.html", "content/a.html"),
-         at(9, "index.html", THEME)]
-    )  # fmt: skip
+        [
+            at(2, "a.html", "content/a.html"),
+            at(5, "a.html", "content/a.html"),
+            at(9, "index.html", THEME),
+        ]
+    )
     assert [(f.source, f.line, f.from_theme) for f in found] == [
         ("content/a.html", 2, False),
         ("content/a.html", 5, False),
@@ -192,11 +219,17 @@ def test_wrong_settings_are_one_line_each_before_the_build(built, caplog):
     built.settings["SITECHECK_STICT"] = True
     plugin.read_settings(built)  # at `initialized`, before the build's work
     assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
-        ("WARNING", "sitecheck: SITECHECK_STICT is not a sitecheck setting: did"
-         " you mean SITECHECK_STRICT?"),
-        ("ERROR", "sitecheck: SITECHECK_STRICT must be True or False, not 'yes'"
-         " (default: False); the site will not be checked"),
-    ]  # fmt: skip
+        (
+            "WARNING",
+            "sitecheck: SITECHECK_STICT is not a sitecheck setting: did"
+            " you mean SITECHECK_STRICT?",
+        ),
+        (
+            "ERROR",
+            "sitecheck: SITECHECK_STRICT must be True or False, not 'yes'"
+            " (default: False); the site will not be checked",
+        ),
+    ]
     caplog.clear()
     plugin.check_output(built)
     assert caplog.records == []

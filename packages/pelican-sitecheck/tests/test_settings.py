@@ -25,9 +25,12 @@ def test_a_misspelt_setting_gets_a_near_match():
 
 def test_the_sites_own_addresses():
     config = Config.from_settings(
-        {"SITEURL": "https://example.org/haet/", "FEED_DOMAIN": "https://feeds.example",
-         "SITECHECK_INTERNAL_URLS": ["https://old.example", "/relative"]}
-    )  # fmt: skip
+        {
+            "SITEURL": "https://example.org/haet/",
+            "FEED_DOMAIN": "https://feeds.example",
+            "SITECHECK_INTERNAL_URLS": ["https://old.example", "/relative"],
+        }
+    )
     assert config.site_urls == (
         "https://example.org/haet/",
         "https://feeds.example",
@@ -40,11 +43,18 @@ def test_the_sites_own_addresses():
 
 def test_settings_of_the_right_type_are_taken():
     config = Config.from_settings(
-        {"SITECHECK_STRICT": True, "SITECHECK_IMAGE_MAX_BYTES": 300_000,
-         "SITECHECK_IMAGE_MAX_SCALE": 3, "SITECHECK_IGNORE_PAGES": ["google*.html"],
-         "SITECHECK_LEVELS": {"img-no-size": "ignore", "insecure-link": "error",
-                              "img-heavy": "warning"}}
-    )  # fmt: skip
+        {
+            "SITECHECK_STRICT": True,
+            "SITECHECK_IMAGE_MAX_BYTES": 300_000,
+            "SITECHECK_IMAGE_MAX_SCALE": 3,
+            "SITECHECK_IGNORE_PAGES": ["google*.html"],
+            "SITECHECK_LEVELS": {
+                "img-no-size": "ignore",
+                "insecure-link": "error",
+                "img-heavy": "warning",
+            },
+        }
+    )
     assert config.strict is True
     assert (config.image_max_bytes, config.image_max_scale) == (300_000, 3)
     assert config.ignore_pages == ("google*.html",)  # a list is kept as a tuple
@@ -59,25 +69,46 @@ def test_settings_of_the_right_type_are_taken():
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("SITECHECK_ENABLED", "yes",
-         "must be True or False, not 'yes' (default: True)"),
-        ("SITECHECK_IMAGE_MAX_BYTES", "200KB",
-         "must be a whole number, not '200KB' (default: 200000)"),
-        ("SITECHECK_IMAGE_MAX_BYTES", True,
-         "must be a whole number, not True (default: 200000)"),
-        ("SITECHECK_IMAGE_MAX_BYTES", 2.5e5,
-         "must be a whole number, not 250000.0 (default: 200000)"),
+        (
+            "SITECHECK_ENABLED",
+            "yes",
+            "must be True or False, not 'yes' (default: True)",
+        ),
+        (
+            "SITECHECK_IMAGE_MAX_BYTES",
+            "200KB",
+            "must be a whole number, not '200KB' (default: 200000)",
+        ),
+        (
+            "SITECHECK_IMAGE_MAX_BYTES",
+            True,
+            "must be a whole number, not True (default: 200000)",
+        ),
+        (
+            "SITECHECK_IMAGE_MAX_BYTES",
+            2.5e5,
+            "must be a whole number, not 250000.0 (default: 200000)",
+        ),
         ("SITECHECK_IMAGE_MAX_SCALE", "2", "must be a number, not '2' (default: 2.0)"),
-        ("SITECHECK_EXTERNAL_EXCLUDE", "^https://x/",
-         "must be a list, not '^https://x/' (default: ())"),
-        ("SITECHECK_LEVELS", ["img-no-size"],
-         "must be a dict, not ['img-no-size'] (default: {})"),
+        (
+            "SITECHECK_EXTERNAL_EXCLUDE",
+            "^https://x/",
+            "must be a list, not '^https://x/' (default: ())",
+        ),
+        (
+            "SITECHECK_LEVELS",
+            ["img-no-size"],
+            "must be a dict, not ['img-no-size'] (default: {})",
+        ),
         ("SITECHECK_REPORT_PATH", 1, "must be a path or None, not 1 (default: None)"),
-        ("SITECHECK_HTTP_LINKS_ALLOWED", ["(http"],
-         ": '(http' is not a regular expression (missing ), unterminated"
-         " subpattern at position 0)"),
+        (
+            "SITECHECK_HTTP_LINKS_ALLOWED",
+            ["(http"],
+            ": '(http' is not a regular expression (missing ), unterminated"
+            " subpattern at position 0)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_mistyped_setting_names_itself(name, value, message):
     with pytest.raises(SettingsError) as raised:
         Config.from_settings({name: value})

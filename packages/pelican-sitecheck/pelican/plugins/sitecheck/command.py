@@ -34,11 +34,17 @@ def parser():
     )
     parse.add_argument("output", help="the built site, e.g. output")
     parse.add_argument("-s", "--settings", help="Pelican settings, e.g. pelicanconf.py")
-    parse.add_argument("--external", action="store_true",
-                       help="also check links to other sites (network)")  # fmt: skip
-    parse.add_argument("--format", choices=("text", "github"),
-                       default="github" if os.environ.get("GITHUB_ACTIONS") == "true"
-                       else "text", help="github: also print annotations")  # fmt: skip
+    parse.add_argument(
+        "--external",
+        action="store_true",
+        help="also check links to other sites (network)",
+    )
+    parse.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text",
+        help="github: also print annotations",
+    )
     return parse
 
 
@@ -65,19 +71,29 @@ def main(argv=None):
     if args.external:
         external, stats = check_external(args.output, config, sources)
         if stats["offline"]:
-            logger.error("sitecheck: no external host answered (%s URLs): this"
-                         " machine is offline; no external link was checked",
-                         stats["urls"] - stats["excluded"])  # fmt: skip
+            logger.error(
+                "sitecheck: no external host answered (%s URLs): this"
+                " machine is offline; no external link was checked",
+                stats["urls"] - stats["excluded"],
+            )
             return OFFLINE
         found += external
-        extra = (f"; {stats['urls']} external URLs ({stats['excluded']} excluded,"
-                 f" {stats['requests']} requests)")  # fmt: skip
+        extra = (
+            f"; {stats['urls']} external URLs ({stats['excluded']} excluded,"
+            f" {stats['requests']} requests)"
+        )
     else:
         extra = ""
     seconds = time.perf_counter() - start
     if config.report_path:
-        write_json(config.report_path, found, {}, output=os.path.abspath(args.output),
-                   pages_checked=len(checked), seconds=round(seconds, 3))  # fmt: skip
+        write_json(
+            config.report_path,
+            found,
+            {},
+            output=os.path.abspath(args.output),
+            pages_checked=len(checked),
+            seconds=round(seconds, 3),
+        )
     log_findings(logger, found)
     if args.format == "github":
         for line in annotations(found):
@@ -111,8 +127,10 @@ def _sources(settings, output):
     try:
         return build_sources_from(settings, output)
     except Exception as error:  # noqa: BLE001 - the check goes on without sources
-        logger.warning("sitecheck: cannot read the content (%s): findings name"
-                       " the output files", error)  # fmt: skip
+        logger.warning(
+            "sitecheck: cannot read the content (%s): findings name the output files",
+            error,
+        )
         return _output_sources(output)
     finally:
         readers.setLevel(level)

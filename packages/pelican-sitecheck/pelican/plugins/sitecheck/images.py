@@ -157,8 +157,14 @@ def _declared_sizes(img):
         value = getattr(img, name)
         if value is not None and not (value.strip().isdigit() and int(value) > 0):
             number = re.sub(r"[^0-9].*", "", value.strip()) or "N"
-            yield issue("img-bad-size", img.element, img.line, name=name,
-                        value=value, number=number)  # fmt: skip
+            yield issue(
+                "img-bad-size",
+                img.element,
+                img.line,
+                name=name,
+                value=value,
+                number=number,
+            )
             sizes.append(False)
         else:
             sizes.append(int(value) if value else None)
@@ -171,8 +177,14 @@ def _located(img, url, locate, config):
     if problem:
         yield issue(problem[0], element, img.line, **problem[1])
     elif file and file.width and file.width > MAX_SHOWN_WIDTH:
-        yield issue("img-huge", element, img.line, dims=_dims(file),
-                    size=kb(file.bytes), largest=MAX_SHOWN_WIDTH)  # fmt: skip
+        yield issue(
+            "img-huge",
+            element,
+            img.line,
+            dims=_dims(file),
+            size=kb(file.bytes),
+            largest=MAX_SHOWN_WIDTH,
+        )
     elif file and file.bytes > config.image_max_bytes:
         budget = kb(config.image_max_bytes)
         yield issue("img-heavy", element, img.line, size=kb(file.bytes), budget=budget)

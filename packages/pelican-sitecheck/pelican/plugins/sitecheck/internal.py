@@ -18,8 +18,11 @@ from .resources import check_resource, line_finder
 from .suggest import Suggestions
 
 # Pelican's intrasite link markers, as left in a link it could not resolve.
-_MARKERS = tuple(f"{a}{what}{b}" for what in ("filename", "static", "attach")
-                 for a, b in (("{", "}"), ("|", "|")))  # fmt: skip
+_MARKERS = tuple(
+    f"{a}{what}{b}"
+    for what in ("filename", "static", "attach")
+    for a, b in (("{", "}"), ("|", "|"))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,9 +270,15 @@ class Site:
                 if close
                 else f'add id="{fragment}" to the target, or fix the link'
             )
-            yield issue("missing-fragment", ref.element, ref.line, at_url=ref.url,
-                        fragment=fragment, file=target.file,
-                        suggestion=suggestion)  # fmt: skip
+            yield issue(
+                "missing-fragment",
+                ref.element,
+                ref.line,
+                at_url=ref.url,
+                fragment=fragment,
+                file=target.file,
+                suggestion=suggestion,
+            )
 
     def _image(self, page_path, page, url, image_bytes):
         """As check_image's locate(url); adds the file's size to image_bytes."""
@@ -323,8 +332,11 @@ class Sources:
 def check_site(output_dir, config, sources=None):
     """Check the pages of `sources` (a Sources), then its style sheets, feeds
     and sitemaps. Return (findings, files checked)."""
-    site = Site(output_dir, config, *((sources.drafts, sources.draft_folders)
-                                      if sources else ()))  # fmt: skip
+    site = Site(
+        output_dir,
+        config,
+        *((sources.drafts, sources.draft_folders) if sources else ()),
+    )
     if sources is None:
         sources = Sources(pages=dict.fromkeys(site.files))
         sources.extra = sorted(f for f in site.files if f.endswith((".css", ".xml")))
@@ -336,8 +348,15 @@ def check_site(output_dir, config, sources=None):
         and not any(fnmatch.fnmatch(name, p) for p in config.ignore_pages)
     )
     name = os.path.basename
-    extra = [*sources.extra, *sorted(f for f in site.files if f.endswith(".css") or (
-        name(f).startswith("sitemap") and f.endswith(".xml")))]  # fmt: skip
+    extra = [
+        *sources.extra,
+        *sorted(
+            f
+            for f in site.files
+            if f.endswith(".css")
+            or (name(f).startswith("sitemap") and f.endswith(".xml"))
+        ),
+    ]
     extra = [path for path in dict.fromkeys(extra) if path in site.files]
     found = []
     for page_path in pages:
@@ -376,12 +395,19 @@ def page_findings(site, sources, page_path, issues, lines=False):
         if not source or (lines and item.line and item.line not in lines):
             found += _listed_or_theme(site, sources, page_path, item)
         elif page_path in sources.static:  # copied as it is: its own lines
-            found += findings(page_path, source, [item], levels,
-                              lambda item: item.line, target_of=target_of)  # fmt: skip
+            found += findings(
+                page_path,
+                source,
+                [item],
+                levels,
+                lambda item: item.line,
+                target_of=target_of,
+            )
         else:
             line_of = line_finder(site, sources, page_path, text)
-            found += findings(page_path, source, [item], levels, line_of,
-                              target_of=target_of)  # fmt: skip
+            found += findings(
+                page_path, source, [item], levels, line_of, target_of=target_of
+            )
     return found
 
 
@@ -396,10 +422,17 @@ def _listed_or_theme(site, sources, page_path, item):
     for listed in sources.listed.get(page_path, ()) if target else ():
         line = source_line(sources.text(listed), item.url, [target], names=False)
         if line is not None:
-            return findings(page_path, listed, [item], levels, lambda _: line,  # noqa: B023
-                            target_of=target_of)  # fmt: skip
-    return findings(page_path, sources.theme, [item], levels, from_theme=True,
-                    target_of=target_of)  # fmt: skip
+            return findings(
+                page_path,
+                listed,
+                [item],
+                levels,
+                lambda _: line,  # noqa: B023
+                target_of=target_of,
+            )
+    return findings(
+        page_path, sources.theme, [item], levels, from_theme=True, target_of=target_of
+    )
 
 
 def _lines_text(lines):

@@ -129,9 +129,15 @@ def check_output(pelican):
     fill_seconds = time.perf_counter() - start - seconds
     if config.report_path:
         pages = {page: sources.pages.get(page) or sources.theme for page in checked}
-        write_json(config.report_path, found, pages, output=os.path.abspath(output),
-                   pages_checked=len(checked), seconds=round(seconds, 3),
-                   fill_seconds=round(fill_seconds, 3))  # fmt: skip
+        write_json(
+            config.report_path,
+            found,
+            pages,
+            output=os.path.abspath(output),
+            pages_checked=len(checked),
+            seconds=round(seconds, 3),
+            fill_seconds=round(fill_seconds, 3),
+        )
     fatal = log_findings(logger, found)
     summary = summary_line(found, checked, seconds)
     # Statistics, not a finding: INFO; shown without `pelican -v` as well.
@@ -153,8 +159,13 @@ def build_sources_from(settings, output):
     it, written nowhere (for the command)."""
     from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
 
-    context = {**settings, "generated_content": {}, "static_links": set(),
-               "static_content": {}, "localsiteurl": settings["SITEURL"]}  # fmt: skip
+    context = {
+        **settings,
+        "generated_content": {},
+        "static_links": set(),
+        "static_content": {},
+        "localsiteurl": settings["SITEURL"],
+    }
     generators = [
         kind(
             context=context,
@@ -162,16 +173,23 @@ def build_sources_from(settings, output):
             path=settings["PATH"],
             theme=settings["THEME"],
             output_path=output,
-        )  # fmt: skip
+        )
         for kind in (ArticlesGenerator, PagesGenerator, StaticGenerator)
     ]
     for generator in generators:
         generator.generate_context()
     build = _Build()
     articles, pages, static = generators
-    everything = [*articles.articles, *articles.translations, *articles.drafts,
-                  *articles.drafts_translations, *pages.pages, *pages.translations,
-                  *pages.hidden_pages, *pages.draft_pages]  # fmt: skip
+    everything = [
+        *articles.articles,
+        *articles.translations,
+        *articles.drafts,
+        *articles.drafts_translations,
+        *pages.pages,
+        *pages.translations,
+        *pages.hidden_pages,
+        *pages.draft_pages,
+    ]
     for content in everything:
         path = os.path.join(output, content.save_as)
         build.pages[path] = content, content.get_siteurl()

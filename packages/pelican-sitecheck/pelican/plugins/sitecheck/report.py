@@ -23,83 +23,171 @@ LEVELS = {"error": logging.ERROR, "warning": logging.WARNING}
 
 # code: (level, message, fix); {fields} come from the check.
 CHECKS = {
-    "duplicate-id": ("error", "id used {count} times ({lines}): #{id} links"
-                     " are ambiguous", "give each element its own id"),
-    "broken-link": ("error", "broken link: nothing at /{path} in the output",
-                    "{suggestion}"),
+    "duplicate-id": (
+        "error",
+        "id used {count} times ({lines}): #{id} links are ambiguous",
+        "give each element its own id",
+    ),
+    "broken-link": (
+        "error",
+        "broken link: nothing at /{path} in the output",
+        "{suggestion}",
+    ),
     "missing-fragment": ("error", 'no id="{fragment}" in {file}', "{suggestion}"),
     "empty-url": ("error", "empty URL", "set the URL or remove the element"),
-    "mixed-content": ("error", "loaded over http://: browsers block it on https",
-                      "use https://"),
+    "mixed-content": (
+        "error",
+        "loaded over http://: browsers block it on https",
+        "use https://",
+    ),
     "insecure-link": ("warning", "http:// link", "use https:// if the site has it"),
-    "unreadable-page": ("error", "cannot parse the page: {reason}",
-                        "fix the template or content that writes it"),
+    "unreadable-page": (
+        "error",
+        "cannot parse the page: {reason}",
+        "fix the template or content that writes it",
+    ),
     "img-no-src": ("error", "image without src", "add a src"),
-    "img-no-alt": ("error", "image without alt text", 'add alt="what it shows"'
-                   ' (alt="" if only decorative)'),
-    "img-empty-alt": ("error", "Markdown image without alt text (![](...))",
-                      "write ![what it shows](...); a decorative image is HTML:"
-                      ' <img src="..." alt="">'),
-    "draft-link": ("error", "links to a draft: visitors get a page that is not"
-                   " published", "link to it once it is published, or publish it"
-                   " (Status: published)"),
-    "img-missing": ("error", "image not found: nothing at /{path} in the output",
-                    "{suggestion}"),
-    "img-unreadable": ("error", "{file} is not a readable image ({reason})",
-                       "save it as PNG, JPEG, WebP or SVG"),
-    "img-bad-size": ("error", '{name}="{value}" is not a whole number of pixels',
-                     'write {name}="{number}" (CSS pixels, no unit)'),
-    "img-no-size": ("warning", "image without width and height (the page jumps"
-                    " as it loads)", 'add width="{width}" height="{height}"'),
-    "img-no-size-markdown": ("warning", "Markdown image without width and height"
-                             " (the page jumps as it loads)", "set"
-                             " SITECHECK_FILL_IMAGE_SIZES = True: it adds"
-                             ' width="{width}" height="{height}" to the pages'),
-    "img-distorted": ("error", "width/height {width}x{height} distort the {dims}"
-                      " file", 'set height="{fixed}" for width="{width}"'),
-    "img-blurry": ("warning", "file is {dims}, shown {width} px wide: blurry",
-                   "use a file at least {width} px wide"),
-    "img-oversized": ("warning", "file is {dims}, shown {width} px wide: wasted"
-                      " bytes", "resize it to {width}-{largest} px wide"),
-    "img-huge": ("error", "file is {dims}, {size}: far more pixels than any screen"
-                 " shows", "resize it to at most {largest} px wide, then compress it"
-                 " (quality 80)"),
-    "img-heavy": ("error", "file is {size}, over the {budget} image budget",
-                  "resize it to the size it is shown at; compress it (quality 80)"),
-    "page-images-heavy": ("warning", "{size} of images, over the {budget} page"
-                          " budget", "use smaller or fewer images"),
-    "srcset-descriptor": ("warning", 'srcset descriptor "{descriptor}" is not like'
-                          ' "2x" or "640w"', 'write "640w" or "2x"'),
-    "srcset-width": ("warning", "file is {actual} px wide, srcset says {descriptor}",
-                     'write "{actual}w"'),
-    "srcset-shape": ("error", "{dims} file, not the shape of width/height"
-                     " {width}x{height}", "crop it to the same aspect ratio"),
-    "srcset-small": ("warning", "file is {dims}, too small for {descriptor} at"
-                     " {width} px", "use a file {needed} px wide"),
-    "external-broken": ("error", "HTTP {status}: broken link",
-                        "fix or remove the link"),
-    "external-server-error": ("error", "HTTP {status}: server error, {retries}"
-                              " retries", "open it in a browser; fix or remove it"),
-    "external-redirect-loop": ("error", "redirect loop: {loop}",
-                               "fix or remove the link"),
-    "external-redirects": ("error", "more than {count} redirects (the last one"
-                           " to {url}, not requested)", "open it in a browser and"
-                           " link to the page it ends at"),
+    "img-no-alt": (
+        "error",
+        "image without alt text",
+        'add alt="what it shows" (alt="" if only decorative)',
+    ),
+    "img-empty-alt": (
+        "error",
+        "Markdown image without alt text (![](...))",
+        "write ![what it shows](...); a decorative image is HTML:"
+        ' <img src="..." alt="">',
+    ),
+    "draft-link": (
+        "error",
+        "links to a draft: visitors get a page that is not published",
+        "link to it once it is published, or publish it (Status: published)",
+    ),
+    "img-missing": (
+        "error",
+        "image not found: nothing at /{path} in the output",
+        "{suggestion}",
+    ),
+    "img-unreadable": (
+        "error",
+        "{file} is not a readable image ({reason})",
+        "save it as PNG, JPEG, WebP or SVG",
+    ),
+    "img-bad-size": (
+        "error",
+        '{name}="{value}" is not a whole number of pixels',
+        'write {name}="{number}" (CSS pixels, no unit)',
+    ),
+    "img-no-size": (
+        "warning",
+        "image without width and height (the page jumps as it loads)",
+        'add width="{width}" height="{height}"',
+    ),
+    "img-no-size-markdown": (
+        "warning",
+        "Markdown image without width and height (the page jumps as it loads)",
+        "set"
+        " SITECHECK_FILL_IMAGE_SIZES = True: it adds"
+        ' width="{width}" height="{height}" to the pages',
+    ),
+    "img-distorted": (
+        "error",
+        "width/height {width}x{height} distort the {dims} file",
+        'set height="{fixed}" for width="{width}"',
+    ),
+    "img-blurry": (
+        "warning",
+        "file is {dims}, shown {width} px wide: blurry",
+        "use a file at least {width} px wide",
+    ),
+    "img-oversized": (
+        "warning",
+        "file is {dims}, shown {width} px wide: wasted bytes",
+        "resize it to {width}-{largest} px wide",
+    ),
+    "img-huge": (
+        "error",
+        "file is {dims}, {size}: far more pixels than any screen shows",
+        "resize it to at most {largest} px wide, then compress it (quality 80)",
+    ),
+    "img-heavy": (
+        "error",
+        "file is {size}, over the {budget} image budget",
+        "resize it to the size it is shown at; compress it (quality 80)",
+    ),
+    "page-images-heavy": (
+        "warning",
+        "{size} of images, over the {budget} page budget",
+        "use smaller or fewer images",
+    ),
+    "srcset-descriptor": (
+        "warning",
+        'srcset descriptor "{descriptor}" is not like "2x" or "640w"',
+        'write "640w" or "2x"',
+    ),
+    "srcset-width": (
+        "warning",
+        "file is {actual} px wide, srcset says {descriptor}",
+        'write "{actual}w"',
+    ),
+    "srcset-shape": (
+        "error",
+        "{dims} file, not the shape of width/height {width}x{height}",
+        "crop it to the same aspect ratio",
+    ),
+    "srcset-small": (
+        "warning",
+        "file is {dims}, too small for {descriptor} at {width} px",
+        "use a file {needed} px wide",
+    ),
+    "external-broken": (
+        "error",
+        "HTTP {status}: broken link",
+        "fix or remove the link",
+    ),
+    "external-server-error": (
+        "error",
+        "HTTP {status}: server error, {retries} retries",
+        "open it in a browser; fix or remove it",
+    ),
+    "external-redirect-loop": (
+        "error",
+        "redirect loop: {loop}",
+        "fix or remove the link",
+    ),
+    "external-redirects": (
+        "error",
+        "more than {count} redirects (the last one to {url}, not requested)",
+        "open it in a browser and link to the page it ends at",
+    ),
     "external-malformed": ("error", "malformed URL ({reason})", "fix the URL"),
-    "external-moved": ("warning", "permanently redirected to {url}",
-                       "link to {url}"),
-    "external-denied": ("warning", "HTTP {status}: access denied (bot protection?)",
-                        "open it in a browser; if it works, add it to"
-                        " SITECHECK_EXTERNAL_EXCLUDE"),
-    "external-rate-limited": ("warning", "HTTP 429: rate limited ({wait})",
-                              "check it again later"),
-    "external-no-answer": ("error", "no answer after {retries} retries: {reason}",
-                           "open it in a browser; fix or remove it if it is gone"),
-    "external-unresolved": ("error", "the domain {host} does not exist (DNS)",
-                            "fix the address, or remove the link: the site is gone"),
-    "external-checker-failed": ("warning", "checker failed: {reason}",
-                                "check it by hand"),
-}  # fmt: skip
+    "external-moved": ("warning", "permanently redirected to {url}", "link to {url}"),
+    "external-denied": (
+        "warning",
+        "HTTP {status}: access denied (bot protection?)",
+        "open it in a browser; if it works, add it to SITECHECK_EXTERNAL_EXCLUDE",
+    ),
+    "external-rate-limited": (
+        "warning",
+        "HTTP 429: rate limited ({wait})",
+        "check it again later",
+    ),
+    "external-no-answer": (
+        "error",
+        "no answer after {retries} retries: {reason}",
+        "open it in a browser; fix or remove it if it is gone",
+    ),
+    "external-unresolved": (
+        "error",
+        "the domain {host} does not exist (DNS)",
+        "fix the address, or remove the link: the site is gone",
+    ),
+    "external-checker-failed": (
+        "warning",
+        "checker failed: {reason}",
+        "check it by hand",
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +220,15 @@ class Finding:
     target: str = ""  # the output path the element's URL leads to, if any
 
 
-def findings(page, source, issues, levels, source_line=None, from_theme=False,  # noqa: PLR0917
-             target_of=None):  # fmt: skip
+def findings(  # noqa: PLR0917
+    page,
+    source,
+    issues,
+    levels,
+    source_line=None,
+    from_theme=False,
+    target_of=None,
+):
     """Findings of `page`'s issues, at the levels SITECHECK_LEVELS sets;
     source_line(issue) gives the line in `source`, if known, and
     target_of(issue) where the issue's URL leads."""
@@ -236,8 +331,14 @@ def log_findings(logger, found):
         finding = {"source": path, "line": line, "message": message, "fix": fix}
         where = source if line is None else f"{source}:{line}"
         try:
-            logger.log(LEVELS[level], "%s: %s; fix: %s", where, message, fix,
-                       extra={"finding": finding})  # fmt: skip
+            logger.log(
+                LEVELS[level],
+                "%s: %s; fix: %s",
+                where,
+                message,
+                fix,
+                extra={"finding": finding},
+            )
         except RuntimeError as error:  # Pelican's FatalLogger, under --fatal
             stop = stop or error
     return stop

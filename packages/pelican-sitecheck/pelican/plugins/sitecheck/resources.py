@@ -37,8 +37,9 @@ def check_resource(site, path, sources):
             entries = xml_refs(etree.fromstring(data, _XML))
         except etree.XMLSyntaxError as error:
             problem = issue("unreadable-page", "the file", None, reason=error)
-            return findings(path, sources.theme, [problem], site.config.levels,
-                            from_theme=True)  # fmt: skip
+            return findings(
+                path, sources.theme, [problem], site.config.levels, from_theme=True
+            )
     found, levels, target_of = [], site.config.levels, site.target_of(path)
     for entry_link, refs in entries:
         page = Page(refs=refs, base=entry_link)
@@ -46,15 +47,28 @@ def check_resource(site, path, sources):
         entry = site.locate(path, entry_link).file if entry_link else None
         source = sources.pages.get(entry)
         if path in sources.static:  # copied from content/ as it is
-            found += findings(path, sources.static[path], issues, levels,
-                              lambda item: item.line, target_of=target_of)  # fmt: skip
+            found += findings(
+                path,
+                sources.static[path],
+                issues,
+                levels,
+                lambda item: item.line,
+                target_of=target_of,
+            )
         elif source:
             line_of = line_finder(site, sources, path, sources.text(source))
-            found += findings(path, source, issues, levels, line_of,
-                              target_of=target_of)  # fmt: skip
+            found += findings(
+                path, source, issues, levels, line_of, target_of=target_of
+            )
         else:
-            found += findings(path, sources.theme, issues, levels, from_theme=True,
-                              target_of=target_of)  # fmt: skip
+            found += findings(
+                path,
+                sources.theme,
+                issues,
+                levels,
+                from_theme=True,
+                target_of=target_of,
+            )
     return found
 
 

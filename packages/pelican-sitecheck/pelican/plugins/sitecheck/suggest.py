@@ -14,10 +14,17 @@ import os
 import re
 
 _KINDS = {
-    "": "page", ".html": "page", ".htm": "page",
-    ".jpg": "image", ".jpeg": "image", ".png": "image", ".gif": "image",
-    ".webp": "image", ".avif": "image", ".svg": "image",
-}  # fmt: skip
+    "": "page",
+    ".html": "page",
+    ".htm": "page",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".png": "image",
+    ".gif": "image",
+    ".webp": "image",
+    ".avif": "image",
+    ".svg": "image",
+}
 _NUMBERS = re.compile(r"\d+")
 
 
