@@ -30,7 +30,7 @@ def test_a_markdown_image_without_alt_text_is_reported_and_stops_production(chan
     assert development.returncode == 0, log(development)
     assert f'{source}:7: <img src="/images/social-card.png">' in log(development)
     assert (
-        "Markdown image without alt text (![](...)); fix: write ![what it shows]"
+        "Markdown image without alt text (![](...)) (fix: write ![what it shows]"
         in log(development)
     )
     production = changed.logs["omitted", "publishconf.py"]

@@ -61,7 +61,7 @@ def assert_foreign_site_checked(project, result):
     assert problems == FOREIGN_DEFECTS
     for target, fix in FOREIGN_FIXES.items():
         assert fixes[target] == fix
-    log = [line for line in result.stderr.splitlines() if "; fix: " in line]
+    log = [line for line in result.stderr.splitlines() if " (fix: " in line]
     assert 'content/first.rst:8: <a href="../pages/ABOUT.html">' in "\n".join(log)
     assert 'content/first.rst:10: <a href="./drafts/work-in-progress.html">' in (
         "\n".join(log)

@@ -39,7 +39,7 @@ def built(tmp_path_factory):
 
 
 def findings_logged(log):
-    return sorted(line for line in log.splitlines() if "; fix: " in line)
+    return sorted(line for line in log.splitlines() if " (fix: " in line)
 
 
 def test_the_command_finds_what_the_build_found(built):
@@ -67,8 +67,8 @@ def test_github_actions_get_annotations(built):
     assert (
         '::error file=content/first.rst,line=8::<a href="../pages/ABOUT.html"> in'
         " first-post.html (output line 42), feeds/all.atom.xml (output line 10):"
-        " broken link: nothing at /pages/ABOUT.html in the output; fix: link to"
-        " /pages/about.html"
+        " broken link: nothing at /pages/ABOUT.html in the output (fix: link to"
+        " /pages/about.html)"
     ) in annotations
 
 
@@ -78,10 +78,10 @@ def test_without_settings_findings_name_the_output_files(output, capsys):
     root = str(output.root / "index.html").replace(":", "%3A").replace(",", "%2C")
     assert capsys.readouterr().out.splitlines() == [
         f'::error file={root},line=4::<a href="/gone/"> in index.html (output line'
-        " 4): broken link: nothing at /gone/ in the output; fix: link to a file that"
-        " exists (in content: a {filename} or {static} link to the source file)",
+        " 4): broken link: nothing at /gone/ in the output (fix: link to a file that"
+        " exists (in content: a {filename} or {static} link to the source file))",
         f'::error file={root},line=5::<a href="mailto:"> in index.html (output line'
-        " 5): empty URL; fix: set the URL or remove the element",
+        " 5): empty URL (fix: set the URL or remove the element)",
     ]
 
 

@@ -58,7 +58,7 @@ def test_each_record_carries_the_finding_in_extra(caplog):
     (record,) = caplog.records
     assert record.getMessage() == (
         'content/b.md:3: <a href="/x/"> in b.html (output line 7): broken link:'
-        " nothing at /x/ in the output; fix: link to /y/"
+        " nothing at /x/ in the output (fix: link to /y/)"
     )
     assert record.finding == {
         "source": "content/b.md",

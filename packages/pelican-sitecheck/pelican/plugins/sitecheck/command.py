@@ -160,7 +160,7 @@ def annotations(found):
             where.append(f"file={_escape(source, True)}")
             if line:
                 where.append(f"line={line}")
-        text = _escape(f"{message}; fix: {fix}")
+        text = _escape(f"{message} (fix: {fix})")
         lines.append(f"::{level} {','.join(where)}::{text}".replace(" ::", "::"))
     return lines
 

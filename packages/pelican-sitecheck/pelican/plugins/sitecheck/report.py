@@ -333,7 +333,7 @@ def log_findings(logger, found):
         try:
             logger.log(
                 LEVELS[level],
-                "%s: %s; fix: %s",
+                "%s: %s (fix: %s)",
                 where,
                 message,
                 fix,
