@@ -8,7 +8,6 @@ import os
 import shlex
 import shutil
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -119,13 +118,13 @@ def preview(c, port=CONFIG["port"] + 1):
         server = devserver.make_server(CONFIG["host"], port, None, live=False)
     except devserver.PortBusy as error:
         raise Exit(str(error)) from None
-    with tempfile.TemporaryDirectory(prefix="haet-preview-") as output:
+    with devserver.workspace("preview") as output:
         result = pelican(
             c,
             "-s",
             CONFIG["settings_publish"],
             "-o",
-            output,
+            str(output),
             "-e",
             f"SITEURL={json.dumps(address)}",
             f"FEED_DOMAIN={json.dumps(address)}",
@@ -226,7 +225,9 @@ def check(c, external=False):
 
 def check_working_copy(c, external=False):
     """`invoke check`: stops (exit code 1) at the first check that fails."""
-    with tempfile.TemporaryDirectory(prefix="haet-check-") as output:
+    from haet.devserver import workspace  # noqa: PLC0415
+
+    with workspace("check") as output:
         production_build(c, ROOT, output)
         if external:
             check_external_links(c, ROOT, output)
@@ -327,12 +328,12 @@ def export_head(c, destination):
 def deploy(c, output="_site", skip_external=False):
     """Build the last commit with production settings and every check into
     OUTPUT, which GitHub Pages publishes (README: another host is one rsync)."""
+    from haet.devserver import workspace  # noqa: PLC0415
+
     destination = (ROOT / output).resolve()
     destination.parent.mkdir(parents=True, exist_ok=True)
-    for stale in destination.parent.glob(".haet-deploy-*"):  # a killed deploy's
-        shutil.rmtree(stale, ignore_errors=True)
-    work = Path(tempfile.mkdtemp(prefix=".haet-deploy-", dir=destination.parent))
-    try:
+    # Beside the destination, so the finished site is renamed into place.
+    with workspace("deploy", destination.parent) as work:
         source, built = work / "source", work / "site"
         commit, epoch = export_head(c, source)
         production_build(c, source, built, epoch)
@@ -343,6 +344,4 @@ def deploy(c, output="_site", skip_external=False):
             check_external_links(c, source, built)
         shutil.rmtree(destination, ignore_errors=True)
         built.rename(destination)  # whole or not at all
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     summarise(f"Commit {commit}: built and checked into {output}/.")

@@ -12,6 +12,7 @@
   (`'self'`) allows.
 """
 
+import contextlib
 import dataclasses
 import datetime as dt
 import errno
@@ -427,36 +428,56 @@ def watch(builder, on_build, root, stop_event=None, first=None):
         on_build(builder.build())
 
 
-def remove_stale_builds():
-    """Builds left by a server that was killed (its process is gone)."""
-    for folder in Path(tempfile.gettempdir()).glob("haet-dev-*-*"):
+@contextlib.contextmanager
+def workspace(kind, parent=None):
+    """A new folder, .haet-KIND-PID-..., removed when done. What a killed run
+    (of any kind) left is removed first: its process is gone."""
+    parent = Path(parent or tempfile.gettempdir())
+    for folder in parent.glob(".haet-*-*-*"):
         pid = folder.name.split("-")[2]
         if pid.isdigit() and not Path(f"/proc/{pid}").exists():
             shutil.rmtree(folder, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix=f".haet-{kind}-{os.getpid()}-", dir=parent))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def livereload(settings_file, host, port, overrides=None):
     """`invoke livereload`: serve at http://host:port/, rebuild on every save."""
-    root = Path(settings_file).resolve().parent
     # `kill` stops the server as Ctrl-C does, removing its builds.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     server = make_server(host, port, None)  # fails now if the port is busy
-    remove_stale_builds()
-    workdir = Path(tempfile.mkdtemp(prefix=f"haet-dev-{os.getpid()}-"))
+    restart = False
+    try:  # from here, Ctrl-C (also during the first build) removes the builds
+        with workspace("dev") as workdir:
+            serve_and_rebuild(settings_file, server, workdir, overrides)
+    except KeyboardInterrupt:
+        pass
+    except Restart:
+        restart = True
+    if restart:  # after the cleanup: the new process makes its own folders
+        print("The site's code changed: restarting.", flush=True)
+        os.execv(sys.executable, [sys.executable, *sys.argv])
+
+
+def serve_and_rebuild(settings_file, server, workdir, overrides):
+    root = Path(settings_file).resolve().parent
     address = root / ADDRESS_FILE
     site = Site(workdir / "empty")
-    serving, restart = None, False
-    try:  # from here, Ctrl-C (also during the first build) removes the builds
+    serving = None
+    try:
         site.empty.mkdir()
         server.RequestHandlerClass.site = site
         init_logging()
         builder = Builder(settings_file, workdir / "builds", overrides)
         first = builder.build()
         site.publish(first)  # so the first answer is a built page, not "Not found"
-        address.write_text(f"http://{host}:{port}/\n", encoding="utf-8")
+        address.write_text(f"http://{host_of(server)}/\n", encoding="utf-8")
         serving = threading.Thread(target=server.serve_forever, daemon=True)
         serving.start()
-        print(f"Serving at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+        print(f"Serving at http://{host_of(server)}/ (Ctrl-C stops)", flush=True)
 
         def on_build(build):
             old = site.publish(build)
@@ -471,10 +492,6 @@ def livereload(settings_file, host, port, overrides=None):
             print(summary(build), flush=True)
 
         watch(builder, on_build, root, first=first)
-    except KeyboardInterrupt:
-        pass
-    except Restart:
-        restart = True
     finally:
         site.stopping = True
         with site.changed:
@@ -482,8 +499,9 @@ def livereload(settings_file, host, port, overrides=None):
         if serving and serving.is_alive():  # else shutdown() would wait forever
             server.shutdown()
         server.server_close()
-        shutil.rmtree(workdir, ignore_errors=True)
         address.unlink(missing_ok=True)
-    if restart:  # after the cleanup: the new process makes its own folders
-        print("The site's code changed: restarting.", flush=True)
-        os.execv(sys.executable, [sys.executable, *sys.argv])
+
+
+def host_of(server):
+    host, port = server.server_address[:2]
+    return f"{host}:{port}"

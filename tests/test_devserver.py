@@ -285,7 +285,7 @@ def test_ctrl_c_or_kill_stops_it_and_removes_its_builds(tmp_path):
     }  # both start at once
     for how, server in servers.items():
         if how == signal.SIGINT:  # Ctrl-C as soon as the first build has begun
-            until(lambda s=server: list(s.tmp.glob("haet-dev-*/builds/*")), "a build")
+            until(lambda s=server: list(s.tmp.glob(".haet-dev-*/builds/*")), "a build")
         else:
             address = server.served().project / ".livereload-address"
             assert address.read_text() == server.url + "/\n"

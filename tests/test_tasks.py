@@ -269,8 +269,9 @@ def test_deploy_publishes_the_last_commit_whole_and_reproducibly(tmp_path, sites
     untracked = write_post(project, "2000-01-01-untracked.md", "Never committed")
     page = next((project / "content/pages").glob("*.md"))
     page.write_text(page.read_text() + "\nAn edit nobody committed.\n")
-    # A killed deployment's work folder: cleaned at the next start.
-    (project / ".haet-deploy-killed" / "site").mkdir(parents=True)
+    # A killed deployment's work folder (its process, above Linux's largest
+    # pid, is gone): cleaned at the next start.
+    (project / ".haet-deploy-4194305-x" / "site").mkdir(parents=True)
 
     requested.clear()
     code, printed = invoke(project, "deploy")
