@@ -60,11 +60,11 @@ new EventSource("/__devserver/events").onmessage = (event) => {
 };
 """
 BANNER_CSS = """\
-.devserver-banner { position: sticky; top: 0; z-index: 2147483647;
-  box-sizing: border-box; max-height: 60vh; overflow: auto; margin: 0;
+.devserver-banner { position: sticky; bottom: 0; z-index: 2147483647;
+  box-sizing: border-box; max-height: 40vh; overflow: auto; margin: 0;
   padding: 0.75rem 1rem;
   font: 1rem/1.4 system-ui, sans-serif; color: #3b2300; background: #fff4e5;
-  border-bottom: 3px solid #b45309; }
+  border-top: 3px solid #b45309; }
 .devserver-banner[data-state="stopped"] { color: #450a0a; background: #fde8e8;
   border-color: #b91c1c; }
 .devserver-banner p, .devserver-banner ol { margin: 0.25rem 0; }
@@ -146,6 +146,11 @@ class Builder:
         self.workdir.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix=f"{self.count}-", dir=self.workdir))
         findings.start_build()  # also when the settings fail to load
+        # Pelican logs a warning once per process: forget the last build's, so
+        # each rebuild reports every problem (and LOG_FILTER still applies;
+        # README, "Reach").
+        pelican_log.LimitFilter._raised_messages.clear()  # noqa: SLF001
+        pelican_log.LimitFilter._group_count.clear()  # noqa: SLF001
         stopped_by = None
         try:
             if self.settings is None:
@@ -245,11 +250,11 @@ def inject(page, site):
         f'<script src="{PREFIX}reload.js" data-build="{site.number()}"></script>'
     )
     page = page.replace("</head>", head + "</head>", 1)
-    start = page.find("<body")
-    if start == -1:
-        return head + site.banner() + page
-    end = page.find(">", start) + 1
-    return page[:end] + site.banner() + page[end:]
+    # Last in the page, held at the bottom of the window: it never covers the
+    # header, and the page does not move when it comes or goes.
+    if "</body>" not in page:
+        return head + page + site.banner()
+    return page.replace("</body>", site.banner() + "</body>", 1)
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -381,12 +386,9 @@ def serve_until_stopped(server, message):
 
 
 def init_logging():
-    """Pelican's logging as its command line sets it up, except that warnings
-    are not de-duplicated: each rebuild reports every problem it finds."""
+    """Pelican's logging as its command line sets it up."""
     handler = pelican_log.DEFAULT_LOG_HANDLER if sys.stdout.isatty() else None
-    pelican_log.init(
-        logging.WARNING, handler=handler, logs_dedup_min_level=logging.INFO
-    )
+    pelican_log.init(logging.WARNING, handler=handler)
 
 
 def watched_paths(root, settings):

@@ -394,6 +394,6 @@ def get_generators(pelican):
 def stamp_sitemap(pelican):
     """pelican-sitemap dates index pages (home, news, tags) with the time it
     was imported (`generator.now`) and has no setting for it: with
-    SOURCE_DATE_EPOCH set, give it the commit's time (README, "Reach")."""
+    SOURCE_DATE_EPOCH set, give it the commit's time (README.md, "Reach")."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         sitemap.generator.now = build_time()

@@ -188,6 +188,26 @@ def test_a_save_rebuilds_and_the_open_page_reloads_by_itself(live, browser):
     assert not errors, errors  # the reload script is allowed by the CSP
 
 
+@pytest.mark.browser
+def test_the_banner_keeps_clear_of_the_header_after_a_reload(live, browser):
+    source, address = text_page(live.project)
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        page.goto(live.url + address)
+        with Edit(source) as edit:
+            edit.write(edit.good + "\n[Gone]({filename}/pages/gone.md)\n")
+            until(lambda: banner(live.url + address), "a banner")
+            page.reload()
+            header = page.locator(".site-header").bounding_box()
+            shown = page.locator(".devserver-banner").bounding_box()
+            assert page.evaluate("scrollY") == 0 and header["y"] == 0
+            assert shown["y"] >= header["y"] + header["height"]  # no overlap
+            assert shown["y"] + shown["height"] <= 720  # in the window
+    finally:
+        context.close()
+
+
 # Mistakes that stop a build: (file, its broken text, "file:line", the fix).
 
 

@@ -107,9 +107,13 @@ def test_pages_get_the_reload_script_and_the_banner_and_the_terminal_a_summary(
         '<link rel="stylesheet" href="/__devserver/banner.css">'
         '<script src="/__devserver/reload.js" data-build="7"></script></head>'
     )
-    assert body == site.banner() + "Text</body><p>after </head> in the text</p></html>"
+    # Last in the page: held at the window's bottom, it covers no header.
+    assert (
+        body
+        == "Text" + site.banner() + "</body><p>after </head> in the text</p></html>"
+    )
     assert devserver.inject("<title>Not found</title>", site).endswith(
-        site.banner() + "<title>Not found</title>"
+        "<title>Not found</title>" + site.banner()
     )
     assert devserver.summary(build(1)) == "[09:05:03] Built in 0.50 s: no problems."
     assert devserver.summary(build(1, [WARNING, BARE])).endswith(": 2 problems.")
