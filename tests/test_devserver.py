@@ -206,6 +206,7 @@ def test_the_banner_keeps_clear_of_the_header_after_a_reload(live, browser):
             assert shown["y"] + shown["height"] <= 720  # in the window
     finally:
         context.close()
+    until(lambda: banner(live.url + address) is None, "the banner gone after the fix")
 
 
 # Mistakes that stop a build: (file, its broken text, "file:line", the fix).
