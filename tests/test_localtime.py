@@ -271,3 +271,25 @@ def test_on_the_day_the_first_screen_says_what_is_on_now_and_next(browser, day_s
     assert len(items) == len(WORKSHOP.schedule)
     for text, slot in zip(items, WORKSHOP.schedule, strict=True):
         assert f"{clock(slot.start)}–{clock(slot.end)} {slot.start.tzname()}" in text
+
+
+def test_the_days_first_screen_has_no_accessibility_violation(browser, day_site):
+    from test_quality import AXE_JS, AXE_RUN, AXE_TAGS, npm_tool
+
+    on = WORKSHOP.schedule[1]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.add_init_script(path=npm_tool(AXE_JS))
+    page = context.new_page()
+    page.clock.install(time=on.start + (on.end - on.start) / 2)
+    found = []
+    try:
+        for address in ("/", "/schedule/"):
+            page.goto(day_site + address)
+            for scheme in ("light", "dark"):
+                page.emulate_media(color_scheme=scheme)
+                found += [
+                    f"{address} {scheme}: {v}" for v in page.evaluate(AXE_RUN, AXE_TAGS)
+                ]
+    finally:
+        context.close()
+    assert not found, "\n".join(found)
