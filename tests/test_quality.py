@@ -156,67 +156,90 @@ def test_axe_finds_no_violation_in_light_or_dark(browser, served_site, dev_site)
     assert not found, "\n".join(found)
 
 
+class Head:
+    """A built page's <head>, read as a link preview or a browser reads it."""
+
+    def __init__(self, site, built):
+        self.page = soup(site, built.relative_to(site).as_posix())
+        self.head, self.where = self.page.head, built.relative_to(site)
+
+    def meta(self, **attrs):
+        tag = self.head.find("meta", attrs=attrs)
+        assert tag and tag.get("content", "").strip(), f"{self.where}: no meta {attrs}"
+        return tag["content"]
+
+    def link(self, rel, **attrs):
+        tags = self.head.find_all("link", rel=rel, attrs=attrs)
+        assert tags, f"{self.where}: no link rel={rel} {attrs}"
+        return [tag["href"] for tag in tags]
+
+
+def check_basics(head, site_url):
+    """Language, viewport, title, description; returns (title, description)."""
+    where = head.where
+    assert head.page.html["lang"] == "en" and head.head.find("meta", charset="utf-8")
+    assert "width=device-width" in head.meta(name="viewport")
+    title = head.head.title.get_text(strip=True)
+    assert SITENAME in title, where
+    description = head.meta(name="description")
+    assert 30 <= len(description) <= 200, f"{where}: {description!r}"
+    assert head.link("icon", type="image/svg+xml") == [f"{site_url}/favicon.svg"]
+    assert len(head.link("stylesheet")) == 1, f"{where}: one stylesheet only"
+    feeds = {tag["type"] for tag in head.head.find_all("link", rel="alternate")}
+    assert feeds == {"application/atom+xml", "application/rss+xml"}, where
+    assert all(h.startswith(site_url + "/") for h in head.link("alternate")), where
+    return title, description
+
+
+def check_preview(head, site, site_url, shown):
+    """What a link preview shows (`shown`: the page's title, description and
+    address): Open Graph, the card, the touch icon."""
+    (title, description, address), meta, where = shown, head.meta, head.where
+    assert meta(property="og:url") == address, where
+    assert meta(property="og:locale"), where
+    assert meta(property="og:title") == title, where
+    assert meta(property="og:description") == description, where
+    assert meta(property="og:site_name") == SITENAME, where
+    assert meta(property="og:type") in ("website", "article"), where
+    image = meta(property="og:image")
+    assert image.startswith(site_url + "/"), where
+    assert SITENAME in meta(property="og:image:alt"), where
+    assert (site / image.removeprefix(site_url).lstrip("/")).is_file(), where
+    size = (meta(property="og:image:width"), meta(property="og:image:height"))
+    assert size == ("1200", "630"), where
+    (touch_icon,) = head.link("apple-touch-icon")
+    assert (site / touch_icon.removeprefix(site_url).lstrip("/")).is_file(), where
+    assert meta(name="twitter:card") == "summary_large_image", where
+
+
+def check_theme_colours(head):
+    colours = {
+        tag.get("media"): tag["content"]
+        for tag in head.head.find_all("meta", attrs={"name": "theme-color"})
+    }
+    assert set(colours) == {
+        "(prefers-color-scheme: light)",
+        "(prefers-color-scheme: dark)",
+    }, head.where
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours.values())
+
+
 def test_every_page_has_a_complete_head(site):
     site, site_url = site
     titles, canonicals = Counter(), Counter()
     for built in html_pages(site):
-        page = soup(site, built.relative_to(site).as_posix())
-        head, where = page.head, built.relative_to(site)
-
-        def meta(where=where, head=head, **attrs):
-            tag = head.find("meta", attrs=attrs)
-            assert tag and tag.get("content", "").strip(), f"{where}: no meta {attrs}"
-            return tag["content"]
-
-        def link(rel, where=where, head=head, **attrs):
-            tags = head.find_all("link", rel=rel, attrs=attrs)
-            assert tags, f"{where}: no link rel={rel} {attrs}"
-            return [tag["href"] for tag in tags]
-
-        assert page.html["lang"] == "en" and head.find("meta", charset="utf-8"), where
-        assert "width=device-width" in meta(name="viewport")
-        title = head.title.get_text(strip=True)
-        assert SITENAME in title, where
+        head = Head(site, built)
+        title, description = check_basics(head, site_url)
         titles[title] += 1
-        description = meta(name="description")
-        assert 30 <= len(description) <= 200, f"{where}: {description!r}"
         address = page_url(site, built, site_url)
         if built.name == "404.html":  # served at any missing address: none of its own
-            assert not head.find_all("link", rel="canonical"), where
+            assert not head.head.find_all("link", rel="canonical"), head.where
         else:
-            (canonical,) = link("canonical")
-            assert canonical == address, where
+            (canonical,) = head.link("canonical")
+            assert canonical == address, head.where
             canonicals[canonical] += 1
-        assert meta(property="og:url") == address, where
-        assert meta(property="og:locale"), where
-        assert meta(property="og:title") == title, where
-        assert meta(property="og:description") == description, where
-        assert meta(property="og:site_name") == SITENAME, where
-        assert meta(property="og:type") in ("website", "article"), where
-        image = meta(property="og:image")
-        assert image.startswith(site_url + "/") and SITENAME in meta(
-            property="og:image:alt"
-        ), where
-        assert (site / image.removeprefix(site_url).lstrip("/")).is_file(), where
-        size = (meta(property="og:image:width"), meta(property="og:image:height"))
-        assert size == ("1200", "630"), where
-        (touch_icon,) = link("apple-touch-icon")
-        assert (site / touch_icon.removeprefix(site_url).lstrip("/")).is_file(), where
-        assert meta(name="twitter:card") == "summary_large_image", where
-        feeds = {tag["type"] for tag in head.find_all("link", rel="alternate")}
-        assert feeds == {"application/atom+xml", "application/rss+xml"}, where
-        assert all(h.startswith(site_url + "/") for h in link("alternate")), where
-        colours = {
-            tag.get("media"): tag["content"]
-            for tag in head.find_all("meta", attrs={"name": "theme-color"})
-        }
-        assert set(colours) == {
-            "(prefers-color-scheme: light)",
-            "(prefers-color-scheme: dark)",
-        }, where
-        assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours.values()), where
-        assert link("icon", type="image/svg+xml") == [f"{site_url}/favicon.svg"], where
-        assert len(link("stylesheet")) == 1, f"{where}: one stylesheet only"
+        check_preview(head, site, site_url, (title, description, address))
+        check_theme_colours(head)
     assert (site / "favicon.svg").is_file()
     assert max(titles.values()) == 1, titles.most_common(3)
     assert max(canonicals.values()) == 1, canonicals.most_common(3)

@@ -252,6 +252,25 @@ def test_check_builds_the_working_copy_and_checks_links_to_other_sites(tmp_path,
 # --- deploy -----------------------------------------------------------------------
 
 
+def assert_only_the_published_commit(files):
+    """Only what was committed; no draft or future post anywhere; the hidden
+    post at its address only, not indexed."""
+    for text in (
+        b"Never committed",
+        b"nobody committed",
+        b"Secret draft",
+        b"Far future",
+        b"draftonly",
+        b"Draft page",
+    ):
+        assert not [name for name, data in files.items() if text in data], text
+    assert not [name for name in files if name.startswith("drafts/")]
+    listed = [name for name, data in files.items() if b"Quiet note" in data]
+    assert len(listed) == 1 and listed[0].endswith("/quiet/index.html")
+    assert b'<meta name="robots" content="noindex">' in files[listed[0]]
+    assert b"/quiet/" not in files["sitemap.xml"]
+
+
 def test_deploy_publishes_the_last_commit_whole_and_reproducibly(tmp_path, sites):
     live, requested, _ = sites
     project = copy_of_project(tmp_path / "site", live)
@@ -293,22 +312,7 @@ def test_deploy_publishes_the_last_commit_whole_and_reproducibly(tmp_path, sites
     pages = b"".join(data for name, data in files.items() if name.endswith(".html"))
     linked = set(re.findall(rf'href="{re.escape(live)}([^"#]*)', pages.decode()))
     assert linked and {f"/{p}".replace("&amp;", "&") for p in linked} <= set(requested)
-    # Only what was committed; no draft or future post anywhere.
-    for text in (
-        b"Never committed",
-        b"nobody committed",
-        b"Secret draft",
-        b"Far future",
-        b"draftonly",
-        b"Draft page",
-    ):
-        assert not [name for name, data in files.items() if text in data], text
-    assert not [name for name in files if name.startswith("drafts/")]
-    # The hidden post: at its address only, not indexed.
-    listed = [name for name, data in files.items() if b"Quiet note" in data]
-    assert len(listed) == 1 and listed[0].endswith("/quiet/index.html")
-    assert b'<meta name="robots" content="noindex">' in files[listed[0]]
-    assert b"/quiet/" not in files["sitemap.xml"]
+    assert_only_the_published_commit(files)
     # Dates no content gives are the commit's (SOURCE_DATE_EPOCH).
     epoch = int(git(project, "log", "-1", "--format=%ct"))
     stamp = f"{dt.datetime.fromtimestamp(epoch, dt.UTC):%Y%m%dT%H%M%SZ}"
