@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import http.server
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -22,6 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # The site the tests check: this project, or a changed copy of it (a new post, a
 # moved event) whose own content the same tests then follow.
 SITE = Path(os.environ.get("HAET_SITE_ROOT", ROOT)).resolve()
+# In the names and titles of the posts tests add: whatever the organisers have
+# posted, none of them takes an address the tests' posts would use.
+TOKEN = secrets.token_hex(3)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -364,19 +368,40 @@ def write_fixtures(project):
     for name, days in {"draft": -1, "hidden": -1, "future": 30}.items():
         status = "published" if name == "future" else name
         more = f"Status: {status}\nTags: brand-new-{name}, challenge\n"
-        write(f"{{:%Y-%m-%d}}-early-{name}.md", f"Early {name}", now + days * day, more)
-    write("{:%Y-%m-%d}-hostile.md", HOSTILE, now - 2 * day, "Slug: hostile\n")
+        title = f"Early {name} {TOKEN}"
+        write(f"{{:%Y-%m-%d}}-early-{name}-{TOKEN}.md", title, now + days * day, more)
+    write(
+        f"{{:%Y-%m-%d}}-hostile-{TOKEN}.md",
+        HOSTILE,
+        now - 2 * day,
+        f"Slug: hostile-{TOKEN}\n",
+    )
     decorative = '<img src="{static}/images/social-card.png" alt=""'
     decorative += ' width="600" height="315">'
     modified = f"Modified: {now - 2 * day:%Y-%m-%d %H:%M}\n"
-    write("our-banner.md", "Our banner", now - 3 * day, modified, decorative)
-    invoke = [Path(sys.executable).parent / "invoke", "new", "Volunteers wanted"]
+    write(
+        f"our-banner-{TOKEN}.md",
+        f"Our banner {TOKEN}",
+        now - 3 * day,
+        modified,
+        decorative,
+    )
+    invoke = [
+        Path(sys.executable).parent / "invoke",
+        "new",
+        f"Volunteers wanted {TOKEN}",
+    ]
     invoked = [
         subprocess.run(invoke, cwd=project, capture_output=True, text=True, check=False)
         for _ in range(2)
     ]
     image = "Our banner:\n\n![]({static}/images/social-card.png)"
-    omitted = write("{:%Y-%m-%d}-omitted.md", "Omitted", now - 4 * day, body=image)
+    omitted = write(
+        f"{{:%Y-%m-%d}}-omitted-{TOKEN}.md",
+        f"Omitted {TOKEN}",
+        now - 4 * day,
+        body=image,
+    )
     logs = {}
     for when in ("omitted", "final"):
         for settings in ("pelicanconf.py", "publishconf.py"):

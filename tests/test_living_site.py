@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sitetools
-from sitetools import POST, ROOT, copy_project, edit_yaml, settings_of, workshop
+from sitetools import POST, ROOT, TOKEN, copy_project, edit_yaml, settings_of, workshop
 
 NAMES = "site news facts_once phases event_meta security sitecheck_site"
 SITE_TESTS = [f"tests/test_{name}.py" for name in NAMES.split()]
@@ -40,19 +40,35 @@ def organisers_at_work(project):
     name, no Slug:); one more organiser."""
     invoke = str(Path(sys.executable).parent / "invoke")
     made = subprocess.run(
-        [invoke, "new", "Reviewers wanted"], cwd=project, check=False, **RUN
+        [invoke, "new", f"Reviewers wanted {TOKEN}"], cwd=project, check=False, **RUN
     )
     assert made.returncode == 0, made.stderr
-    [new] = (project / "content/news").glob("*-reviewers-wanted.md")
+    [new] = (project / "content/news").glob(f"*-reviewers-wanted-{TOKEN}.md")
     edit(new, "Status: draft\n", "")
     edit(new, "Tags: \n", "Tags: reviewing\n")
     now = dt.datetime.now(ZoneInfo(settings_of(site=project)["TIMEZONE"]))
     day = dt.timedelta(days=1)
-    post(project, f"{now:%Y-%m-%d}-agenda.md", "Agenda draft", now, "Status: draft\n")
-    hidden = "Status: hidden\nTags: secret\n"
-    post(project, f"{now - day:%Y-%m-%d}-room.md", "Secret room", now - day, hidden)
-    post(project, f"{now + 9 * day:%Y-%m-%d}-later.md", "Later", now + 9 * day)
-    post(project, "call-for-reviewers.md", "Call for reviewers", now - day)
+    draft, hidden = "Status: draft\n", "Status: hidden\nTags: secret\n"
+    post(project, f"{now:%Y-%m-%d}-agenda-{TOKEN}.md", f"Agenda {TOKEN}", now, draft)
+    post(
+        project,
+        f"{now - day:%Y-%m-%d}-room-{TOKEN}.md",
+        f"Room {TOKEN}",
+        now - day,
+        hidden,
+    )
+    post(
+        project,
+        f"{now + 9 * day:%Y-%m-%d}-later-{TOKEN}.md",
+        f"Later {TOKEN}",
+        now + 9 * day,
+    )
+    post(
+        project,
+        f"call-for-reviewers-{TOKEN}.md",
+        f"Call for reviewers {TOKEN}",
+        now - day,
+    )
     with (project / "content/data/organisers.yaml").open("a", encoding="utf-8") as f:
         f.write("- name: Ada Organiser\n  affiliation: Example University\n")
 

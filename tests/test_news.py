@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 from bs4 import BeautifulSoup
-from sitetools import html_pages, plain, posts, soup, workshop
+from sitetools import TOKEN, html_pages, plain, posts, soup, workshop
 
 FEEDS = {"Atom": "FEED_ALL_ATOM", "RSS": "FEED_ALL_RSS"}
 
@@ -157,15 +157,15 @@ def test_invoke_new_writes_a_draft_and_says_where_to_see_it(changed):
     assert made.returncode == 0, made.stderr
     [address] = re.findall(r"http://127\.0\.0\.1:8000/(drafts/\S+/)", made.stdout)
     [post] = [p for p in posts(changed.project, ("draft",)) if p["url"] == address]
-    assert post["title"] == "Volunteers wanted"
+    assert post["title"] == f"Volunteers wanted {TOKEN}"
     assert again.returncode != 0 and "already exists" in again.stderr
 
 
 def test_a_post_without_date_in_its_name_is_published_a_future_one_waits(changed):
     every = posts(changed.project, ("published", "hidden", "draft"))
     by_file = {post["source"].name: post for post in every}
-    banner = by_file["our-banner.md"]
-    assert banner["url"] == f"news/{banner['year']}/our-banner/"
+    banner = by_file[f"our-banner-{TOKEN}.md"]
+    assert banner["url"] == f"news/{banner['year']}/our-banner-{TOKEN}/"
     assert (changed.prod / banner["url"] / "index.html").exists()
     [future] = [post for name, post in by_file.items() if "early-future" in name]
     assert future["status"] == "draft"
