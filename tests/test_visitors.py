@@ -8,7 +8,15 @@ import shutil
 
 import feedparser
 from icalendar import Calendar
-from sitetools import SITE, build_site, copy_project, posts, settings_of, soup, workshop
+from sitetools import (
+    TOKEN,
+    build_site,
+    copy_project,
+    posts,
+    settings_of,
+    soup,
+    workshop,
+)
 
 WORKSHOP = workshop()
 EVENT = WORKSHOP.event
@@ -60,15 +68,17 @@ def test_a_build_for_an_earlier_day_shows_nothing_from_after_it(tmp_path):
     post not yet published is plain text, and the build passes."""
     project = copy_project(tmp_path / "site")
     day = min(EVENT.papers_date, EVENT.ranking_date) - dt.timedelta(days=1)
-    later = [post for post in posts() if post["date"] > day.isoformat()]
-    assert later, "the content has posts after that day"
-    target = later[-1]["source"].relative_to(SITE / "content").as_posix()
-    note = project / "content/news" / "a-note.md"
-    note.write_text(
-        f"Title: A note\nDate: {day - dt.timedelta(days=1)}\n\n"
-        f"See [what comes later]({{filename}}/{target}).\n",
+    news = project / "content/news"
+    (news / f"later-{TOKEN}.md").write_text(
+        f"Title: Later {TOKEN}\nDate: {day + dt.timedelta(days=2)}\n\nSoon.\n",
         encoding="utf-8",
     )
+    (news / f"a-note-{TOKEN}.md").write_text(
+        f"Title: A note {TOKEN}\nDate: {day - dt.timedelta(days=1)}\n\n"
+        f"See [what comes later]({{filename}}/news/later-{TOKEN}.md).\n",
+        encoding="utf-8",
+    )
+    later = [post for post in posts(project) if post["date"] > day.isoformat()]
     out = tmp_path / "out"
     built = build_site(
         out,
@@ -81,8 +91,8 @@ def test_a_build_for_an_earlier_day_shows_nothing_from_after_it(tmp_path):
     for post in later:
         assert not (out / post["url"] / "index.html").exists(), post["url"]
     page = soup(out, "news/")
-    assert "A note" in page.get_text()
-    note_page = next(out.glob("news/*/a-note/index.html"))
+    assert f"A note {TOKEN}" in page.get_text()
+    note_page = next(out.glob(f"news/*/a-note-{TOKEN}/index.html"))
     text = soup(out, note_page.relative_to(out).as_posix())
     assert "what comes later" in text.get_text()
     assert not text.find("a", string="what comes later")
