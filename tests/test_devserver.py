@@ -90,7 +90,7 @@ class Server:
                 cwd=project,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env={**env, "TMPDIR": str(tmp)},
+                env={**env, "TMPDIR": str(tmp), "PYTHONFAULTHANDLER": "1"},
             )
 
     def served(self):
@@ -120,7 +120,14 @@ class Server:
 
     def stop(self, how=signal.SIGTERM):
         self.process.send_signal(how)
-        return self.process.wait(timeout=30)
+        try:
+            return self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGABRT)  # faulthandler: every thread
+            self.process.wait(timeout=30)
+            raise AssertionError(
+                f"still running after {how!r}:\n{self.text()}"
+            ) from None
 
 
 @pytest.fixture(scope="module")
