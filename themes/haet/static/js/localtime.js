@@ -43,24 +43,24 @@
     if (end && dayKey(new Date(end - 1)) !== dayKey(start)) {
       marks.push("ends " + dayName(end));
     }
-    // A visitor in UTC or in the workshop's zone sees that one time only.
+    const local = document.createElement("strong");
+    local.className = "localtime";
+    // No-break spaces and word joiners keep "04:45–05:00 GMT-7" and each day
+    // marker on one line; the line may break between them.
+    local.textContent =
+      clock(start) +
+      (end ? "\u2060\u2013\u2060" + clock(end) : "") +
+      "\u00a0" +
+      zoneName(start) +
+      (marks.length ? " (" + marks.join(", ").replace(/ /g, "\u00a0") + ")" : "");
+    el.prepend(local, " ");
+    // A visitor in UTC or in the workshop's zone: their time is one of the
+    // page's own, which then give way (their line stays: nothing moves).
     const [, sign, hours, minutes] = startText.match(/([+-])(\d\d):(\d\d)$/) || [];
     const stated = sign ? (sign === "-" ? -1 : 1) * (hours * 60 + +minutes) : 0;
     const east = -start.getTimezoneOffset();
     if (east === 0 || east === stated) {
-      el.classList.add("same-zone", east === 0 ? "in-utc" : "in-event-zone");
-    } else {
-      const local = document.createElement("strong");
-      local.className = "localtime";
-      // No-break spaces and word joiners keep "04:45–05:00 GMT-7" and each
-      // day marker on one line; the line may break between them.
-      local.textContent =
-        clock(start) +
-        (end ? "\u2060\u2013\u2060" + clock(end) : "") +
-        "\u00a0" +
-        zoneName(start) +
-        (marks.length ? " (" + marks.join(", ").replace(/ /g, "\u00a0") + ")" : "");
-      el.prepend(local, " ");
+      el.classList.add(east === 0 ? "in-utc" : "in-event-zone");
     }
     el.classList.add("has-local");
     // In a table, a row that starts a new day of the visitor's says so.
