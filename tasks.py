@@ -54,12 +54,11 @@ ONE_STREAM = " 2>&1"
 STOP_AFTER_ERRORS = ["-e", 'FINDINGS_FATAL="errors"']
 
 
-def pelican(c, *args):
-    """Run Pelican in its own process, so that a failed build ends with a clear
-    message and no global state carries over to the next one."""
+def pelican(c, *args, folder=ROOT, env=None):
+    """Run Pelican on the project in `folder` in its own process, so that a
+    failed build ends with a clear message and no global state carries over."""
     command = [sys.executable, "-m", "pelican", CONFIG["content"], *LOG_HANDLER, *args]
-    with c.cd(str(ROOT)):
-        return c.run(shlex.join(command) + ONE_STREAM, pty=False, warn=True)
+    return run_in(c, folder, command, env)
 
 
 def _exit_on_failure(result):
@@ -178,19 +177,9 @@ def production_build(c, source, output, epoch=None):
     the content does not."""
     for name in (CONFIG["settings_base"], CONFIG["settings_publish"]):
         read_settings(name, source)  # the files built (a commit's): one line
-    command = [
-        sys.executable,
-        "-m",
-        "pelican",
-        CONFIG["content"],
-        *LOG_HANDLER,
-        "-s",
-        CONFIG["settings_publish"],
-        "-o",
-        str(output),
-    ]
     env = {"SOURCE_DATE_EPOCH": str(epoch)} if epoch else {}
-    if run_in(c, source, command, env).failed:
+    settings = ["-s", CONFIG["settings_publish"], "-o", str(output)]
+    if pelican(c, *settings, folder=source, env=env).failed:
         stop("The production build failed: the lines above name the file to fix.")
 
 
@@ -219,12 +208,8 @@ def check_external_links(c, source, output):
 @task(help={"external": "Also check links to other sites (needs the network)."})
 def check(c, external=False):
     """Build the working copy with production settings into a temporary folder
-    and run every check (`invoke deploy` builds the last commit instead)."""
-    check_working_copy(c, external)
-
-
-def check_working_copy(c, external=False):
-    """`invoke check`: stops (exit code 1) at the first check that fails."""
+    and run every check (`invoke deploy` builds the last commit instead); stop
+    (exit code 1) at the first that fails."""
     from haet.devserver import workspace  # noqa: PLC0415
 
     with workspace("check") as output:

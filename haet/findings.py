@@ -21,7 +21,8 @@ from pathlib import Path
 import jinja2
 
 logger = logging.getLogger(__name__)
-LEVELS = {"warnings": logging.WARNING, "errors": logging.ERROR}
+# FINDINGS_FATAL: which findings' levels fail a build.
+BLOCKING = {"warnings": {"error", "warning"}, "errors": {"error"}}
 
 
 @dataclasses.dataclass
@@ -52,11 +53,15 @@ def location(finding):
     return f"{finding.source}:{finding.line}" if finding.line else finding.source
 
 
+def what(finding):
+    """`message (fix: ...)`: what is wrong and what to write instead."""
+    return f"{finding.message} (fix: {finding.fix})" if finding.fix else finding.message
+
+
 def describe(finding):
     """The one text of a finding: `where: message (fix: ...)`."""
     where = location(finding)
-    text = f"{where}: {finding.message}" if where else finding.message
-    return f"{text} (fix: {finding.fix})" if finding.fix else text
+    return f"{where}: {what(finding)}" if where else what(finding)
 
 
 def project_path(path, settings):
@@ -237,10 +242,7 @@ def annotation(finding):
             where.append(f"line={finding.line}")
     command = {"error": "error", "note": "notice"}.get(finding.level, "warning")
     head = f"{command} {','.join(where)}" if where else command
-    message = (
-        f"{finding.message} (fix: {finding.fix})" if finding.fix else finding.message
-    )
-    return f"::{head}::{_escape(message)}"
+    return f"::{head}::{_escape(what(finding))}"
 
 
 def code(text):
@@ -300,7 +302,7 @@ def install(pelican):
     """At `initialized`: record from now on, one line per record."""
     settings = pelican.settings
     fatal = settings.get("FINDINGS_FATAL")
-    if fatal and fatal not in LEVELS:
+    if fatal and fatal not in BLOCKING:
         raise Finding(
             "publishconf.py",
             None,
@@ -331,9 +333,8 @@ def finish(pelican):
     """At `finalized`, after every other plugin's checks (see register)."""
     findings = current()
     write_outputs(pelican.settings, findings)
-    fatal = pelican.settings.get("FINDINGS_FATAL")
-    wanted = {"error"} if fatal == "errors" else {"error", "warning"}
-    count = len([f for f in findings if fatal and f.level in wanted])
+    blocking = BLOCKING.get(pelican.settings.get("FINDINGS_FATAL"), set())
+    count = len([f for f in findings if f.level in blocking])
     if count:
         problems = "1 problem blocks" if count == 1 else f"{count} problems block"
         raise Blocked(f"{problems} publication; see the list above")
