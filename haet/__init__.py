@@ -29,6 +29,7 @@ def register():
     signals.article_generator_pretaxonomy.connect(content.publish_by_day)
     signals.article_generator_pretaxonomy.connect(content.dedupe_articles)
     signals.page_generator_finalized.connect(content.dedupe_pages)
+    signals.page_generator_finalized.connect(content.link_pages)  # after dedupe
     signals.all_generators_finalized.connect(content.report_unread_files)
     signals.all_generators_finalized.connect(content.unlink_unpublished)
     signals.feed_generated.connect(feeds.describe_feed)

@@ -465,8 +465,11 @@ def dedupe_articles(generator):
 def dedupe_pages(generator):
     dedupe(generator, ("pages", "hidden_pages", "draft_pages"))
     report_page_numbers(generator.pages, generator.settings)
-    # `page_url.schedule` in templates: the address of the page whose Template:
-    # is schedule, so no template types another page's address.
+
+
+def link_pages(generator):
+    """`page_url.schedule` in templates: the address of the page whose
+    Template: is schedule, so no template types another page's address."""
     generator.context["page_url"] = {
         page.template: page.url for page in generator.pages
     }
