@@ -19,6 +19,7 @@ import traceback
 from pathlib import Path
 
 import jinja2
+from pelican import log as pelican_log
 
 logger = logging.getLogger(__name__)
 # FINDINGS_FATAL: which findings' levels fail a build.
@@ -314,6 +315,9 @@ def install(pelican):
     root = logging.getLogger()
     if RECORDER not in root.handlers:
         root.addHandler(RECORDER)
+    if not pelican_log.console.is_terminal:  # piped: Rich wraps at 80 columns
+        root.removeHandler(pelican_log.DEFAULT_LOG_HANDLER)
+        pelican_log.console.soft_wrap = True  # Pelican's "Done: ..." line whole too
     if len(root.handlers) == 1:  # --log-handler plain: Python's last resort,
         # which any handler (ours) silences: print each record whole instead
         plain = logging.StreamHandler(sys.stderr)

@@ -273,3 +273,15 @@ def test_a_template_error_names_the_template_line(tmp_path):
     where = f"themes/haet/templates/base.html:{body + 2}"
     assert f"{where}: UndefinedError: 'no_such_thing' is undefined" in printed
     assert len(annotations(printed)) == 1
+
+
+def test_bare_pelican_piped_prints_each_record_whole(tmp_path):
+    project = copy_of_project(tmp_path / "site")
+    name = "content/news/2000-05-01-" + "a-long-announcement-name-" * 4 + "end.md"
+    (project / name).write_text("Title: Long\nStauts: draft\n\nText.\n")
+    result = run(
+        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"], project
+    )
+    assert f"ERROR: {name}:2: unknown metadata 'Stauts:'" in result.stderr, (
+        result.stderr
+    )
