@@ -18,7 +18,6 @@ import email.utils
 import fnmatch
 import http.client
 import itertools
-import logging
 import re
 import socket
 import ssl
@@ -28,21 +27,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
-from .internal import Site, Sources, page_findings
-from .report import (
-    attribute,
-    issue,
-)
+from .internal import Site, blame, content_lines
+from .report import issue
 
-logger = logging.getLogger(__name__)
-
-# Exit statuses of the command (README.md, "The external check").
-ERRORS, BAD_USAGE, OFFLINE = 1, 2, 3
 USER_AGENT = "Mozilla/5.0 (compatible; sitecheck link checker)"
 REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}
 DENIED = {401, 403, 999}  # often bot protection: a warning, not an error
 _URL_SAFE = "/%:@!$&'()*+,;=-._~?"
+MAX_REDIRECTS = 10
+WORKERS, PER_HOST = 32, 8  # requests at once, overall and to one host
+BACKOFF = 1.0  # seconds before the first retry; each further retry waits twice as long
+RETRY_AFTER_MAX = 30.0  # the longest Retry-After (seconds) a 429 answer is waited for
 
 
 @dataclass(frozen=True)
@@ -76,7 +72,7 @@ class Checker:
 
     def _follow(self, url):
         chain, permanent = [url], False
-        for _ in range(self.config.external_max_redirects + 1):
+        for _ in range(MAX_REDIRECTS + 1):
             answer = self._answer(chain[-1])
             if isinstance(answer, Result):
                 return answer
@@ -93,7 +89,7 @@ class Checker:
             chain.append(target)
         return Result(
             "external-redirects",
-            {"count": self.config.external_max_redirects, "url": chain[-1]},
+            {"count": MAX_REDIRECTS, "url": chain[-1]},
         )
 
     def _answer(self, url):
@@ -112,7 +108,7 @@ class Checker:
         """(status, Location) of the last answer, or a Result if there was none."""
         config, method, attempt = self.config, "HEAD", 0
         while True:
-            backoff = config.external_backoff * 2**attempt
+            backoff = BACKOFF * 2**attempt
             try:
                 status, headers = self._request(method, url)
             except ValueError as error:
@@ -144,7 +140,7 @@ class Checker:
                 continue
             if status == 429 and attempt < config.external_retries:
                 delay = retry_after(headers.get("Retry-After"), backoff)
-                if delay > config.external_retry_after_max:
+                if delay > RETRY_AFTER_MAX:
                     wait = f"Retry-After {delay:.0f} s"
                     return Result("external-rate-limited", {"wait": wait})
                 self._pause_host(url, delay)
@@ -193,9 +189,7 @@ class Checker:
     def _slot(self, host):
         with self._lock:
             if host not in self._host_slots:
-                self._host_slots[host] = threading.BoundedSemaphore(
-                    self.config.external_per_host
-                )
+                self._host_slots[host] = threading.BoundedSemaphore(PER_HOST)
             return self._host_slots[host]
 
     def _pause_host(self, url, delay):
@@ -266,7 +260,7 @@ def check_urls(urls, config):
         if url
     ]
     checker = Checker(config)
-    workers = max(1, min(config.external_concurrency, len(todo)))
+    workers = max(1, min(WORKERS, len(todo)))
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
         results = dict(zip(todo, pool.map(checker.check, todo), strict=True))
     return results, checker.requests
@@ -275,8 +269,7 @@ def check_urls(urls, config):
 def check_external(output_dir, config, sources=None):
     """Check every external URL of the output's pages; return (findings, stats).
     `sources` (a Sources) names the file to edit, as for the other checks."""
-    site = Site(output_dir, config)
-    sources = sources or Sources()
+    site = Site(output_dir, config, sources)
     pages = sorted(
         name
         for name in site.files
@@ -308,5 +301,6 @@ def check_external(output_dir, config, sources=None):
                 issues[page].append(problem)
     found = []
     for page, problems in sorted(issues.items()):
-        found += page_findings(site, sources, page, problems)
-    return attribute(found), stats
+        source = site.sources.pages.get(page)
+        found += blame(site, page, problems, source, content_lines(site, page))
+    return found, stats

@@ -6,15 +6,16 @@ import difflib
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
 from .images import ImageError, check_image, kb, read_image
 from .page import parse_page
-from .report import MARKDOWN, THEME, attribute, findings, issue, source_line
-from .resources import check_resource, line_finder
+from .report import MARKDOWN, issue, source_line
+from .resources import resource_pages
+from .sources import Sources
 from .suggest import Suggestions
 
 # Pelican's intrasite link markers, as left in a link it could not resolve.
@@ -45,9 +46,10 @@ _SVG_IDS = etree.XPath("//@id", smart_strings=False)
 class Site:
     """The output directory: its files, and its pages parsed once each."""
 
-    def __init__(self, output_dir, config, drafts=(), draft_folders=()):
+    def __init__(self, output_dir, config, sources=None):
         self.root = os.path.normpath(os.fspath(output_dir))
         self.config = config
+        self.sources = sources or Sources.of_output(self.root)
         self.files, self.dirs = set(), set()
         for directory, subdirectories, file_names in os.walk(self.root):
             relative = directory[len(self.root) + 1 :].replace(os.sep, "/")
@@ -63,8 +65,6 @@ class Site:
         self.ids = {}  # page -> its ids: the fragment index
         self._parsed = {}  # pages parsed for their ids before their own check
         self._suggestions = None
-        self.drafts = set(drafts)  # output files of drafts: not public
-        self.draft_folders = tuple(draft_folders)  # pages there are previews too
 
     def parse(self, page):
         """The Page at output path `page`. A page parsed early, for its ids,
@@ -199,19 +199,11 @@ class Site:
                 budget=kb(budget),
             )
 
-    def preview(self, page):
-        """Whether `page` is not for visitors: a draft, or in the drafts' folder."""
-        return page in self.drafts or page.startswith(self.draft_folders)
-
-    def target_of(self, page):
-        """issue -> the output path its URL leads to (to tell problems apart)."""
-
-        def target_of(item):
-            if not item.url or any(marker in item.url for marker in _MARKERS):
-                return item.url
-            return self.locate(page, item.url).path or item.url
-
-        return target_of
+    def target(self, page, item):
+        """The output path an issue's URL leads to (to tell problems apart)."""
+        if not item.url or any(marker in item.url for marker in _MARKERS):
+            return item.url
+        return self.locate(page, item.url).path or item.url
 
     def http_allowed(self, url):
         return any(
@@ -242,7 +234,8 @@ class Site:
                 at_url=ref.url,
             )
             return
-        if target.file in self.drafts and not self.preview(page_path):
+        drafts = self.sources.drafts
+        if target.file in drafts and not self.sources.preview(page_path):
             yield issue("draft-link", ref.element, ref.line, at_url=ref.url)
         else:
             yield from self._check_fragment(ref, target)
@@ -299,47 +292,12 @@ class Site:
         return file, None
 
 
-@dataclass
-class Sources:
-    """Where the checked files come from, for findings that name the file to
-    edit and its line. Without it every HTML file in the output is checked,
-    and every finding is the theme's."""
-
-    pages: dict = field(default_factory=dict)  # output page -> content file
-    contents: dict = field(default_factory=dict)  # page -> fn() -> content HTML
-    static: dict = field(default_factory=dict)  # files copied from content: source
-    drafts: set = field(default_factory=set)  # output files of drafts
-    # Folders where drafts are written (DRAFT_SAVE_AS up to its first {...}):
-    # pages there, such as a list of drafts for previews, may link to them.
-    draft_folders: tuple = ()
-    theme: str = THEME  # what theme findings name
-    # Listing pages (index, tags, categories) -> the content files they list.
-    listed: dict = field(default_factory=dict)
-    project: str = "."  # content file paths are relative to it
-    # Feeds; every style sheet and sitemap*.xml of the output is checked too
-    # (a sitemap plugin writes at `finalized`, before this one).
-    extra: list = field(default_factory=list)
-
-    def text(self, source):
-        """The content file's text; "" if it cannot be read."""
-        try:
-            with open(os.path.join(self.project, source), encoding="utf-8") as file:
-                return file.read()
-        except (OSError, UnicodeDecodeError):
-            return ""
-
-
 def check_site(output_dir, config, sources=None):
-    """Check the pages of `sources` (a Sources), then its style sheets, feeds
-    and sitemaps. Return (findings, files checked)."""
-    site = Site(
-        output_dir,
-        config,
-        *((sources.drafts, sources.draft_folders) if sources else ()),
-    )
-    if sources is None:
-        sources = Sources(pages=dict.fromkeys(site.files))
-        sources.extra = sorted(f for f in site.files if f.endswith((".css", ".xml")))
+    """Check the pages of `sources` (a Sources; by default every file of the
+    output), then its style sheets, feeds and sitemaps. Return (findings,
+    files checked)."""
+    site = Site(output_dir, config, sources)
+    sources = site.sources
     pages = sorted(
         name
         for name in sources.pages
@@ -349,7 +307,7 @@ def check_site(output_dir, config, sources=None):
     )
     name = os.path.basename
     extra = [
-        *sources.extra,
+        *sources.feeds,
         *sorted(
             f
             for f in site.files
@@ -360,13 +318,14 @@ def check_site(output_dir, config, sources=None):
     extra = [path for path in dict.fromkeys(extra) if path in site.files]
     found = []
     for page_path in pages:
-        found += _check_page(site, sources, page_path)
+        found += _check_page(site, page_path)
     for path in extra:
-        found += check_resource(site, path, sources)
-    return attribute(found), pages + extra
+        for page, source, issues in resource_pages(site, path):
+            found += blame(site, path, issues, source, page=page)
+    return found, pages + extra
 
 
-def _check_page(site, sources, page_path):
+def _check_page(site, page_path):
     """The findings of one page, named after the file to edit."""
     try:
         parsed = site.parse(page_path)
@@ -374,65 +333,54 @@ def _check_page(site, sources, page_path):
     except (OSError, etree.LxmlError, ValueError) as error:
         parsed = None
         issues = [issue("unreadable-page", "the page", None, reason=error)]
-    source = sources.pages.get(page_path)
-    lines = _content_lines(site, page_path, sources.contents.get(page_path))
+    source = site.sources.pages.get(page_path)
+    lines = content_lines(site, page_path)
     if parsed and source and source.endswith(MARKDOWN):
-        issues += _markdown_empty_alts(parsed, sources.text(source), lines)
-    return page_findings(site, sources, page_path, issues, lines)
+        issues += _markdown_empty_alts(parsed, site.sources.text(source), lines)
+    return blame(site, page_path, issues, source, lines)
 
 
-def page_findings(site, sources, page_path, issues, lines=False):
-    """Findings of a page's issues, each named after the file to edit: the
-    page's content file (for an issue in its content), a listed article's, or
-    the theme's. `lines`: the page's lines that hold the content's HTML."""
-    source = sources.pages.get(page_path)
-    if lines is False:
-        lines = _content_lines(site, page_path, sources.contents.get(page_path))
-    text = sources.text(source) if source else ""
-    levels, target_of = site.config.levels, site.target_of(page_path)
+def blame(site, page_path, issues, source, lines=None, *, page=None):
+    """Findings of the issues of output file `page_path`, each named after the
+    file to edit: the file itself if it was copied from the content; `source`,
+    its content file, for an issue in the `lines` that hold that content's
+    HTML (None: all); else the listed content file (a summary on an index
+    page) that has the issue's URL; else the theme. `page`: the output page
+    the issues' URLs are on, if not `page_path` (a feed entry's)."""
+    sources, levels = site.sources, site.config.levels
     found = []
     for item in issues:
-        if not source or (lines and item.line and item.line not in lines):
-            found += _listed_or_theme(site, sources, page_path, item)
-        elif page_path in sources.static:  # copied as it is: its own lines
-            found += findings(
-                page_path,
-                source,
-                [item],
-                levels,
-                lambda item: item.line,
-                target_of=target_of,
-            )
+        target = site.target(page_path, item)
+        if page_path in sources.static:  # copied as it is: its own lines
+            owner, line = sources.static[page_path], item.line
+        elif source and not (lines and item.line and item.line not in lines):
+            owner, line = source, _line_in(site, page or page_path, item, source)
         else:
-            line_of = line_finder(site, sources, page_path, text)
-            found += findings(
-                page_path, source, [item], levels, line_of, target_of=target_of
-            )
-    return found
+            owner, line = _listed_or_theme(site, page_path, item)
+        found.append(item.finding(page_path, owner, line, levels, target))
+    return [finding for finding in found if finding]
 
 
-def _listed_or_theme(site, sources, page_path, item):
-    """The findings of an issue outside a page's own content: the listed
-    article (a summary on an index, tag or category page) that has its URL
-    in its content file, else the theme's."""
-    levels, target_of = site.config.levels, site.target_of(page_path)
-    # The URL as written, or the path it leads to ({static}/images/a.png for
-    # ../images/a.png); not a mere file name, which a theme's URL may share.
-    target = (site.locate(page_path, item.url).path or "") if item.url else ""
-    for listed in sources.listed.get(page_path, ()) if target else ():
-        line = source_line(sources.text(listed), item.url, [target], names=False)
+def _line_in(site, page, item, source):
+    """The issue's line in its content file: where its URL is written, or the
+    name of the content file it links to ({filename}x.md)."""
+    target = site.locate(page, item.url).file if item.url else None
+    linked = site.sources.pages.get(target) or site.sources.static.get(target)
+    also = [os.path.basename(linked)] if linked else []
+    return source_line(site.sources.text(source), item.url, also)
+
+
+def _listed_or_theme(site, page_path, item):
+    """(file, line) of an issue outside a page's own content: the listed
+    content file that has its URL as written or the path it leads to
+    ({static}/images/a.png for ../images/a.png; not a mere file name, which a
+    theme's URL may share); else the theme's."""
+    path = site.locate(page_path, item.url).path if item.url else None
+    for listed in site.sources.listed.get(page_path, ()) if path else ():
+        line = source_line(site.sources.text(listed), item.url, [path], names=False)
         if line is not None:
-            return findings(
-                page_path,
-                listed,
-                [item],
-                levels,
-                lambda _: line,  # noqa: B023
-                target_of=target_of,
-            )
-    return findings(
-        page_path, sources.theme, [item], levels, from_theme=True, target_of=target_of
-    )
+            return listed, line
+    return site.sources.theme, None
 
 
 def _lines_text(lines):
@@ -470,9 +418,10 @@ def _intrasite_path(url):
     return unquote(urlsplit(url).path).lstrip("./") if url else ""
 
 
-def _content_lines(site, page_path, content):
-    """The lines of the page that hold the content's HTML; None if not known
+def content_lines(site, page_path):
+    """The lines of the page that hold its content's HTML; None if not known
     (a theme that filters the content): then all findings go to the content."""
+    content = site.sources.contents.get(page_path)
     if content is None:
         return None
     with open(os.path.join(site.root, page_path), encoding="utf-8") as file:

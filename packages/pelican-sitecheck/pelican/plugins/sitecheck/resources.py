@@ -11,7 +11,7 @@ import os
 from lxml import etree
 
 from .page import Page, Ref, css_urls, parse_page
-from .report import findings, issue, source_line
+from .report import issue
 
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -21,8 +21,10 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 _HTML_TEXT = {f"{ATOM}content", f"{ATOM}summary", "description", CONTENT}
 
 
-def check_resource(site, path, sources):
-    """Findings of one .css or .xml file of the output."""
+def resource_pages(site, path):
+    """[(entry page, its content file, [Issue])] of one .css or .xml file of
+    the output: a feed's entries each, then what is outside any entry (no
+    page, no content file)."""
     with open(os.path.join(site.root, path), "rb") as file:
         data = file.read()
     if path.endswith(".css"):
@@ -36,52 +38,15 @@ def check_resource(site, path, sources):
         try:
             entries = xml_refs(etree.fromstring(data, _XML))
         except etree.XMLSyntaxError as error:
-            problem = issue("unreadable-page", "the file", None, reason=error)
-            return findings(
-                path, sources.theme, [problem], site.config.levels, from_theme=True
-            )
-    found, levels, target_of = [], site.config.levels, site.target_of(path)
+            return [
+                (None, None, [issue("unreadable-page", "the file", None, reason=error)])
+            ]
+    result = []
     for entry_link, refs in entries:
-        page = Page(refs=refs, base=entry_link)
-        issues = list(site.check_page(path, page))
-        entry = site.locate(path, entry_link).file if entry_link else None
-        source = sources.pages.get(entry)
-        if path in sources.static:  # copied from content/ as it is
-            found += findings(
-                path,
-                sources.static[path],
-                issues,
-                levels,
-                lambda item: item.line,
-                target_of=target_of,
-            )
-        elif source:
-            line_of = line_finder(site, sources, path, sources.text(source))
-            found += findings(
-                path, source, issues, levels, line_of, target_of=target_of
-            )
-        else:
-            found += findings(
-                path,
-                sources.theme,
-                issues,
-                levels,
-                from_theme=True,
-                target_of=target_of,
-            )
-    return found
-
-
-def line_finder(site, sources, page_path, text):
-    """issue -> its line in the content file's `text`: where its URL is
-    written, or the name of the content file it links to ({filename}x.md)."""
-
-    def line(item):
-        target = site.locate(page_path, item.url).file if item.url else None
-        linked = sources.pages.get(target) or sources.static.get(target)
-        return source_line(text, item.url, [os.path.basename(linked)] if linked else [])
-
-    return line
+        issues = list(site.check_page(path, Page(refs=refs, base=entry_link)))
+        page = site.locate(path, entry_link).file if entry_link else None
+        result.append((page, site.sources.pages.get(page), issues))
+    return result
 
 
 def xml_refs(root):

@@ -40,17 +40,9 @@ class Config:
     fill_image_sizes: bool = False
     # {check code: "error" | "warning" | "ignore"}: codes are in report.CHECKS.
     levels: dict = field(default_factory=dict)
-    # JSON report of the last build; None: no report.
-    report_path: str | None = None
-    external_concurrency: int = 32
-    external_per_host: int = 8
     external_timeout: float = 10.0
+    # Each retry waits twice as long as the one before (1 s, 2 s, ...).
     external_retries: int = 2
-    # First retry waits this long (seconds); each further retry waits twice as long.
-    external_backoff: float = 1.0
-    # Longest Retry-After (seconds) a 429 answer is waited for.
-    external_retry_after_max: float = 30.0
-    external_max_redirects: int = 10
     # Regular expressions; a URL matching any of them is not requested.
     external_exclude: tuple = ()
     # Not SITECHECK_ settings: the site's own addresses (SITEURL, FEED_DOMAIN,
@@ -101,7 +93,6 @@ _KINDS = {
     float: ((int, float), "a number"),
     tuple: ((list, tuple), "a list"),
     dict: (dict, "a dict"),
-    type(None): ((str, type(None)), "a path or None"),
 }
 
 
