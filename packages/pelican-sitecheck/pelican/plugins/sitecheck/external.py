@@ -1,13 +1,11 @@
 """Check the external links of a built site: never during a Pelican build,
 only with `pelican-sitecheck OUTPUT --external` (command.py).
 
-HEAD first, GET after any
-HEAD failure; redirects followed one by one, each URL requested once per run
-(a permanent redirect is a warning naming where the chain ends; loops are
-errors); retries with backoff for timeouts, failed connections and 5xx; 429
-waits for Retry-After up to a cap; bounded requests at once, overall and per
-host. A domain that does not resolve,
-and a server that stays unreachable after the retries, are errors.
+HEAD first, GET after a failed HEAD; redirects followed one by one (a
+permanent one is a warning naming where the chain ends; a loop is an error);
+each URL requested once a run; retries with backoff for timeouts, failed
+connections and 5xx, and after a 429's Retry-After up to a cap. A domain that
+does not resolve, and a server still unreachable after the retries, are errors.
 
 Standard library only (http.client in a thread pool): the checker must not
 follow redirects on its own, and hundreds of URLs need no async machinery.
@@ -21,7 +19,6 @@ import itertools
 import re
 import socket
 import ssl
-import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -34,11 +31,13 @@ USER_AGENT = "Mozilla/5.0 (compatible; sitecheck link checker)"
 REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}
 DENIED = {401, 403, 999}  # often bot protection: a warning, not an error
+NO_SUCH_HOST = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 _URL_SAFE = "/%:@!$&'()*+,;=-._~?"
 MAX_REDIRECTS = 10
-WORKERS, PER_HOST = 32, 8  # requests at once, overall and to one host
-BACKOFF = 1.0  # seconds before the first retry; each further retry waits twice as long
-RETRY_AFTER_MAX = 30.0  # the longest Retry-After (seconds) a 429 answer is waited for
+# Requests at once. URLs are sent host by host in turn, so one host gets few.
+WORKERS = 8
+BACKOFF = 1.0  # seconds before the first retry; each further one waits twice as long
+RETRY_AFTER_MAX = 30.0  # the longest Retry-After (seconds) a 429 is waited for
 
 
 @dataclass(frozen=True)
@@ -52,15 +51,13 @@ OK = Result(None)
 
 
 class Checker:
-    """Checks URLs with bounded concurrency; thread-safe."""
+    """Checks URLs from several threads; each URL is requested once a run
+    (redirect chains that meet share the rest of the way)."""
 
     def __init__(self, config):
         self.config = config
-        self.requests = 0
-        self._lock = threading.Lock()
-        self._host_slots = {}
-        self._host_pause_until = defaultdict(float)
-        self._answers = {}  # url -> (lock, [answer]): each URL requested once
+        self.sent = []  # one item a request (list.append is thread-safe)
+        self._answers = {}
         self._ssl = ssl.create_default_context()
 
     def check(self, url):
@@ -73,7 +70,9 @@ class Checker:
     def _follow(self, url):
         chain, permanent = [url], False
         for _ in range(MAX_REDIRECTS + 1):
-            answer = self._answer(chain[-1])
+            if chain[-1] not in self._answers:
+                self._answers[chain[-1]] = self._request_with_retries(chain[-1])
+            answer = self._answers[chain[-1]]
             if isinstance(answer, Result):
                 return answer
             status, location = answer
@@ -87,117 +86,69 @@ class Checker:
                 return Result("external-redirect-loop", {"loop": loop})
             permanent |= status in PERMANENT
             chain.append(target)
-        return Result(
-            "external-redirects",
-            {"count": MAX_REDIRECTS, "url": chain[-1]},
-        )
-
-    def _answer(self, url):
-        """The answer for one URL, requested once per run: chains that meet
-        share it (a thread asking for a URL being requested waits for it)."""
-        with self._lock:
-            if url not in self._answers:
-                self._answers[url] = threading.Lock(), []
-            lock, answer = self._answers[url]
-        with lock:
-            if not answer:
-                answer.append(self._request_with_retries(url))
-        return answer[0]
+        return Result("external-redirects", {"count": MAX_REDIRECTS, "url": chain[-1]})
 
     def _request_with_retries(self, url):
         """(status, Location) of the last answer, or a Result if there was none."""
-        config, method, attempt = self.config, "HEAD", 0
+        retries, method, attempt = self.config.external_retries, "HEAD", 0
         while True:
-            backoff = BACKOFF * 2**attempt
+            wait, status, failure = BACKOFF * 2**attempt, None, None
             try:
                 status, headers = self._request(method, url)
             except ValueError as error:
                 return Result("external-malformed", {"reason": error})
             except socket.gaierror as error:
-                if error.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", 0)):
-                    host = urlsplit(url).hostname
-                    return Result(
-                        "external-unresolved", {"host": host}, connected=False
-                    )
+                if error.errno in NO_SUCH_HOST:
+                    fields = {"host": urlsplit(url).hostname}
+                    return Result("external-unresolved", fields, connected=False)
                 failure = error  # the resolver itself failed: as no answer
             except (OSError, http.client.HTTPException) as error:
-                if method == "HEAD" and isinstance(error, http.client.HTTPException):
-                    method = "GET"  # some servers drop HEAD requests
-                    continue
                 failure = error
-            else:
-                failure = None
-            if failure is not None:
-                if attempt < config.external_retries:
-                    time.sleep(backoff)
-                    attempt += 1
-                    continue
+            if method == "HEAD" and (
+                isinstance(failure, http.client.HTTPException)
+                or (status and status >= 400 and status != 429)
+            ):
+                method = "GET"  # some servers drop HEAD; only GET says "broken"
+                continue
+            if status == 429:
+                wait = retry_after(headers.get("Retry-After"), wait)
+                if wait > RETRY_AFTER_MAX:
+                    fields = {"wait": f"Retry-After {wait:.0f} s"}
+                    return Result("external-rate-limited", fields)
+            if attempt < retries and (failure or status == 429 or status >= 500):
+                time.sleep(wait)
+                attempt += 1
+            elif failure:
                 reason = "timed out" if isinstance(failure, TimeoutError) else failure
-                fields = {"reason": reason, "retries": config.external_retries}
+                fields = {"reason": reason, "retries": retries}
                 return Result("external-no-answer", fields, connected=False)
-            if method == "HEAD" and status >= 400 and status != 429:
-                method = "GET"  # HEAD failed: only GET can say the link is broken
-                continue
-            if status == 429 and attempt < config.external_retries:
-                delay = retry_after(headers.get("Retry-After"), backoff)
-                if delay > RETRY_AFTER_MAX:
-                    wait = f"Retry-After {delay:.0f} s"
-                    return Result("external-rate-limited", {"wait": wait})
-                self._pause_host(url, delay)
-                attempt += 1
-                continue
-            if status >= 500 and attempt < config.external_retries:
-                time.sleep(backoff)
-                attempt += 1
-                continue
-            return status, headers.get("Location")
+            else:
+                return status, headers.get("Location")
 
     def _request(self, method, url):
         parts = urlsplit(url)
         if parts.hostname is None:
             raise ValueError("no host")
-        port = parts.port  # ValueError if malformed
+        port, timeout = parts.port, self.config.external_timeout  # port: ValueError
         if parts.scheme == "https":
             connection = http.client.HTTPSConnection(
-                parts.hostname,
-                port,
-                timeout=self.config.external_timeout,
-                context=self._ssl,
+                parts.hostname, port, timeout=timeout, context=self._ssl
             )
         else:
             connection = http.client.HTTPConnection(
-                parts.hostname, port, timeout=self.config.external_timeout
+                parts.hostname, port, timeout=timeout
             )
         path = quote(parts.path or "/", safe=_URL_SAFE)
         if parts.query:
             path += "?" + quote(parts.query, safe=_URL_SAFE)
-        with self._slot(parts.netloc):
-            pause = self._host_pause_until[parts.netloc] - time.monotonic()
-            if pause > 0:
-                time.sleep(pause)
-            with self._lock:
-                self.requests += 1
-            try:
-                connection.request(
-                    method, path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"}
-                )
-                response = connection.getresponse()
-                return response.status, response.headers
-            finally:
-                connection.close()  # no body read: a GET stops at the headers
-
-    def _slot(self, host):
-        with self._lock:
-            if host not in self._host_slots:
-                self._host_slots[host] = threading.BoundedSemaphore(PER_HOST)
-            return self._host_slots[host]
-
-    def _pause_host(self, url, delay):
-        """Every request to this host waits until Retry-After has passed."""
-        host = urlsplit(url).netloc
-        with self._lock:
-            until = time.monotonic() + delay
-            self._host_pause_until[host] = max(self._host_pause_until[host], until)
+        self.sent.append(url)
+        try:
+            headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
+            connection.request(method, path, headers=headers)
+            response = connection.getresponse()
+            return response.status, response.headers
+        finally:
+            connection.close()  # no body read: a GET stops at the headers
 
 
 def _verdict(status, moved_to, retries):
@@ -252,7 +203,7 @@ def check_urls(urls, config):
     by_host = defaultdict(list)
     for url in urls:
         by_host[urlsplit(url).netloc].append(url)
-    # Interleave hosts so that the pool's workers rarely wait for a host's slot.
+    # Host by host in turn: the workers rarely ask one host at once.
     todo = [
         url
         for batch in itertools.zip_longest(*by_host.values())
@@ -260,10 +211,9 @@ def check_urls(urls, config):
         if url
     ]
     checker = Checker(config)
-    workers = max(1, min(WORKERS, len(todo)))
-    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+    with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
         results = dict(zip(todo, pool.map(checker.check, todo), strict=True))
-    return results, checker.requests
+    return results, len(checker.sent)
 
 
 def check_external(output_dir, config, sources=None):

@@ -63,14 +63,10 @@ class Site:
                 (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"))
             )
         self.ids = {}  # page -> its ids: the fragment index
-        self._parsed = {}  # pages parsed for their ids before their own check
         self._suggestions = None
 
     def parse(self, page):
-        """The Page at output path `page`. A page parsed early, for its ids,
-        waits for its own check; then only its ids are kept."""
-        if page in self._parsed:
-            return self._parsed.pop(page)
+        """The Page at output path `page`; its ids join the fragment index."""
         parsed = parse_page(self._read(page))
         self.ids[page] = parsed.ids
         return parsed
@@ -78,12 +74,11 @@ class Site:
     def page_ids(self, page):
         """The ids of output file `page` (HTML or SVG): its #fragment targets."""
         if page not in self.ids:
-            data = self._read(page)
             if page.endswith(".svg"):
-                self.ids[page] = set(_SVG_IDS(etree.fromstring(data, _XML)))
+                svg = etree.fromstring(self._read(page), _XML)
+                self.ids[page] = set(_SVG_IDS(svg))
             else:
-                self._parsed[page] = parsed = parse_page(data)
-                self.ids[page] = parsed.ids
+                self.parse(page)
         return self.ids[page]
 
     def _read(self, page):

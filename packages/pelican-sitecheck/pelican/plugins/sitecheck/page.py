@@ -10,16 +10,8 @@ _PARSER = etree.HTMLParser(
     encoding="utf-8", remove_comments=True, no_network=True, collect_ids=False
 )
 # <link rel> values the browser loads (so http:// is mixed content) or never fetches.
-RESOURCE_RELS = {
-    "stylesheet",
-    "icon",
-    "apple-touch-icon",
-    "mask-icon",
-    "manifest",
-    "preload",
-    "modulepreload",
-    "prefetch",
-}
+RESOURCE_RELS = {"stylesheet", "icon", "apple-touch-icon", "mask-icon", "manifest"}
+RESOURCE_RELS |= {"preload", "modulepreload", "prefetch"}
 UNFETCHED_RELS = {"preconnect", "dns-prefetch"}
 IMAGE_METAS = {"og:image", "og:image:url", "og:image:secure_url", "twitter:image"}
 # Elements whose src (and video's poster) the browser loads.

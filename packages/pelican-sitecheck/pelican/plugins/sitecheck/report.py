@@ -181,6 +181,10 @@ class Record(NamedTuple):
     fix: str
 
     @property
+    def text(self):
+        return f"{self.message} (fix: {self.fix})"
+
+    @property
     def path(self):
         """`source` as a file path; None for a theme installed outside the project."""
         return None if self.source.startswith("theme ") else self.source
@@ -240,10 +244,9 @@ def log_findings(logger, found):
         try:
             logger.log(
                 LEVELS[record.level],
-                "%s: %s (fix: %s)",
+                "%s: %s",
                 where,
-                record.message,
-                record.fix,
+                record.text,
                 extra={"finding": finding},
             )
         except RuntimeError as error:  # Pelican's FatalLogger, under --fatal
@@ -271,7 +274,7 @@ def annotations(found):
             where.append(f"file={_escape(record.path, True)}")
             if record.line:
                 where.append(f"line={record.line}")
-        text = _escape(f"{record.message} (fix: {record.fix})")
+        text = _escape(record.text)
         lines.append(f"::{record.level} {','.join(where)}::{text}".replace(" ::", "::"))
     return lines
 
@@ -290,7 +293,7 @@ def sarif(found):
         result = {
             "ruleId": record.code,
             "level": record.level,
-            "message": {"text": f"{record.message} (fix: {record.fix})"},
+            "message": {"text": record.text},
         }
         if record.path:
             region = {"startLine": record.line} if record.line else {}
