@@ -16,8 +16,7 @@ from pelican.plugins.sitecheck.internal import check_site
 from pelican.plugins.sitecheck.settings import Config
 
 SITEURL = "https://example.org"
-# The distribution's folder (pyproject.toml, README.md, the `pelican` package):
-# builds import the very code under test from it, not an installed one.
+# The package's folder: builds import the code under test from it.
 IMPORT_ROOT = Path(__file__).resolve().parents[1]
 GENERIC = (
     "link to a file that exists (in content: a {filename} or {static} link to"
@@ -96,8 +95,7 @@ def in_output(root, **settings):
 
 
 def run(project, module, *arguments, python=sys.executable, env=None):
-    """`python -m module arguments` in the project's folder, with the code under
-    test (not an installed copy) unless `env` is given."""
+    """`python -m module arguments` in the project's folder, with IMPORT_ROOT."""
     if env is None:
         paths = [str(IMPORT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
         outer = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
@@ -111,6 +109,9 @@ def run(project, module, *arguments, python=sys.executable, env=None):
         timeout=300,
         env=env,
     )
+
+
+COMMAND = ("pelican.plugins.sitecheck", "output", "-s", "pelicanconf.py")
 
 
 def build(project, *options, **kwargs):
@@ -198,11 +199,10 @@ Date: 2021-03-02
 """,
     "wip.md": "Title: Work in progress\nDate: 2021-03-03\nStatus: draft\n\nSoon.\n",
     "pages/about.md": "Title: About\n\n[The first post]({filename}../first.rst).\n",
-    "extra/old.html": (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
-        "<title>Moved</title>\n"
-        '<meta http-equiv="refresh" content="0; url=/moved-away.html">\n'
-        '</head><body><a href="/pages/about.html">About</a></body></html>\n'
+    "extra/old.html": html(
+        '<a href="/pages/about.html">About</a>',
+        '\n<title>Moved</title>\n<meta http-equiv="refresh" content="0;'
+        ' url=/moved-away.html">',
     ),
     "extra/site.css": (
         "body { background: url(../images/deco.png); }\n"

@@ -1,5 +1,4 @@
-"""The external link check against servers of its own on 127.0.0.1: no real
-network, no real DNS, no real waiting."""
+"""External links, against servers on 127.0.0.1: no network, DNS or waiting."""
 
 import collections
 import email.utils
@@ -14,11 +13,12 @@ from pelican.plugins.sitecheck import external
 from pelican.plugins.sitecheck.external import check_external
 from pelican.plugins.sitecheck.settings import Config
 from sitecheck_helpers import (
+    COMMAND,
     build,
+    check_command,
     html,
     logged_lines,
     run,
-    check_command,
     run_command,
     serve,
     table,
@@ -37,8 +37,6 @@ def http_date(seconds):
 ROUTES = {
     "/ok": [(200, {})],
     "/missing": [(404, {})],
-    "/gone": [(404, {})],
-    "/gone/too": [(404, {})],
     "/chain/1": [(301, {"Location": "/chain/2"})],
     "/chain/2": [(301, {"Location": "/chain/3"})],
     "/chain/3": [(200, {})],
@@ -79,7 +77,9 @@ def handler():
             with lock:
                 hits[self.command, self.path] += 1
                 seen = hits["HEAD", self.path] + hits["GET", self.path]
-            answers = ROUTES.get(self.path, [(200, {})])
+            answers = ROUTES.get(
+                self.path, [(404 if "missing" in self.path else 200, {})]
+            )
             if self.path.startswith("/endless/"):
                 step = int(self.path.rsplit("/", 1)[1])
                 answers = [(302, {"Location": f"/endless/{step + 1}"})]
@@ -161,52 +161,45 @@ open it in a browser; fix or remove it if it is gone
 """
 
 
-@pytest.mark.parametrize(("path", "level", "code", "message", "fix"), table(ANSWERS))
-def test_what_each_answer_is(answers, path, level, code, message, fix):
+@pytest.mark.parametrize("row", table(ANSWERS), ids=lambda row: row[0])
+def test_what_each_answer_is(answers, row):
     by_path, _, _, base, _ = answers
+    path, level, code, message, fix = row
     finding = by_path[path]
-    assert (finding.level, finding.code, finding.fix) == (
-        level,
-        code,
-        fix.format(base=base),
-    )
+    fix, message = fix.format(base=base), message.format(base=base)
+    assert (finding.level, finding.code, finding.fix) == (level, code, fix)
     if message.endswith("(Retry-After 6"):  # 600 s from an HTTP date, to the second
         assert re.search(r"\(Retry-After (599|600) s\)$", finding.message)
     else:
-        assert finding.message.endswith(message.format(base=base))
+        assert finding.message.endswith(message)
+
+
+# Requests a server had: "method path count" apart by " | ".
+HITS = """
+# HEAD refused, hung up on or wrong, then GET; a 5xx, then an answer at once.
+HEAD /no-head 1 | GET /no-head 1 | HEAD /head-404 1 | GET /head-404 1
+HEAD /drop-head 1 | GET /drop-head 1 | HEAD /flaky 1 | GET /flaky 1
+# Every URL once (on two pages, or where two chains meet: /chain/2); none
+# past 10 redirects; a retry after Retry-After, and after a timeout.
+HEAD /ok 1 | HEAD /chain/2 1 | HEAD /endless/11 0
+HEAD /busy 2 | HEAD /busy-until 2 | HEAD /hang 2
+"""
 
 
 def test_what_works_passes_and_each_url_is_requested_once(answers):
     by_path, stats, hits, _, waits = answers
-    # Temporary redirects; HEAD refused, hung up on or wrong, then GET; a 5xx,
-    # then an answer; 429 with a Retry-After to wait, in seconds or as a date.
+    # Temporary redirects, and the answers in HITS: no finding.
     passing = ["/ok", "/temp", "/hop", "/no-head", "/head-404", "/drop-head", "/flaky"]
     assert not set(by_path) & {*passing, "/busy", "/busy-until"}
     others = set(by_path) - {path for path, *_ in table(ANSWERS)}
-    assert others == {"/chain/2", "/loop/b", "/gone", "/gone/too"}  # linked too
-    assert (stats["urls"], stats["excluded"], stats["offline"]) == (
-        len(ROUTES) + 1,
-        0,
-        False,
-    )
-    assert (
-        hits["GET", "/drop-head"]
-        == hits["GET", "/no-head"]
-        == hits["GET", "/flaky"]
-        == 1
-    )
-    assert (
-        hits["HEAD", "/no-head"]
-        == hits["HEAD", "/head-404"]
-        == hits["GET", "/head-404"]
-        == 1
-    )
-    # Every URL once (on two pages, or where two chains meet: /chain/2).
-    assert hits["HEAD", "/ok"] == hits["HEAD", "/chain/2"] == 1
-    assert ("HEAD", "/endless/11") not in hits
-    assert hits["HEAD", "/busy"] == hits["HEAD", "/busy-until"] == 2
-    assert hits["HEAD", "/hang"] == 2  # one retry
+    assert others == {"/chain/2", "/loop/b"}  # linked too
+    counts = [cell.split() for row in table(HITS) for cell in row]
+    assert {(m, p): hits[m, p] for m, p, _ in counts} == {
+        (m, p): int(n) for m, p, n in counts
+    }
     assert 1 in waits and [w for w in waits if 1 < w <= 20]  # the Retry-After waits
+    urls = len(ROUTES) + 1
+    assert (stats["urls"], stats["excluded"], stats["offline"]) == (urls, 0, False)
     assert stats["requests"] >= sum(hits.values())
 
 
@@ -361,18 +354,17 @@ def test_a_broken_link_names_the_content_file_and_its_line(tmp_path):
     """As the other checks name theirs: the content file at the line of the
     URL, also on a listing page that shows it in a summary; the theme's own."""
     with serve(handler()) as base:
-        post = f"Title: Post\nDate: 2022-01-01\n\nSee [this]({base}/gone).\n"
+        post = f"Title: Post\nDate: 2022-01-01\n\nSee [this]({base}/missing).\n"
         write_foreign_site(tmp_path, **{"post.md": post})
         with open(tmp_path / "pelicanconf.py", "a") as settings:
             settings.write(
-                f"LINKS = (('Gone', '{base}/gone/too'),)\n"
+                f"LINKS = (('Gone', '{base}/missing/too'),)\n"
                 "SITECHECK_EXTERNAL_RETRIES = 0\n"
                 "SITECHECK_HTTP_LINKS_ALLOWED = ['^http://127']\n"
                 "SITECHECK_EXTERNAL_EXCLUDE = ['^https?://(?!127.0.0.1)']\n"
             )
         assert build(tmp_path).returncode == 0
-        command = ("pelican.plugins.sitecheck", "output", "-s", "pelicanconf.py")
-        checked = run(tmp_path, *command, "--external")
+        checked = run(tmp_path, *COMMAND, "--external")
     found = [f for f in logged_lines(checked.stderr) if f[3].startswith("HTTP 404")]
     assert {(source, line) for source, line, *_ in found} >= {
         ("content/post.md", 4),

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import venv
+from pathlib import Path
 
 from sitecheck_helpers import (
     FOREIGN_DEFECTS,
@@ -43,14 +44,21 @@ def test_a_fresh_environment_with_only_pelican_and_the_package(tmp_path):
     )
     pip = [python, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     pip += ["-c", str(versions), str(package), "Markdown", "docutils"]
-    install = subprocess.run(pip, capture_output=True, text=True, env=env, timeout=600)
+    install = subprocess.run(
+        pip, capture_output=True, text=True, env=env, timeout=600, check=False
+    )
     assert install.returncode == 0, install.stderr
     check = (
         "import pelican.plugins.sitecheck as s, importlib.util as u;"
         " print(s.__file__, u.find_spec('bs4'), u.find_spec('typogrify'))"
     )
     where = subprocess.run(
-        [python, "-c", check], capture_output=True, text=True, env=env, cwd=tmp_path
+        [python, "-c", check],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=True,
     ).stdout.split()
     # The installed copy, in the new environment; none of the site's packages.
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
@@ -75,7 +83,13 @@ def test_a_fresh_environment_with_only_pelican_and_the_package(tmp_path):
         "pelicanconf.py",
     ]
     checked = subprocess.run(
-        command, cwd=site, capture_output=True, text=True, env=env, timeout=120
+        command,
+        cwd=site,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert checked.returncode == 1, checked.stderr
     assert logged_lines(checked.stderr) == logged_lines(built.stderr)

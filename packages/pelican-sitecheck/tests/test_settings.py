@@ -1,5 +1,4 @@
-"""SITECHECK_* settings as the README gives them, and the fix for a missing
-path: the nearest plausible file."""
+"""SITECHECK_* settings, the README, and the nearest plausible file for a fix."""
 
 import ast
 import dataclasses
