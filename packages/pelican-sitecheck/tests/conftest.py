@@ -9,8 +9,7 @@ from PIL import Image
 
 @pytest.fixture
 def site(tmp_path):
-    """site(path, text | (width, height)) adds a page or an image to the
-    output folder site.root; it returns the file's path."""
+    """site(path, text | (width, height)) writes a file in the folder site.root."""
     root = tmp_path / "output"
     root.mkdir()
 

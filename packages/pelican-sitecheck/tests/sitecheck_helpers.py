@@ -14,6 +14,7 @@ from pathlib import Path
 from pelican.plugins.sitecheck.command import main
 from pelican.plugins.sitecheck.internal import check_site
 from pelican.plugins.sitecheck.settings import Config
+from PIL import Image
 
 SITEURL = "https://example.org"
 # The package's folder: builds import the code under test from it.
@@ -64,9 +65,8 @@ def split(source, line, message, fix):
 
 def logged(records):
     """The findings of log records, split."""
-    return sorted(
-        (split(**r.finding) for r in records if hasattr(r, "finding")), key=str
-    )
+    found = [split(**r.finding) for r in records if hasattr(r, "finding")]
+    return sorted(found, key=str)
 
 
 def logged_lines(stderr):
@@ -241,21 +241,24 @@ FOREIGN_DEFECTS = {
     ("content/second.md", 12, NOTHING_AT.format("/quotes/")),  # blockquote cite
 }
 FOREIGN_ERRORS = 11
-FOREIGN_FIXES = {
-    '<a href="../pages/ABOUT.html">': "link to /pages/about.html",
-    '<a href="{filename}nothere.rst">': "no file content/nothere.rst exists: fix"
-    " the path after {filename}",
-    '<div style="... url(/images/missing-bg.png) ...">': GENERIC,
-    "url(../images/nope.png)": GENERIC,
-    '<img src="./images/photo.png">': "use a file at least 600 px wide",
-}
+FOREIGN_FIXES = """
+<a href="../pages/ABOUT.html"> | link to /pages/about.html
+<a href="{filename}nothere.rst"> | no file content/nothere.rst exists: fix the path \
+after {filename}
+<div style="... url(/images/missing-bg.png) ..."> | -
+url(../images/nope.png) | -
+<img src="./images/photo.png"> | use a file at least 600 px wide
+<a href="./drafts/work-in-progress.html"> | link to it once it is published, or \
+publish it (Status: published)
+<img src="./images/photo.png"> | write ![what it shows](...); a decorative image is \
+HTML: <img src="..." alt="">
+<img src="../images/photo.png"> | set SITECHECK_FILL_IMAGE_SIZES = True: it adds \
+width="400" height="300" to the pages
+"""
 
 
 def write_foreign_site(root, **more):
-    """Write the foreign site's settings and content (and `more` content files)
-    into folder `root`."""
-    from PIL import Image
-
+    """Write the foreign site (and `more` content files) into folder `root`."""
     (root / "pelicanconf.py").write_text(FOREIGN_SETTINGS)
     for name, text in {**FOREIGN_CONTENT, **more}.items():
         path = root / "content" / name
@@ -271,8 +274,7 @@ def defects(found):
 
 
 def table(text):
-    """The rows of a text table: a row a line, cells apart by " | "; lines
-    starting with "# " are comments."""
+    """Rows of a text table: a row a line, cells apart by " | ", "# " comments."""
     lines = [line.strip() for line in text.strip().splitlines()]
     return [
         tuple(cell.strip() for cell in line.split(" | "))

@@ -7,12 +7,12 @@ environment has (so pip's cache serves them); Markdown and docutils are the
 foreign site's own. About a minute, most of it pip.
 """
 
-import importlib.metadata
 import os
 import shutil
 import subprocess
 import sys
 import venv
+from importlib.metadata import version
 from pathlib import Path
 
 from sitecheck_helpers import (
@@ -31,12 +31,8 @@ def test_a_fresh_environment_with_only_pelican_and_the_package(tmp_path):
     venv.create(environment, with_pip=True)  # no system site packages
     python = str(environment / "bin" / "python")
     versions = tmp_path / "constraints.txt"
-    versions.write_text(
-        "".join(
-            f"{name}=={importlib.metadata.version(name)}\n"
-            for name in ("pelican", "lxml", "Pillow", "Markdown", "docutils")
-        )
-    )
+    names = ("pelican", "lxml", "Pillow", "Markdown", "docutils")
+    versions.write_text("".join(f"{name}=={version(name)}\n" for name in names))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     # A copy: pip's in-tree build would leave build/ in the checkout.
     package = shutil.copytree(
@@ -61,10 +57,8 @@ def test_a_fresh_environment_with_only_pelican_and_the_package(tmp_path):
         check=True,
     ).stdout.split()
     # The installed copy, in the new environment; none of the site's packages.
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    installed = (
-        environment / "lib" / version / "site-packages/pelican/plugins/sitecheck"
-    )
+    pyver = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    installed = environment / "lib" / pyver / "site-packages/pelican/plugins/sitecheck"
     assert where == [str(installed / "__init__.py"), "None", "None"]
     assert not [
         p.name for p in installed.iterdir() if p.name.startswith(("test", "conf"))
