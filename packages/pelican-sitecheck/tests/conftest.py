@@ -1,39 +1,28 @@
-"""Fixtures for sitecheck's tests: small output trees written on the spot."""
+"""Fixtures for sitecheck's tests: small output folders written on the spot."""
 
 from collections import defaultdict
 
 import pytest
 from pelican.log import LimitFilter
-from pelican.plugins.sitecheck.settings import Config
 from PIL import Image
-from sitecheck_helpers import SITEURL
 
 
 @pytest.fixture
-def config(tmp_path):
-    """Defaults, with reports and caches in the test's own folder."""
-    return Config.from_settings(
-        {"SITEURL": SITEURL, "CACHE_PATH": str(tmp_path / "cache")}
-    )
-
-
-@pytest.fixture
-def output(tmp_path):
-    """write(path, text | (width, height[, format])) adds a page or an image."""
+def site(tmp_path):
+    """site(path, text | (width, height)) writes a file in the folder site.root."""
     root = tmp_path / "output"
+    root.mkdir()
 
-    def write(path, content, **save_options):
+    def write(path, content):
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, str):
             target.write_text(content, encoding="utf-8")
         else:
-            width, height = content
-            Image.new("RGB", (width, height), "teal").save(target, **save_options)
+            Image.new("RGB", content, "teal").save(target)
         return target
 
     write.root = root
-    root.mkdir()
     return write
 
 

@@ -1,110 +1,230 @@
-"""A foreign Pelican site built with the plugin: what it must find, what it
-must pass, and how the build ends. Pelican runs in a subprocess: its logging
-and signals are process-global."""
+"""Pelican builds with the plugin (in a subprocess: Pelican's logging and signals
+are process-global), and the command: what is found, where, and exit statuses."""
 
-import json
 import os
-import subprocess
-import sys
+import re
 
 import pytest
-from pelican.plugins.sitecheck.report import CHECKS
 from sitecheck_helpers import (
+    COMMAND,
+    DRAFT,
     FOREIGN_DEFECTS,
+    FOREIGN_ERRORS,
     FOREIGN_FIXES,
-    IMPORT_ROOT,
+    GENERIC,
+    NOTHING_AT,
+    build,
+    defects,
+    html,
+    logged,
+    logged_lines,
+    run,
+    run_command,
+    table,
     write_foreign_site,
 )
 
-
-def build(project, *options, python=sys.executable, env=None):
-    """Run Pelican on `project` with the code under test (a mutant, under mutmut;
-    mutmut's coverage pass records hits in its own process only, so it stays out)."""
-    if env is None:
-        paths = [str(IMPORT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-        if env.get("MUTANT_UNDER_TEST") == "stats":
-            del env["MUTANT_UNDER_TEST"]
-    return subprocess.run(
-        [
-            python,
-            "-m",
-            "pelican",
-            "-s",
-            "pelicanconf.py",
-            "-o",
-            "output",
-            "--log-handler",
-            "plain",
-            *options,
-        ],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        env=env,
-    )
-
-
-def found(project):
-    """{(code, source, target)} of the build's report, and {target: fix}."""
-    report = json.loads((project / "report.json").read_text())
-    problems = {(f["code"], f["source"], f["target"]) for f in report["findings"]}
-    return problems, {f["target"]: f["fix"] for f in report["findings"]}
-
-
-def assert_foreign_site_checked(project, result):
-    assert result.returncode == 0, result.stderr
-    problems, fixes = found(project)
-    # Every seeded defect, nothing else: the theme and the correct cases pass.
-    assert problems == FOREIGN_DEFECTS
-    for target, fix in FOREIGN_FIXES.items():
-        assert fixes[target] == fix
-    log = [line for line in result.stderr.splitlines() if " (fix: " in line]
-    assert 'content/first.rst:8: <a href="../pages/ABOUT.html">' in "\n".join(log)
-    assert 'content/first.rst:10: <a href="./drafts/work-in-progress.html">' in (
-        "\n".join(log)
-    )
-    assert "content/extra/site.css:3: url(../images/nope.png)" in "\n".join(log)
+SUMMARY = (
+    r"sitecheck: {} pages and {} feeds, sitemaps and style sheets checked in"
+    r" \d+\.\d s: {} errors, {} warnings"
+)
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("foreign")
-    write_foreign_site(root)
-    return root
+def foreign(tmp_path_factory):
+    project = tmp_path_factory.mktemp("foreign")
+    write_foreign_site(project)
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    return project, result
 
 
-def test_a_foreign_site_is_checked(project):
-    assert_foreign_site_checked(project, build(project))
-
-
-def test_strict_mode_fails_the_build_after_every_finding(project):
-    result = build(project, "-e", "SITECHECK_STRICT=true")
-    assert result.returncode == 1
-    errors = sum(CHECKS[code][0] == "error" for code, *_ in FOREIGN_DEFECTS)
+def test_a_foreign_site_is_checked(foreign):
+    project, result = foreign
+    found = logged_lines(result.stderr)
+    # Every seeded defect, nothing else: the theme and the correct cases pass.
+    assert defects(found) == FOREIGN_DEFECTS
+    fixes = table(FOREIGN_FIXES.replace(" | -", f" | {GENERIC}"))
+    assert set(fixes) <= {(element, fix) for *_, element, _, fix in found}
+    assert not [source for source, *_ in found if "site-packages" in source]
+    # A feed entry's finding is its content file's, with the page's.
     assert (
-        f"SiteCheckError: sitecheck: {errors} errors in the built site"
-        " (SITECHECK_STRICT): fix the findings above"
+        'content/first.rst:8: <a href="../pages/ABOUT.html"> in first-post.html'
+        " (output line 42), feeds/all.atom.xml (output line 10): broken link"
     ) in result.stderr
-    problems, _ = found(project)
-    assert problems == FOREIGN_DEFECTS
+    assert "content/extra/site.css:3: url(../images/nope.png) in" in result.stderr
+    (summary,) = [line for line in result.stdout.splitlines() if "style sheets" in line]
+    assert re.fullmatch(SUMMARY.format(12, 11, FOREIGN_ERRORS, 3), summary)
+    page = (project / "output/second-post.html").read_text()
+    assert 'width="400" height="300"' not in page  # not filled by default
+    # Nothing written in the project but the output (no cache/, no report).
+    assert sorted(os.listdir(project)) == ["content", "output", "pelicanconf.py"]
 
 
-def test_filling_sizes_changes_the_pages_not_the_findings(project):
-    result = build(project, "-e", "SITECHECK_FILL_IMAGE_SIZES=true")
-    assert_foreign_site_checked(project, result)
-    page = (project / "output" / "second-post.html").read_text()
-    assert 'width="400" height="300"' in page
+STRICT = (
+    f"SiteCheckError: sitecheck: {FOREIGN_ERRORS} errors in the built site"
+    " (SITECHECK_STRICT): fix the findings above"
+)
 
 
-def test_pelican_fatal_stops_after_logging_every_finding(project):
-    whole = build(project)
-    fatal = build(project, "--fatal", "errors")
-    assert fatal.returncode == 1
+@pytest.mark.parametrize("options", ["-e SITECHECK_STRICT=true", "--fatal errors"])
+def test_a_failing_build_stops_after_every_finding_is_logged(tmp_path, options):
+    write_foreign_site(tmp_path)
+    result = build(tmp_path, *options.split())
+    last = STRICT if "STRICT" in options else ""
+    assert result.returncode == 1
+    assert defects(logged_lines(result.stderr)) == FOREIGN_DEFECTS
+    assert last in result.stderr
+    after = result.stderr.split(last)[-1] if last else ""
+    assert " (fix: " not in after
 
-    def findings(log):
-        return [line for line in log.splitlines() if line.startswith("content/")]
 
-    assert len(findings(fatal.stderr)) == len(findings(whole.stderr)) > 10
+def test_the_command_finds_what_the_build_found(foreign):
+    project, result = foreign
+    checked = run(project, *COMMAND)
+    assert checked.returncode == 1, checked.stderr  # errors
+    assert logged_lines(checked.stderr) == logged_lines(result.stderr)
+    *_, summary = checked.stderr.splitlines()
+    assert re.fullmatch("INFO " + SUMMARY.format(12, 11, FOREIGN_ERRORS, 3), summary)
+    annotations = run(project, *COMMAND, "--format", "github").stdout.splitlines()
+    assert len(annotations) == len(FOREIGN_DEFECTS)
+    assert (
+        '::error file=content/first.rst,line=8::<a href="../pages/ABOUT.html"> in'
+        " first-post.html (output line 42), feeds/all.atom.xml (output line 10):"
+        " broken link: nothing at /pages/ABOUT.html in the output (fix: link to"
+        " /pages/about.html)"
+    ) in annotations
+
+
+# More content for a second build of the foreign site.
+MORE = {
+    "third.md": "Title: Third\nDate: 2020-03-03\nSummary: See ![A chart]"
+    "(/images/chart.png)\n\nThe article itself has no image.\n",
+    "dup.md": "Title: Dup\nDate: 2020-03-04\n\n## Dates {#dates}\n\n"
+    '<p id="dates">Again</p>\n',
+    "twice.md": "Title: Twice\nDate: 2020-03-05\nTemplate: twice\n\n"
+    '<h2 id="once">Once</h2>\n',
+    "extra/legacy.htm": html('<a href="/gone-for-good/">x</a>').replace("\n<body>", ""),
+    "extra/list.html": html('<a href="work-in-progress/">Soon</a>'),
+}
+MORE_SETTINGS = """
+LINKS = (("Old site", "/retired-site/"),)
+SITECHECK_FILL_IMAGE_SIZES = True
+READERS = {"html": None, "htm": None}
+EXTRA_PATH_METADATA["extra/list.html"] = {"path": "previews/list.html"}
+DRAFT_SAVE_AS = "previews/{slug}/index.html"
+DRAFT_URL = "previews/{slug}/"
+THEME_TEMPLATES_OVERRIDES = ["overrides"]
+"""
+DUP = "id used 2 times (lines 41, 42): #dates links are ambiguous"
+TWICE = (
+    '{% extends "article.html" %}{% block content %}{{ super() }}'
+    "<aside>{{ article.content }}</aside>{% endblock %}"
+)
+
+
+@pytest.fixture(scope="module")
+def more(tmp_path_factory):
+    project = tmp_path_factory.mktemp("more")
+    write_foreign_site(project, **MORE)
+    with open(project / "pelicanconf.py", "a") as settings:
+        settings.write(MORE_SETTINGS)
+    (project / "overrides").mkdir()
+    (project / "overrides/twice.html").write_text(TWICE)
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    return project, result
+
+
+def test_what_the_theme_writes_is_the_themes(more):
+    _, result = more
+    found = logged_lines(result.stderr)
+    # A link from LINKS, on article pages too; an id the theme repeats.
+    assert ("theme notmyidea", None, '<a href="/retired-site/">') in {
+        finding[:3] for finding in found
+    }
+    (twice,) = [f for f in found if f[2] == 'id="once"']
+    assert not twice[0].startswith("content/")
+    assert twice[3] == "id used 2 times (lines 41, 46): #once links are ambiguous"
+
+
+def test_findings_name_the_content_file_and_line(more):
+    project, result = more
+    found = logged_lines(result.stderr)
+    # Every seeded defect is still there: filling sizes hides none.
+    assert defects(found) >= FOREIGN_DEFECTS
+    assert {
+        ("content/extra/legacy.htm", 3, NOTHING_AT.format("/gone-for-good/")),
+        ("content/dup.md", 6, DUP),
+    } <= defects(found)
+    # An image only in a summary: the article's, on the listing pages.
+    (chart,) = [
+        line for line in result.stderr.splitlines() if "image not found" in line
+    ]
+    assert chart.startswith('content/third.md:3: <img src="/images/chart.png"> in ')
+    assert "index.html" in chart
+    page = (project / "output/second-post.html").read_text()
+    assert 'width="400" height="300"' in page  # filled; as written in the content:
+    assert 'width="40" height="40"' in page
+    # The list of drafts in the drafts' folder may link to them.
+    assert [f[0] for f in found if f[3] == DRAFT] == ["content/first.rst"]
+
+
+LIST = 'EXTRA_PATH_METADATA["extra/list.html"] = {"path": "previews/list.html"}\n'
+DRAFTS = """
+DRAFT_SAVE_AS | previews/{slug}.html | work-in-progress.html | no
+DRAFT_PAGE_SAVE_AS | previews/{slug}.html | ../drafts/work-in-progress.html | no
+# Drafts in previews/2021/: a page in previews/ is published.
+DRAFT_SAVE_AS | previews/2021/{slug}.html | 2021/work-in-progress.html | yes
+"""
+
+
+@pytest.mark.parametrize(("setting", "path", "link", "published"), table(DRAFTS))
+def test_pages_in_the_drafts_folder_may_link_to_drafts(
+    tmp_path, setting, path, link, published
+):
+    """A list of drafts for previews, in the folder of DRAFT_SAVE_AS (or
+    DRAFT_PAGE_SAVE_AS) up to its first {...}, is not a published page."""
+    write_foreign_site(tmp_path, **{"extra/list.html": html(f'<a href="{link}">x</a>')})
+    url = f"DRAFT_URL = {path!r}\n" * (setting == "DRAFT_SAVE_AS")
+    with open(tmp_path / "pelicanconf.py", "a") as settings:
+        settings.write(f"{setting} = {path!r}\n{url}{LIST}")
+    result = build(tmp_path)
+    assert result.returncode == 0, result.stderr
+    sources = [f[0] for f in logged_lines(result.stderr) if f[3] == DRAFT]
+    listed = ["content/extra/list.html"] * (published == "yes")
+    assert sources == [*listed, "content/first.rst"]
+
+
+def test_without_settings_findings_name_the_output_files(site, capsys):
+    site("index.html", html('<a href="/gone/">x</a>\n<a href="mailto:">y</a>'))
+    assert run_command(site.root, "--format", "github")[0] == 1
+    root = str(site.root / "index.html").replace(":", "%3A").replace(",", "%2C")
+    assert capsys.readouterr().out.splitlines() == [
+        f'::error file={root},line=4::<a href="/gone/"> in index.html (output line'
+        f" 4): broken link: nothing at /gone/ in the output (fix: {GENERIC})",
+        f'::error file={root},line=5::<a href="mailto:"> in index.html (output line'
+        " 5): empty URL (fix: set the URL or remove the element)",
+    ]
+
+
+def test_a_clean_folder_is_exit_status_0_and_one_info_line(site):
+    site("index.html", html('<a href="/">home</a>'))
+    status, records = run_command(site.root)
+    assert status == 0
+    assert [record.levelname for record in records] == ["INFO"]
+    assert re.fullmatch(SUMMARY.format(1, 0, 0, 0), records[0].getMessage())
+    assert logged(records) == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["nowhere"], "sitecheck: nowhere is not a folder: build the site first"),
+        ([".", "-s", "none.py"], "sitecheck: no settings file none.py"),
+    ],
+)
+def test_usage_errors_are_exit_status_2(tmp_path, monkeypatch, arguments, said):
+    monkeypatch.chdir(tmp_path)
+    status, records = run_command(*arguments)
+    assert (status, [r.getMessage() for r in records]) == (2, [said])

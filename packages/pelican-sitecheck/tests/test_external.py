@@ -1,514 +1,372 @@
-"""The external link check against servers of its own on 127.0.0.x."""
+"""External links, against servers on 127.0.0.1: no network, DNS or waiting."""
 
 import collections
-import dataclasses
 import email.utils
 import http.server
-import json
-import logging
 import re
 import socket
 import threading
 import time
 
 import pytest
-from pelican.plugins.sitecheck.command import main
-from pelican.plugins.sitecheck.external import check_external, retry_after
-from pelican.plugins.sitecheck.internal import Sources
-from sitecheck_helpers import html, serve
+from pelican.plugins.sitecheck import external
+from pelican.plugins.sitecheck.external import check_external
+from pelican.plugins.sitecheck.settings import Config
+from sitecheck_helpers import (
+    COMMAND,
+    build,
+    check_command,
+    html,
+    logged_lines,
+    run,
+    run_command,
+    serve,
+    table,
+    write_foreign_site,
+)
+
+FAST = {"SITECHECK_EXTERNAL_RETRIES": 1, "SITECHECK_EXTERNAL_TIMEOUT": 2.0}
 
 
-class Behaviours(http.server.BaseHTTPRequestHandler):
-    """Each path behaves like a kind of real server; requests are counted."""
+def http_date(seconds):
+    return email.utils.formatdate(time.time() + seconds, usegmt=True)
 
-    protocol_version = "HTTP/1.1"
-    hits = collections.Counter()  # (method, path) -> requests
-    times = collections.defaultdict(list)  # path -> arrival times
+
+# path: [(status, headers)] of its first answers, the last one repeated; a
+# method's own answers as {method: ...}.
+ROUTES = {
+    "/ok": [(200, {})],
+    "/missing": [(404, {})],
+    "/chain/1": [(301, {"Location": "/chain/2"})],
+    "/chain/2": [(301, {"Location": "/chain/3"})],
+    "/chain/3": [(200, {})],
+    "/shared": [(302, {"Location": "/chain/2"})],  # meets /chain/1's chain
+    "/perm": [(301, {"Location": "/hop"})],  # moved for good, then temporarily
+    "/hop": [(302, {"Location": "/ok"})],
+    "/temp": [(307, {"Location": "/ok"})],  # only temporary: the link is fine
+    "/moved-once": [(308, {"Location": "/ok"})],
+    "/nowhere": [(302, {})],  # a redirect that says not where to
+    "/loop/a": [(302, {"Location": "/loop/b"})],
+    "/loop/b": [(307, {"Location": "/loop/a"})],
+    "/down": [(500, {})],
+    "/flaky": [(503, {}), (200, {})],
+    "/denied": [(403, {})],
+    "/unauthorized": [(401, {})],
+    "/always-busy": [(429, {})],
+    "/too-busy": [(429, {"Retry-After": "120"})],
+    "/busy": [(429, {"Retry-After": "1"}), (200, {})],
+    "/busy-until": [(429, {"Retry-After": lambda: http_date(20)}), (200, {})],
+    "/busy-long": [(429, {"Retry-After": lambda: http_date(600)})],
+    "/no-head": {"HEAD": [(405, {})], "GET": [(200, {})]},
+    "/head-404": {"HEAD": [(404, {})], "GET": [(200, {})]},
+    "/drop-head": {"HEAD": [], "GET": [(200, {})]},  # hangs up on HEAD
+    "/hang": {"HEAD": None, "GET": None},  # never answers
+}
+
+
+def handler():
+    """A handler class of its own: ROUTES and /endless/N, requests counted."""
+    hits = collections.Counter()
     lock = threading.Lock()
+    released = threading.Event()
 
-    def do_HEAD(self):
-        self.answer()
+    class Routes(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
 
-    def do_GET(self):
-        self.answer()
-
-    def answer(self):
-        path = self.path
-        with self.lock:
-            self.hits[self.command, path] += 1
-            self.times[path].append(time.monotonic())
-            seen = len(self.times[path])
-        if path in ("/ok", "/", "/caf%C3%A9?q=a%20b&r=1") or path.startswith("/img"):
-            self.reply(200)
-        elif path.startswith("/chain/"):
-            step = int(path.rsplit("/", 1)[1])
-            self.reply(301, Location=f"/chain/{step + 1}") if step < 3 else self.reply(
-                200
+        def do_HEAD(self):
+            with lock:
+                hits[self.command, self.path] += 1
+                seen = hits["HEAD", self.path] + hits["GET", self.path]
+            answers = ROUTES.get(
+                self.path, [(404 if "missing" in self.path else 200, {})]
             )
-        elif path == "/shared":  # another chain that meets /chain/1's at /chain/2
-            self.reply(302, Location="/chain/2")
-        elif path == "/perm":  # moved for good, then a temporary hop
-            self.reply(301, Location="/hop")
-        elif path == "/hop":
-            self.reply(302, Location="/ok")
-        elif path == "/temp":  # only temporary redirects: the link is fine
-            self.reply(307, Location="/ok")
-        elif path == "/moved-once":
-            self.reply(308, Location="/ok")
-        elif path == "/nowhere":  # a redirect that says not where to
-            self.reply(302)
-        elif path == "/down":
-            self.reply(500)
-        elif path == "/always-busy":
-            self.reply(429)
-        elif path == "/too-busy":
-            self.reply(429, **{"Retry-After": "120"})
-        elif path == "/drop-head":  # hangs up on HEAD without an answer
-            if self.command == "HEAD":
+            if self.path.startswith("/endless/"):
+                step = int(self.path.rsplit("/", 1)[1])
+                answers = [(302, {"Location": f"/endless/{step + 1}"})]
+            if isinstance(answers, dict):
+                answers = answers[self.command]
+            if answers is None:
+                released.wait(10)
+            elif not answers:
                 self.close_connection = True
             else:
-                self.reply(200)
-        elif path.startswith("/endless/"):
-            step = int(path.rsplit("/", 1)[1])
-            self.reply(302, Location=f"/endless/{step + 1}")
-        elif path == "/head-404":  # a server that answers HEAD wrongly
-            self.reply(404 if self.command == "HEAD" else 200)
-        elif path == "/loop/a":
-            self.reply(302, Location="/loop/b")
-        elif path == "/loop/b":
-            self.reply(307, Location="/loop/a")
-        elif path == "/busy":
-            self.reply(429, **{"Retry-After": "1"}) if seen == 1 else self.reply(200)
-        elif path == "/slow":
-            time.sleep(1.0)
-            self.reply(200)
-        elif path == "/flaky":
-            self.reply(503 if seen == 1 else 200)
-        elif path == "/no-head":
-            self.reply(405 if self.command == "HEAD" else 200)
-        elif path == "/denied":
-            self.reply(403)
-        else:
-            self.reply(404)
+                status, headers = answers[min(seen, len(answers)) - 1]
+                self.send_response(status)
+                for name, value in {**headers, "Content-Length": "0"}.items():
+                    self.send_header(name, value() if callable(value) else value)
+                self.end_headers()
 
-    def reply(self, status, **headers):
-        try:
-            self.send_response(status)
-            for name, value in {**headers, "Content-Length": "0"}.items():
-                self.send_header(name, value)
-            self.end_headers()
-        except OSError:
-            pass  # the checker gave up (timeout)
-
-    def log_message(self, *args):
-        pass
-
-
-PATHS = [
-    "/ok",
-    "/missing",
-    "/chain/1",
-    "/loop/a",
-    "/busy",
-    "/slow",
-    "/flaky",
-    "/no-head",
-    "/denied",
-    "/shared",
-    "/perm",
-    "/head-404",
-    "/temp",
-    "/moved-once",
-    "/nowhere",
-    "/down",
-    "/always-busy",
-    "/too-busy",
-    "/drop-head",
-]
-
-
-@pytest.fixture
-def fast_config(config, tmp_path):
-    return dataclasses.replace(
-        config,
-        external_timeout=0.6,  # /slow takes 1 s; a loaded machine may take 0.3
-        external_retries=1,
-        external_backoff=0.05,
-        external_retry_after_max=5,
-        report_path=str(tmp_path / "report.json"),
-    )
-
-
-def test_external_checks(output, fast_config, tmp_path):
-    Behaviours.hits.clear()
-    Behaviours.times.clear()
-    with serve(Behaviours) as base:
-        links = "".join(f'<a href="{base}{path}#frag">{path}</a>\n' for path in PATHS)
-        output("index.html", html(links))
-        output("about/index.html", html(f'<a href="{base}/ok">same URL</a>'))
-        found, stats = check_external(output.root, fast_config)
-        first_hits = Behaviours.hits.copy()
-
-        by_path = {f.element.split(base)[1].split("#")[0]: f for f in found}
-        assert {path: (f.level, f.code) for path, f in by_path.items()} == {
-            "/missing": ("error", "external-broken"),
-            "/chain/1": ("warning", "external-moved"),
-            "/loop/a": ("error", "external-redirect-loop"),
-            "/slow": ("error", "external-no-answer"),
-            "/denied": ("warning", "external-denied"),
-            "/shared": ("warning", "external-moved"),
-            "/perm": ("warning", "external-moved"),
-            "/moved-once": ("warning", "external-moved"),
-            "/nowhere": ("error", "external-broken"),
-            "/down": ("error", "external-server-error"),
-            "/always-busy": ("warning", "external-rate-limited"),
-            "/too-busy": ("warning", "external-rate-limited"),
-        }
-        # Where the chain really ends, not the first hop.
-        assert by_path["/chain/1"].fix == f"link to {base}/chain/3"
-        assert by_path["/perm"].fix == f"link to {base}/ok"
-        assert by_path["/moved-once"].fix == f"link to {base}/ok"
-        assert by_path["/down"].message.endswith("HTTP 500: server error, 1 retries")
-        assert by_path["/always-busy"].message.endswith(
-            "HTTP 429: rate limited (1 retries)"
-        )
-        assert by_path["/too-busy"].message.endswith(
-            "HTTP 429: rate limited (Retry-After 120 s)"
-        )
-        # A HEAD that gets no answer is asked again with GET, which works.
-        assert first_hits["GET", "/drop-head"] == 1
-        # Every URL once, even where two chains meet (/chain/2).
-        assert {n for (m, _), n in first_hits.items() if m == "HEAD"} <= {1, 2}
-        assert first_hits["HEAD", "/chain/2"] == first_hits["HEAD", "/ok"] == 1
-        assert first_hits["HEAD", "/head-404"] == first_hits["GET", "/head-404"] == 1
-        assert by_path["/loop/a"].message == (
-            f"redirect loop: {base}/loop/a -> {base}/loop/b -> {base}/loop/a"
-        )
-        assert by_path["/slow"].message.endswith("no answer after 1 retries: timed out")
-        assert (stats["urls"], stats["pages_checked"]) == (len(PATHS), 2)
-        assert (stats["excluded"], stats["offline"]) == (0, False)
-        # HEAD first, GET where HEAD fails; one retry for timeouts.
-        assert first_hits["HEAD", "/no-head"] == first_hits["GET", "/no-head"] == 1
-        # A 503 to HEAD: GET at once, which works.
-        assert first_hits["HEAD", "/flaky"] == first_hits["GET", "/flaky"] == 1
-        assert first_hits["HEAD", "/slow"] == 2
-        assert len(Behaviours.times["/busy"]) == 2  # asked again after Retry-After
-
-        # The command, with the same settings: the same external findings.
-        settings = tmp_path / "settings.py"
-        settings.write_text(
-            "\n".join(
-                f"SITECHECK_{name.upper()} = {value!r}"
-                for name, value in dataclasses.asdict(fast_config).items()
-                if name.startswith("external_") or name == "report_path"
-            )
-        )
-        assert main([str(output.root), "--settings", str(settings), "--external"]) == 1
-        report = json.loads((tmp_path / "report.json").read_text())
-        again = {
-            (f["element"].split(base)[1], f["code"])
-            for f in report["findings"]
-            if f["code"].startswith("external-")
-        }
-        assert {(f.element.split(base)[1], f.code) for f in found} == again
-        assert report["output"] == str(output.root.resolve())
-
-
-def test_a_chain_over_the_limit_names_no_final_address(output, fast_config):
-    Behaviours.hits.clear()
-    limited = dataclasses.replace(fast_config, external_max_redirects=3)
-    with serve(Behaviours) as base:
-        output("index.html", html(f'<a href="{base}/endless/0">x</a>'))
-        (finding,) = check_external(output.root, limited)[0]
-    assert finding.code == "external-redirects"
-    assert finding.message.endswith(
-        f"(the last one to {base}/endless/4, not requested)"
-    )
-    assert "link to the page it ends at" in finding.fix
-    assert ("HEAD", "/endless/4") not in Behaviours.hits
-
-
-def test_dead_servers_and_domains_are_errors(output, fast_config, monkeypatch):
-    real = socket.getaddrinfo
-
-    def resolve(host, *args, **kwargs):
-        if host == "gone.example":
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        if host == "nodata.example":  # the name exists, without an address
-            raise socket.gaierror(socket.EAI_NODATA, "No address associated")
-        if host == "stuck.example":  # the resolver itself failed
-            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure")
-        if host == "bug.example":
-            raise RuntimeError("a bug")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", resolve)
-    with serve(Behaviours) as base:
-        output(
-            "index.html",
-            html(
-                f'<a href="{base}/ok">live</a><a href="http://127.0.0.2:9/">dead</a>'
-                '<a href="https://gone.example/page">gone</a>'
-                '<a href="https://nodata.example/">nodata</a>'
-                '<a href="https://stuck.example/">stuck</a>'
-                '<a href="https://bug.example/">bug</a>'
-                '<a href="http://example.org:port/">port</a>'
-            ),
-        )
-        found, stats = check_external(output.root, fast_config)
-    assert not stats["offline"]
-    assert sorted((f.level, f.code, f.element) for f in found) == [
-        ("error", "external-malformed", '<a href="http://example.org:port/">'),
-        ("error", "external-no-answer", '<a href="http://127.0.0.2:9/">'),
-        ("error", "external-no-answer", '<a href="https://stuck.example/">'),
-        ("error", "external-unresolved", '<a href="https://gone.example/page">'),
-        ("error", "external-unresolved", '<a href="https://nodata.example/">'),
-        ("warning", "external-checker-failed", '<a href="https://bug.example/">'),
-    ]
-    messages = {f.element.split('"')[1]: f.message for f in found}
-    assert messages["https://gone.example/page"].endswith(
-        "the domain gone.example does not exist (DNS)"
-    )
-    assert messages["https://bug.example/"].endswith(
-        "checker failed: RuntimeError('a bug')"
-    )
-    assert (
-        "malformed URL (Port could not be cast" in messages["http://example.org:port/"]
-    )
-
-
-def test_links_only_to_domains_that_do_not_resolve_are_as_offline(
-    output, fast_config, monkeypatch
-):
-    """A domain that does not resolve gives no answer: when every host is
-    such, this machine's DNS is what fails."""
-
-    def resolve(host, *args, **kwargs):
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
-    monkeypatch.setattr(socket, "getaddrinfo", resolve)
-    output(
-        "index.html",
-        html('<a href="https://a.example/">a</a><a href="https://b.example/">b</a>'),
-    )
-    found, stats = check_external(output.root, fast_config)
-    assert (found, stats["offline"]) == ([], True)
-
-
-def test_retries_wait_longer_each_time(output, fast_config, monkeypatch):
-    """SITECHECK_EXTERNAL_BACKOFF before the first retry, doubled for each next."""
-    waits = []
-    monkeypatch.setattr(time, "sleep", waits.append)  # no real wait
-    patient = dataclasses.replace(fast_config, external_retries=2, external_backoff=0.3)
-    with serve(Behaviours) as base:
-        output("index.html", html(f'<a href="{base}/down">x</a>'))
-        (finding,) = check_external(output.root, patient)[0]
-    assert finding.message.endswith("HTTP 500: server error, 2 retries")
-    assert waits == [0.3, 0.6]
-
-
-def test_no_host_answering_is_one_line_and_exit_status_3(output, tmp_path, caplog):
-    # Nothing listens on port 9: every host refuses, as when the network is down.
-    output(
-        "index.html",
-        html(
-            '<a href="http://127.0.0.1:9/a">a</a><a href="http://127.0.0.2:9/b">b</a>'
-            '<a href="http://127.0.0.3:9/c">c</a><a href="https://github.com/x">x</a>'
-        ),
-    )
-    settings = tmp_path / "quick.py"
-    settings.write_text(
-        f"SITECHECK_EXTERNAL_BACKOFF = 0\nCACHE_PATH = {str(tmp_path / 'c')!r}\n"
-        "SITECHECK_EXTERNAL_EXCLUDE = ['^https://github.com/']\n"
-    )
-    assert main([str(output.root), "--settings", str(settings), "--external"]) == 3
-    (record,) = [r for r in caplog.records if r.levelname == "ERROR"]
-    assert record.getMessage() == (
-        "sitecheck: no external host answered (3 URLs): this machine is offline;"
-        " no external link was checked"
-    )
-
-
-def test_concurrency_is_bounded_overall_and_per_host(output, config):
-    in_flight = collections.Counter()
-    peaks = collections.Counter()
-    lock = threading.Lock()
-
-    class Slow(http.server.BaseHTTPRequestHandler):
-        def do_HEAD(self):
-            host = self.headers["Host"].split(":")[0]
-            with lock:
-                in_flight[host] += 1
-                in_flight["all"] += 1
-                peaks[host] = max(peaks[host], in_flight[host])
-                peaks["all"] = max(peaks["all"], in_flight["all"])
-            time.sleep(0.1)
-            with lock:
-                in_flight[host] -= 1
-                in_flight["all"] -= 1
-            self.send_response(200)
-            self.end_headers()
+        do_GET = do_HEAD
 
         def log_message(self, *args):
             pass
 
-    with serve(Slow, "127.0.0.1") as one, serve(Slow, "127.0.0.2") as two:
-        urls = [f"{one}/{i}" for i in range(8)] + [f"{two}/{i}" for i in range(2)]
-        links = "".join(f'<a href="{url}">x</a>' for url in urls)
-        output("index.html", html(links))
-        bounded = dataclasses.replace(
-            config,
-            external_concurrency=4,
-            external_per_host=3,
-        )
-        found, stats = check_external(output.root, bounded)
-    assert (found, stats["requests"]) == ([], 10)
-    assert (peaks["127.0.0.1"], peaks["127.0.0.2"], peaks["all"]) == (3, 2, 4)
+    Routes.hits, Routes.released = hits, released
+    return Routes
 
 
-def test_exclude_patterns_and_retry_after_dates(output, config):
-    output("index.html", html('<a href="https://github.com/x">x</a>'))
-    skipping = dataclasses.replace(config, external_exclude=(r"^https://github\.com/",))
-    assert check_external(output.root, skipping)[1]["requests"] == 0
-    assert retry_after("120", 1.0) == 120
-    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1.0) == 0
-    assert retry_after("soon", 1.0) == 1.0
-    assert (retry_after(" 5 ", 1.0), retry_after(None, 2.0), retry_after("", 3)) == (
-        5,
-        2.0,
-        3,
-    )
-    soon = email.utils.formatdate(time.time() + 60, usegmt=True)
-    assert 55 < retry_after(soon, 1.0) <= 60
+@pytest.fixture(scope="module")
+def answers(tmp_path_factory):
+    """Every route linked from two pages, checked once."""
+    output = tmp_path_factory.mktemp("external") / "output"
+    output.mkdir()
+    routes = handler()
+    waits = []
+    with pytest.MonkeyPatch.context() as patch, serve(routes) as base:
+        patch.setattr(external.time, "sleep", waits.append)
+        links = "".join(f'<a href="{base}{path}#frag">x</a>\n' for path in ROUTES)
+        links += f'<a href="{base}/endless/0">x</a>'
+        (output / "index.html").write_text(html(links))
+        (output / "about.html").write_text(html(f'<a href="{base}/ok">again</a>'))
+        found, stats = check_external(output, Config.from_settings(FAST))
+        routes.released.set()
+    by_path = {re.search(r"\d(/[^#\"]*)", f.element)[1]: f for f in found}
+    return by_path, stats, routes.hits, base, waits
 
 
-def test_every_url_a_page_loads_or_links_is_checked_once(output, fast_config):
-    """Links, images and their srcset and <picture> candidates; fragments
-    stripped; a protocol-relative URL asked over https; paths and queries
-    sent percent-encoded; pages in SITECHECK_IGNORE_PAGES left out."""
-    Behaviours.hits.clear()
-    with serve(Behaviours) as base:
+# path | level | code | the end of the message | fix ({base}: the server)
+ANSWERS = """
+/missing | error | external-broken | HTTP 404: broken link | fix or remove the link
+/nowhere | error | external-broken | HTTP 302: broken link | fix or remove the link
+# Where the chain really ends, not the first hop.
+/chain/1 | warning | external-moved | permanently redirected to {base}/chain/3 | \
+link to {base}/chain/3
+/shared | warning | external-moved | permanently redirected to {base}/chain/3 | \
+link to {base}/chain/3
+/perm | warning | external-moved | permanently redirected to {base}/ok | \
+link to {base}/ok
+/moved-once | warning | external-moved | permanently redirected to {base}/ok | \
+link to {base}/ok
+/loop/a | error | external-redirect-loop | \
+redirect loop: {base}/loop/a -> {base}/loop/b -> {base}/loop/a | fix or remove the link
+/endless/0 | error | external-redirects | more than 10 redirects (the last one to \
+{base}/endless/11, not requested) | \
+open it in a browser and link to the page it ends at
+/down | error | external-server-error | HTTP 500: server error, 1 retries | \
+open it in a browser; fix or remove it
+/denied | warning | external-denied | HTTP 403: access denied (bot protection?) | \
+open it in a browser; if it works, add it to SITECHECK_EXTERNAL_EXCLUDE
+/unauthorized | warning | external-denied | HTTP 401: access denied \
+(bot protection?) | \
+open it in a browser; if it works, add it to SITECHECK_EXTERNAL_EXCLUDE
+/always-busy | warning | external-rate-limited | HTTP 429: rate limited (1 retries) \
+| check it again later
+/too-busy | warning | external-rate-limited | rate limited (Retry-After 120 s) | \
+check it again later
+/busy-long | warning | external-rate-limited | rate limited (Retry-After 6 | \
+check it again later
+/hang | error | external-no-answer | no answer after 1 retries: timed out | \
+open it in a browser; fix or remove it if it is gone
+"""
+
+
+@pytest.mark.parametrize("row", table(ANSWERS), ids=lambda row: row[0])
+def test_what_each_answer_is(answers, row):
+    by_path, _, _, base, _ = answers
+    path, level, code, message, fix = row
+    finding = by_path[path]
+    fix, message = fix.format(base=base), message.format(base=base)
+    assert (finding.level, finding.code, finding.fix) == (level, code, fix)
+    if message.endswith("(Retry-After 6"):  # 600 s from an HTTP date, to the second
+        assert re.search(r"\(Retry-After (599|600) s\)$", finding.message)
+    else:
+        assert finding.message.endswith(message)
+
+
+# Requests a server had: "method path count" apart by " | ".
+HITS = """
+# HEAD refused, hung up on or wrong, then GET; a 5xx, then an answer at once.
+HEAD /no-head 1 | GET /no-head 1 | HEAD /head-404 1 | GET /head-404 1
+HEAD /drop-head 1 | GET /drop-head 1 | HEAD /flaky 1 | GET /flaky 1
+# Every URL once (on two pages, or where two chains meet: /chain/2); none
+# past 10 redirects; a retry after Retry-After, and after a timeout.
+HEAD /ok 1 | HEAD /chain/2 1 | HEAD /endless/11 0
+HEAD /busy 2 | HEAD /busy-until 2 | HEAD /hang 2
+"""
+
+
+def test_what_works_passes_and_each_url_is_requested_once(answers):
+    by_path, stats, hits, _, waits = answers
+    # Temporary redirects, and the answers in HITS: no finding.
+    passing = ["/ok", "/temp", "/hop", "/no-head", "/head-404", "/drop-head", "/flaky"]
+    assert not set(by_path) & {*passing, "/busy", "/busy-until"}
+    others = set(by_path) - {path for path, *_ in table(ANSWERS)}
+    assert others == {"/chain/2", "/loop/b"}  # linked too
+    counts = [cell.split() for row in table(HITS) for cell in row]
+    assert {(m, p): hits[m, p] for m, p, _ in counts} == {
+        (m, p): int(n) for m, p, n in counts
+    }
+    assert 1 in waits and [w for w in waits if 1 < w <= 20]  # the Retry-After waits
+    urls = len(ROUTES) + 1
+    assert (stats["urls"], stats["excluded"], stats["offline"]) == (urls, 0, False)
+    assert stats["requests"] >= sum(hits.values())
+
+
+def test_every_url_a_page_loads_or_links_is_checked_once(site):
+    """Links, srcset and <picture> candidates; no fragment; //host over https;
+    percent-encoded paths and queries; ignored pages and excluded URLs left out."""
+    routes = handler()
+    with serve(routes) as base:
         host = base.removeprefix("http:")
-        output(
-            "index.html",
-            html(
-                f'<a href="{base}/ok#a">a</a> <a href="{base}/ok#b">b</a>'
-                f'<a href="{base}">root</a> <a href="{base}/café?q=a b&r=1">q</a>'
-                f'<img src="{base}/img1" srcset="{base}/img2 2x" alt="x">'
-                f'<picture><source srcset="{base}/img3 640w"><img src="{base}/img4"'
-                ' alt="y"></picture>'
-                f'<a href="{host}/never">tls</a>'
-            ),
+        links = (
+            f'<a href="{base}/ok#a">a</a><a href="{base}/ok#b">b</a><a href="{base}">/'
+            f'</a><a href="{base}/café?q=a b&r=1">q</a><a href="{host}/never">tls</a>'
+            f'<img src="{base}/img1" srcset="{base}/img2 2x" alt="x"><picture><source'
+            f' srcset="{base}/img3 640w"><img src="{base}/img4" alt="y"></picture>'
         )
-        output("old.htm", html(f'<a href="{base}/img5">old</a>'))
-        output("google123.html", html(f'<a href="{base}/missing">verify</a>'))
-        ignoring = dataclasses.replace(fast_config, ignore_pages=("google*.html",))
-        found, stats = check_external(output.root, ignoring)
-    asked = {path for method, path in Behaviours.hits if method == "HEAD"}
-    assert asked == {
-        "/ok",
-        "/",
-        "/caf%C3%A9?q=a%20b&r=1",
-        *(f"/img{n}" for n in range(1, 6)),
-    }
-    assert set(Behaviours.hits.values()) == {1}
-    ((finding),) = found  # https to a server that speaks only http
-    assert (finding.code, finding.element) == (
-        "external-no-answer",
-        f'<a href="{host}/never">',
+        site("index.html", html(links + f'<a href="{base}/excluded/">x</a>'))
+        site("old.htm", html(f'<a href="{base}/img5">old</a>'))
+        site("google123.html", html(f'<a href="{base}/missing">verify</a>'))
+        ignore = {"SITECHECK_IGNORE_PAGES": ["google*.html"]}
+        exclude = {"SITECHECK_EXTERNAL_EXCLUDE": [r"/excluded/$"]}
+        config = Config.from_settings({**FAST, **ignore, **exclude})
+        found, stats = check_external(site.root, config)
+    images = {f"/img{n}" for n in range(1, 6)}
+    asked = {"/ok", "/", "/caf%C3%A9?q=a%20b&r=1", *images}
+    assert ({path for _, path in routes.hits}, set(routes.hits.values())) == (
+        asked,
+        {1},
     )
-    assert (stats["urls"], stats["pages_checked"]) == (9, 2)
+    # https to a server that speaks only http.
+    assert [(f.code, f.element) for f in found] == [
+        ("external-no-answer", f'<a href="{host}/never">')
+    ]
+    assert (stats["urls"], stats["excluded"]) == (10, 1)
 
 
-def test_one_dead_host_is_not_this_machine_offline(output, fast_config):
-    output("index.html", html('<a href="http://127.0.0.2:9/">dead</a>'))
-    found, stats = check_external(output.root, fast_config)
+REAL_GETADDRINFO = socket.getaddrinfo
+
+
+def resolve(host, *args, **kwargs):
+    """getaddrinfo that knows the .example domains; no real DNS."""
+    if host == "nodata.example":
+        raise socket.gaierror(socket.EAI_NODATA, "No address associated")
+    if host == "stuck.example":
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure")
+    if host == "bug.example":
+        raise RuntimeError("a bug")
+    if host.endswith(".example"):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    return REAL_GETADDRINFO(host, *args, **kwargs)
+
+
+@pytest.fixture
+def offline_dns(monkeypatch):
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(external.time, "sleep", lambda seconds: None)
+
+
+DEAD = """
+http://example.org:port/ | error | external-malformed | malformed URL (Port could \
+| fix the URL
+http://127.0.0.2:9/ | error | external-no-answer | no answer after 1 retries: \
+| open it in a browser; fix or remove it if it is gone
+https://stuck.example/ | error | external-no-answer | no answer after 1 retries: \
+| open it in a browser; fix or remove it if it is gone
+https://gone.example/page | error | external-unresolved | the domain gone.example \
+does not exist (DNS) | fix the address, or remove the link: the site is gone
+https://nodata.example/ | error | external-unresolved | the domain nodata.example \
+does not exist (DNS) | fix the address, or remove the link: the site is gone
+https://bug.example/ | warning | external-checker-failed | checker failed: \
+RuntimeError('a bug') | check it by hand
+"""
+
+
+def test_dead_servers_and_domains(site, offline_dns):
+    with serve(handler()) as base:
+        links = [f"{base}/ok", *(url for url, *_ in table(DEAD))]
+        site("index.html", html("".join(f'<a href="{url}">x</a>' for url in links)))
+        found, stats = check_external(site.root, Config.from_settings(FAST))
     assert not stats["offline"]
-    assert [f.code for f in found] == ["external-no-answer"]
-
-
-class Gone(http.server.BaseHTTPRequestHandler):
-    def do_HEAD(self):
-        self.send_response(404)
-        self.end_headers()
-
-    do_GET = do_HEAD
-
-    def log_message(self, *args):
-        pass
-
-
-def test_a_broken_link_names_the_content_file_and_its_line(output, fast_config):
-    """Named as the other checks name theirs: the content file at the line of
-    the URL, also on a listing page that shows it in a summary."""
-    content = output.root.parent / "content"
-    content.mkdir()
-    with serve(Gone) as base:
-        url = f"{base}/gone"
-        (content / "post.md").write_text(f"Title: A post\n\nSee [this]({url}).\n")
-        output("post.html", html(f'<p>Intro</p>\n<a href="{url}">this</a>'))
-        output("index.html", html(f'<a href="{url}">in a summary</a>'))
-        output("about.html", html(f'<a href="{url}/too">in the theme</a>'))
-        sources = Sources(
-            project=str(output.root.parent),
-            listed={"index.html": ["content/post.md"]},
-            pages={
-                "post.html": "content/post.md",
-                "index.html": None,
-                "about.html": None,
-            },
-        )
-        found, _ = check_external(output.root, fast_config, sources)
-    where = {f.page: (f.code, f.source, f.line, f.from_theme) for f in found}
-    assert where == {
-        "post.html": ("external-broken", "content/post.md", 3, False),
-        "index.html": ("external-broken", "content/post.md", 3, False),
-        "about.html": ("external-broken", "theme", None, True),
-    }
+    by_url = {finding.element.split('"')[1]: finding for finding in found}
+    for url, level, code, message, fix in table(DEAD):
+        finding = by_url.pop(url)
+        assert (finding.level, finding.code, finding.fix) == (level, code, fix)
+        assert finding.message.startswith(message)
+    assert by_url == {}
 
 
 @pytest.mark.parametrize(
-    ("setting", "logged"),
+    ("links", "offline"),
     [
-        (
-            "SITECHECK_EXTERNAL_TIMEOUT = '10s'",
-            "sitecheck: SITECHECK_EXTERNAL_TIMEOUT"
-            " must be a number, not '10s' (default: 10.0)",
-        ),
-        (
-            "SITECHECK_EXTERNAL_EXCLUDE = ['(']",
-            "sitecheck: SITECHECK_EXTERNAL_EXCLUDE:"
-            " '(' is not a regular expression (missing ), unterminated",
-        ),
-        ("SITECHECK_EXTERNAL_TIMEOUT = ", "sitecheck: invalid syntax"),
+        # A domain that does not resolve gives no answer: when every host is
+        # such, this machine's DNS is what fails.
+        (["https://a.example/", "https://b.example/"], True),
+        # Nothing listens on port 9: every host refuses, as when offline.
+        (["http://127.0.0.1:9/a", "http://127.0.0.2:9/b", "http://127.0.0.3:9/"], True),
+        (["http://127.0.0.2:9/"], False),  # one dead host is not this machine
     ],
 )
-def test_bad_settings_are_exit_status_2(output, tmp_path, caplog, setting, logged):
-    settings = tmp_path / "bad.py"
+def test_no_host_answering_is_offline_exit_status_3(site, offline_dns, links, offline):
+    site("index.html", html("".join(f'<a href="{url}">x</a>' for url in links)))
+    found, stats = check_external(site.root, Config.from_settings(FAST))
+    codes = [] if offline else ["external-no-answer"]
+    assert (stats["offline"], [f.code for f in found]) == (offline, codes)
+    site("about.html", html('<a href="https://github.com/x">excluded</a>'))
+    exclude = {"SITECHECK_EXTERNAL_EXCLUDE": ["^https://github.com/"]}
+    status, records = check_command(site.root, "--external", **exclude)
+    errors = [r.getMessage() for r in records if r.levelname == "ERROR"]
+    said = (
+        f"sitecheck: no external host answered ({len(links)} URLs): this"
+        " machine is offline; no external link was checked"
+    )
+    assert (status, errors) == ((3, [said]) if offline else (1, errors[:1]))
+
+
+BAD = """
+SITECHECK_EXTERNAL_TIMEOUT = '10s' | sitecheck: SITECHECK_EXTERNAL_TIMEOUT must be \
+a number, not '10s' (default: 10.0)
+SITECHECK_EXTERNAL_EXCLUDE = ['('] | sitecheck: SITECHECK_EXTERNAL_EXCLUDE: '(' is \
+not a regular expression (missing ), unterminated
+SITECHECK_EXTERNAL_TIMEOUT = | sitecheck: invalid syntax
+"""
+
+
+@pytest.mark.parametrize(("setting", "logged"), table(BAD))
+def test_bad_settings_are_exit_status_2(site, setting, logged):
+    settings = site.root.parent / "bad.py"
     settings.write_text(setting + "\n")
-    assert main([str(output.root), "--settings", str(settings), "--external"]) == 2
-    said = {
-        (r.levelname, r.getMessage()[: len(logged)])
-        for r in caplog.records
-        if r.name == main.__module__
-    }
-    assert said == {("ERROR", logged)}
+    status, records = run_command(site.root, "--settings", settings, "--external")
+    said = [(r.levelname, r.getMessage()[: len(logged)]) for r in records]
+    assert (status, said) == (2, [("ERROR", logged)])
 
 
-def test_working_links_are_exit_status_0_warnings_and_all(output, tmp_path, caplog):
-    caplog.set_level(logging.INFO)
-    settings = tmp_path / "fine.py"
-    settings.write_text("SITECHECK_HTTP_LINKS_ALLOWED = ['^http://127']\n")
-    with serve(Behaviours) as base:
-        output(
+def test_working_links_are_exit_status_0_warnings_and_all(site):
+    with serve(handler()) as base:
+        site(
             "index.html", html(f'<a href="{base}/ok">a</a><a href="{base}/perm">b</a>')
         )
-        assert main([str(output.root), "--settings", str(settings), "--external"]) == 0
-    said = [r for r in caplog.records if r.name == main.__module__]
-    assert [r.levelname for r in said] == ["WARNING", "INFO"]  # moved; the summary
+        allowed = {"SITECHECK_HTTP_LINKS_ALLOWED": ["^http://127"]}
+        status, records = check_command(site.root, "--external", **allowed)
+    assert status == 0
+    assert [r.levelname for r in records] == ["WARNING", "INFO"]  # moved; the summary
     assert re.fullmatch(
         r"sitecheck: 1 pages and 0 feeds, sitemaps and style sheets checked in"
         r" \d+\.\d s: 0 errors, 1 warnings; 2 external URLs \(0 excluded, \d+"
         r" requests\)",
-        said[-1].getMessage(),
+        records[-1].getMessage(),
     )
+
+
+def test_a_broken_link_names_the_content_file_and_its_line(tmp_path):
+    """As the other checks name theirs: the content file at the line of the
+    URL, also on a listing page that shows it in a summary; the theme's own."""
+    with serve(handler()) as base:
+        post = f"Title: Post\nDate: 2022-01-01\n\nSee [this]({base}/missing).\n"
+        write_foreign_site(tmp_path, **{"post.md": post})
+        with open(tmp_path / "pelicanconf.py", "a") as settings:
+            settings.write(
+                f"LINKS = (('Gone', '{base}/missing/too'),)\n"
+                "SITECHECK_EXTERNAL_RETRIES = 0\n"
+                "SITECHECK_HTTP_LINKS_ALLOWED = ['^http://127']\n"
+                "SITECHECK_EXTERNAL_EXCLUDE = ['^https?://(?!127.0.0.1)']\n"
+            )
+        assert build(tmp_path).returncode == 0
+        checked = run(tmp_path, *COMMAND, "--external")
+    found = [f for f in logged_lines(checked.stderr) if f[3].startswith("HTTP 404")]
+    assert {(source, line) for source, line, *_ in found} >= {
+        ("content/post.md", 4),
+        ("theme notmyidea", None),
+    }
+    (post,) = [line for line in checked.stderr.splitlines() if "post.md:4" in line]
+    assert "on 4 pages (" in post and "index.html" in post  # the post and listings

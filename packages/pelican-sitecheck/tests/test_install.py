@@ -7,17 +7,21 @@ environment has (so pip's cache serves them); Markdown and docutils are the
 foreign site's own. About a minute, most of it pip.
 """
 
-import importlib.metadata
-import json
 import os
 import shutil
 import subprocess
 import sys
 import venv
+from importlib.metadata import version
 from pathlib import Path
 
-from sitecheck_helpers import write_foreign_site
-from test_build import assert_foreign_site_checked, build
+from sitecheck_helpers import (
+    FOREIGN_DEFECTS,
+    build,
+    defects,
+    logged_lines,
+    write_foreign_site,
+)
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the folder with pyproject.toml
 
@@ -27,90 +31,60 @@ def test_a_fresh_environment_with_only_pelican_and_the_package(tmp_path):
     venv.create(environment, with_pip=True)  # no system site packages
     python = str(environment / "bin" / "python")
     versions = tmp_path / "constraints.txt"
-    versions.write_text(
-        "".join(
-            f"{name}=={importlib.metadata.version(name)}\n"
-            for name in ("pelican", "lxml", "Pillow", "Markdown", "docutils")
-        )
-    )
+    names = ("pelican", "lxml", "Pillow", "Markdown", "docutils")
+    versions.write_text("".join(f"{name}=={version(name)}\n" for name in names))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     # A copy: pip's in-tree build would leave build/ in the checkout.
     package = shutil.copytree(
-        PACKAGE,
-        tmp_path / "package",
-        ignore=shutil.ignore_patterns("build", "*.egg-info"),
+        PACKAGE, tmp_path / "package", ignore=shutil.ignore_patterns("build", "*.egg*")
     )
+    pip = [python, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    pip += ["-c", str(versions), str(package), "Markdown", "docutils"]
     install = subprocess.run(
-        [
-            python,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--disable-pip-version-check",
-            "-c",
-            str(versions),
-            str(package),
-            "Markdown",
-            "docutils",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-        env=env,
+        pip, capture_output=True, text=True, env=env, timeout=600, check=False
     )
     assert install.returncode == 0, install.stderr
+    check = (
+        "import pelican.plugins.sitecheck as s, importlib.util as u;"
+        " print(s.__file__, u.find_spec('bs4'), u.find_spec('typogrify'))"
+    )
     where = subprocess.run(
-        [
-            python,
-            "-c",
-            "import pelican.plugins.sitecheck as s, importlib.util as u;"
-            " print(s.__file__, u.find_spec('bs4'), u.find_spec('typogrify'))",
-        ],
+        [python, "-c", check],
         capture_output=True,
         text=True,
-        check=True,
         env=env,
         cwd=tmp_path,
+        check=True,
     ).stdout.split()
     # The installed copy, in the new environment; none of the site's packages.
-    assert where == [
-        str(
-            environment / "lib" / f"python{sys.version_info.major}."
-            f"{sys.version_info.minor}"
-            / "site-packages"
-            / "pelican"
-            / "plugins"
-            / "sitecheck"
-            / "__init__.py"
-        ),
-        "None",
-        "None",
-    ]
-    installed = Path(where[0]).parent
+    pyver = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    installed = environment / "lib" / pyver / "site-packages/pelican/plugins/sitecheck"
+    assert where == [str(installed / "__init__.py"), "None", "None"]
     assert not [
-        p.name for p in installed.iterdir() if p.name.startswith(("test", "conftest"))
+        p.name for p in installed.iterdir() if p.name.startswith(("test", "conf"))
     ]
     site = tmp_path / "site"
     site.mkdir()
     write_foreign_site(site)
     built = build(site, python=python, env=env)
-    assert_foreign_site_checked(site, built)
-    in_build = (site / "report.json").read_text()
+    assert built.returncode == 0, built.stderr
+    assert defects(logged_lines(built.stderr)) == FOREIGN_DEFECTS
     # The command line, from the same environment: the same findings.
+    command = [
+        environment / "bin" / "pelican-sitecheck",
+        "output",
+        "-s",
+        "pelicanconf.py",
+    ]
     checked = subprocess.run(
-        [environment / "bin" / "pelican-sitecheck", "output", "-s", "pelicanconf.py"],
+        command,
         cwd=site,
         capture_output=True,
         text=True,
-        check=False,
         env=env,
         timeout=120,
+        check=False,
     )
     assert checked.returncode == 1, checked.stderr
-    assert (
-        json.loads((site / "report.json").read_text())["findings"]
-        == (json.loads(in_build)["findings"])
-    )
+    assert logged_lines(checked.stderr) == logged_lines(built.stderr)
     assert checked.stderr.splitlines()[-1].startswith("INFO sitecheck: 12 pages and")
