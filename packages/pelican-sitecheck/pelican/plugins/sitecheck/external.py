@@ -19,6 +19,7 @@ import itertools
 import re
 import socket
 import ssl
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -57,7 +58,8 @@ class Checker:
     def __init__(self, config):
         self.config = config
         self.sent = []  # one item a request (list.append is thread-safe)
-        self._answers = {}
+        self._lock = threading.Lock()
+        self._answers = {}  # url -> (its lock, [its answer])
         self._ssl = ssl.create_default_context()
 
     def check(self, url):
@@ -70,9 +72,7 @@ class Checker:
     def _follow(self, url):
         chain, permanent = [url], False
         for _ in range(MAX_REDIRECTS + 1):
-            if chain[-1] not in self._answers:
-                self._answers[chain[-1]] = self._request_with_retries(chain[-1])
-            answer = self._answers[chain[-1]]
+            answer = self._answer(chain[-1])
             if isinstance(answer, Result):
                 return answer
             status, location = answer
@@ -87,6 +87,16 @@ class Checker:
             permanent |= status in PERMANENT
             chain.append(target)
         return Result("external-redirects", {"count": MAX_REDIRECTS, "url": chain[-1]})
+
+    def _answer(self, url):
+        """The answer for one URL, requested once a run: a thread asking for a
+        URL that another is requesting waits for its answer."""
+        with self._lock:
+            lock, answer = self._answers.setdefault(url, (threading.Lock(), []))
+        with lock:
+            if not answer:
+                answer.append(self._request_with_retries(url))
+        return answer[0]
 
     def _request_with_retries(self, url):
         """(status, Location) of the last answer, or a Result if there was none."""
@@ -238,7 +248,6 @@ def check_external(output_dir, config, sources=None):
         "urls": len(links),
         "excluded": len(links) - len(urls),
         "requests": requests,
-        "pages_checked": len(pages),
         # No host answered at all: this machine is offline, not every link dead.
         "offline": len(hosts) > 1
         and not any(result.connected for result in results.values()),

@@ -12,9 +12,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from .images import ImageError, check_image, kb, read_image
-from .page import parse_page
+from .page import parse_page, parse_resource
 from .report import MARKDOWN, issue, source_line
-from .resources import resource_pages
 from .sources import Sources
 from .suggest import Suggestions
 
@@ -67,7 +66,7 @@ class Site:
 
     def parse(self, page):
         """The Page at output path `page`; its ids join the fragment index."""
-        parsed = parse_page(self._read(page))
+        parsed = parse_page(self.read(page))
         self.ids[page] = parsed.ids
         return parsed
 
@@ -75,13 +74,13 @@ class Site:
         """The ids of output file `page` (HTML or SVG): its #fragment targets."""
         if page not in self.ids:
             if page.endswith(".svg"):
-                svg = etree.fromstring(self._read(page), _XML)
+                svg = etree.fromstring(self.read(page), _XML)
                 self.ids[page] = set(_SVG_IDS(svg))
             else:
                 self.parse(page)
         return self.ids[page]
 
-    def _read(self, page):
+    def read(self, page):
         with open(os.path.join(self.root, page), "rb") as file:
             return file.read()
 
@@ -200,11 +199,6 @@ class Site:
             return item.url
         return self.locate(page, item.url).path or item.url
 
-    def http_allowed(self, url):
-        return any(
-            re.search(pattern, url) for pattern in self.config.http_links_allowed
-        )
-
     def _check_ref(self, page_path, page, ref):
         if not ref.url.strip():
             if ref.resource:  # an empty href links to the page itself: fine
@@ -214,7 +208,10 @@ class Site:
         if target is EMPTY_MAILTO:
             yield issue("empty-url", ref.element, ref.line)
             return
-        if target.insecure and (ref.resource or not self.http_allowed(ref.url)):
+        allowed = self.config.http_links_allowed
+        if target.insecure and (
+            ref.resource or not any(re.search(p, ref.url) for p in allowed)
+        ):
             code = "mixed-content" if ref.resource else "insecure-link"
             yield issue(code, ref.element, ref.line, at_url=ref.url)
         if target.path is None:
@@ -315,8 +312,7 @@ def check_site(output_dir, config, sources=None):
     for page_path in pages:
         found += _check_page(site, page_path)
     for path in extra:
-        for page, source, issues in resource_pages(site, path):
-            found += blame(site, path, issues, source, page=page)
+        found += _check_resource(site, path)
     return found, pages + extra
 
 
@@ -333,6 +329,22 @@ def _check_page(site, page_path):
     if parsed and source and source.endswith(MARKDOWN):
         issues += _markdown_empty_alts(parsed, site.sources.text(source), lines)
     return blame(site, page_path, issues, source, lines)
+
+
+def _check_resource(site, path):
+    """The findings of a style sheet, feed or sitemap; a feed entry's are its
+    content file's."""
+    try:
+        entries = parse_resource(path, site.read(path))
+    except etree.XMLSyntaxError as error:
+        problem = issue("unreadable-page", "the file", None, reason=error)
+        return blame(site, path, [problem], None)
+    found = []
+    for link, page in entries:
+        entry = site.locate(path, link).file if link else None
+        issues = list(site.check_page(path, page))
+        found += blame(site, path, issues, site.sources.pages.get(entry), page=entry)
+    return found
 
 
 def blame(site, page_path, issues, source, lines=None, *, page=None):
@@ -371,8 +383,9 @@ def _listed_or_theme(site, page_path, item):
     ({static}/images/a.png for ../images/a.png; not a mere file name, which a
     theme's URL may share); else the theme's."""
     path = site.locate(page_path, item.url).path if item.url else None
-    for listed in site.sources.listed.get(page_path, ()) if path else ():
-        line = source_line(site.sources.text(listed), item.url, [path], names=False)
+    for listed in site.sources.listed.get(page_path, ()) if item.url else ():
+        text = site.sources.text(listed)
+        line = source_line(text, item.url, [path] if path else [], names=False)
         if line is not None:
             return listed, line
     return site.sources.theme, None

@@ -1,4 +1,6 @@
-"""Parse one HTML page, once, into what the checks need: ids, links, images."""
+"""Parse an output file into what the checks need: an HTML page's ids, links
+and images; the URLs of a style sheet (url() and @import), of a feed (Atom
+and RSS links, and the HTML of each entry) or of a sitemap."""
 
 import re
 from dataclasses import dataclass, field
@@ -9,6 +11,12 @@ from lxml import etree
 _PARSER = etree.HTMLParser(
     encoding="utf-8", remove_comments=True, no_network=True, collect_ids=False
 )
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+ATOM = "{http://www.w3.org/2005/Atom}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+# Elements whose text is HTML: Atom content/summary, RSS description.
+_HTML_TEXT = {f"{ATOM}content", f"{ATOM}summary", "description", CONTENT}
 # <link rel> values the browser loads (so http:// is mixed content) or never fetches.
 RESOURCE_RELS = {"stylesheet", "icon", "apple-touch-icon", "mask-icon", "manifest"}
 RESOURCE_RELS |= {"preload", "modulepreload", "prefetch"}
@@ -263,3 +271,78 @@ def _image(element):
         srcset=parse_srcset(get("srcset") or ""),
         sources=sources,
     )
+
+
+def parse_resource(path, data):
+    """[(entry link or None, Page)] of a .css or .xml file: a feed's own links
+    first, then each entry's. Raises etree.XMLSyntaxError."""
+    if path.endswith(".css"):
+        text = data.decode("utf-8", "replace")
+        refs = [
+            Ref(url, "css", "url", text.count("\n", 0, offset) + 1, True)
+            for url, offset in css_urls(text)
+        ]
+        return [(None, Page(refs=refs))]
+    entries = xml_refs(etree.fromstring(data, _XML))
+    return [(link, Page(refs=refs, base=link)) for link, refs in entries]
+
+
+def xml_refs(root):
+    """[(entry link or None, [Ref])] of a feed or sitemap: the feed's own
+    links first, then each entry's, with the URLs in its HTML."""
+    if root.tag in (f"{SITEMAP}urlset", f"{SITEMAP}sitemapindex"):
+        refs = [
+            _xml_ref(loc.text or "", loc, "loc", "text")
+            for loc in root.iter(f"{SITEMAP}loc")
+        ]
+        return [(None, refs)]
+    entries = list(root.iter(f"{ATOM}entry", "item"))
+    found = [(None, _links(root, skip=entries))]
+    for entry in entries:
+        refs = _links(entry)
+        alternate = entry.find(f"{ATOM}link[@rel='alternate']")
+        link = entry.findtext("link") if alternate is None else alternate.get("href")
+        for element in entry.iter(*_HTML_TEXT):
+            if element.text and "<" in element.text:
+                refs += _html_refs(element)
+        found.append((link, refs))
+    return found
+
+
+def _links(root, skip=()):
+    """Atom <link href>, RSS <link>text</link> and <enclosure url>."""
+    # The elements themselves, not their id(): lxml makes a new Python object
+    # for a node each time unless one is alive, and ids of dead ones are reused.
+    skipped = {element for entry in skip for element in entry.iter()}
+    refs = []
+    for element in root.iter(f"{ATOM}link", "link", "enclosure"):
+        if element in skipped:
+            continue
+        if element.tag == "enclosure":
+            refs.append(
+                _xml_ref(element.get("url") or "", element, "enclosure", "url", True)
+            )
+        elif element.get("href") is not None:
+            refs.append(_xml_ref(element.get("href"), element, "link", "href"))
+        elif element.text and element.text.strip():
+            # RSS: <link>url</link>, named as written.
+            refs.append(_xml_ref(element.text.strip(), element, "link", "text"))
+    return refs
+
+
+def _xml_ref(url, element, tag, attribute, resource=False):
+    return Ref(url.strip(), tag, attribute, element.sourceline, resource)
+
+
+def _html_refs(element):
+    """The links and images of an entry's HTML, at their lines in the feed."""
+    page = parse_page(element.text.encode())
+    offset = element.sourceline - 1
+    refs = [
+        Ref(ref.url, ref.tag, ref.attribute, ref.line + offset, ref.resource)
+        for ref in page.refs
+    ]
+    for img in page.images:
+        for url in [img.src or "", *(url for url, _ in img.srcset + img.sources)]:
+            refs.append(Ref(url, "img", "src", img.line + offset, True))
+    return refs

@@ -1,13 +1,6 @@
-"""Pelican glue: collect what a build writes, check it when the build ends.
-
-initialized                read the settings: a wrong one is said at once
-get_generators             start this build's Sources (`pelican -r` reuses the process)
-content_written            each page written, and the article or page behind it
-feed_written               each feed written
-static_generator_finalized files copied from content/ as they are
-finalized                  check the finished output (static files exist only now);
-                           then, if asked, fill in <img> width/height in the pages
-"""
+"""Pelican glue: collect what a build writes (its Sources), check it when the
+build ends (`finalized`: static files exist only now), then, if asked, fill in
+<img> width/height in the written pages. README.md, "When it runs"."""
 
 import logging
 import os

@@ -60,9 +60,11 @@ class Sources:
         """An output file's path as findings name it: relative to the output."""
         return os.path.relpath(path, self.output).replace(os.sep, "/")
 
-    def add_content(self, path, content):
-        """An article's or page's output file, written for its own SITEURL."""
-        page, siteurl = self.page(path), content.get_siteurl()
+    def add_content(self, path, content, siteurl=None):
+        """An article's or page's output file, and the SITEURL its links were
+        written for (by default the one Pelican's writer set for it)."""
+        page = self.page(path)
+        siteurl = content.get_siteurl() if siteurl is None else siteurl
         self.pages[page] = _display(content.source_path, self.project)
         self.contents[page] = lambda: content.get_content(siteurl)
         if getattr(content, "status", "published") == "draft":
@@ -100,6 +102,7 @@ def read_content(settings, output):
     """The Sources of a site built before: its content read as Pelican reads
     it, written nowhere (for the command); of_output if it cannot be read."""
     from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
+    from pelican.utils import get_relative_path, path_to_url
 
     context = {
         **settings,
@@ -137,7 +140,10 @@ def read_content(settings, output):
         *pages.hidden_pages,
         *pages.draft_pages,
     ]:
-        sources.add_content(os.path.join(output, content.save_as), content)
+        siteurl = settings["SITEURL"]
+        if settings["RELATIVE_URLS"]:  # as Pelican's writer sets it for the page
+            siteurl = path_to_url(get_relative_path(content.save_as))
+        sources.add_content(os.path.join(output, content.save_as), content, siteurl)
     for static_file in static.staticfiles:
         sources.add_static(static_file.save_as, static_file.source_path)
     for folder, _, names in os.walk(output):
