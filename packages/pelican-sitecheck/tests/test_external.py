@@ -370,3 +370,15 @@ def test_a_broken_link_names_the_content_file_and_its_line(tmp_path):
     }
     (post,) = [line for line in checked.stderr.splitlines() if "post.md:4" in line]
     assert "on 4 pages (" in post and "index.html" in post  # the post and listings
+
+
+def test_a_429_pauses_every_request_to_its_host(monkeypatch):
+    """Another URL of a host that asked to wait is requested after the wait."""
+    waits = []
+    monkeypatch.setattr(external.time, "sleep", waits.append)
+    checker = external.Checker(Config.from_settings(FAST))
+    with serve(handler()) as base:
+        assert checker.check(f"{base}/busy-until").code is None  # waited, then 200
+        waits.clear()
+        assert checker.check(f"{base}/ok").code is None
+    assert len(waits) == 1 and 15 < waits[0] <= 20  # the rest of Retry-After

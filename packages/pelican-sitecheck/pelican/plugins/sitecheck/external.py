@@ -4,7 +4,8 @@ only with `pelican-sitecheck OUTPUT --external` (command.py).
 HEAD first, GET after a failed HEAD; redirects followed one by one (a
 permanent one is a warning naming where the chain ends; a loop is an error);
 each URL requested once a run; retries with backoff for timeouts, failed
-connections and 5xx, and after a 429's Retry-After up to a cap. A domain that
+connections and 5xx; a 429 pauses its whole host for its Retry-After, up to a
+cap; requests at once bounded overall and per host. A domain that
 does not resolve, and a server still unreachable after the retries, are errors.
 
 Standard library only (http.client in a thread pool): the checker must not
@@ -35,8 +36,7 @@ DENIED = {401, 403, 999}  # often bot protection: a warning, not an error
 NO_SUCH_HOST = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 _URL_SAFE = "/%:@!$&'()*+,;=-._~?"
 MAX_REDIRECTS = 10
-# Requests at once. URLs are sent host by host in turn, so one host gets few.
-WORKERS = 8
+WORKERS, PER_HOST = 32, 8  # requests at once, overall and to one host
 BACKOFF = 1.0  # seconds before the first retry; each further one waits twice as long
 RETRY_AFTER_MAX = 30.0  # the longest Retry-After (seconds) a 429 is waited for
 
@@ -60,6 +60,7 @@ class Checker:
         self.sent = []  # one item a request (list.append is thread-safe)
         self._lock = threading.Lock()
         self._answers = {}  # url -> (its lock, [its answer])
+        self._hosts = {}  # host -> (its slots, [the time its pause ends])
         self._ssl = ssl.create_default_context()
 
     def check(self, url):
@@ -126,7 +127,11 @@ class Checker:
                     fields = {"wait": f"Retry-After {wait:.0f} s"}
                     return Result("external-rate-limited", fields)
             if attempt < retries and (failure or status == 429 or status >= 500):
-                time.sleep(wait)
+                if status == 429:  # every request to this host waits
+                    pause = self._host(url)[1]
+                    pause[0] = max(pause[0], time.monotonic() + wait)
+                else:
+                    time.sleep(wait)
                 attempt += 1
             elif failure:
                 reason = "timed out" if isinstance(failure, TimeoutError) else failure
@@ -151,14 +156,22 @@ class Checker:
         path = quote(parts.path or "/", safe=_URL_SAFE)
         if parts.query:
             path += "?" + quote(parts.query, safe=_URL_SAFE)
-        self.sent.append(url)
-        try:
-            headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
-            connection.request(method, path, headers=headers)
-            response = connection.getresponse()
-            return response.status, response.headers
-        finally:
-            connection.close()  # no body read: a GET stops at the headers
+        slots, pause = self._host(url)
+        with slots:
+            time.sleep(max(0.0, pause[0] - time.monotonic()))
+            self.sent.append(url)
+            try:
+                headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
+                connection.request(method, path, headers=headers)
+                response = connection.getresponse()
+                return response.status, response.headers
+            finally:
+                connection.close()  # no body read: a GET stops at the headers
+
+    def _host(self, url):
+        with self._lock:
+            host = urlsplit(url).netloc
+            return self._hosts.setdefault(host, (threading.Semaphore(PER_HOST), [0.0]))
 
 
 def _verdict(status, moved_to, retries):
@@ -213,7 +226,7 @@ def check_urls(urls, config):
     by_host = defaultdict(list)
     for url in urls:
         by_host[urlsplit(url).netloc].append(url)
-    # Host by host in turn: the workers rarely ask one host at once.
+    # Host by host in turn: the workers rarely wait for a host's slot.
     todo = [
         url
         for batch in itertools.zip_longest(*by_host.values())
