@@ -30,13 +30,20 @@ SUMMARY = (
 )
 
 
+def built(folder, settings="", **content):
+    """(project, pelican's result) of the foreign site with more settings and
+    content, built in `folder`."""
+    write_foreign_site(folder, **content)
+    with open(folder / "pelicanconf.py", "a") as file:
+        file.write(settings)
+    result = build(folder)
+    assert result.returncode == 0, result.stderr
+    return folder, result
+
+
 @pytest.fixture(scope="module")
 def foreign(tmp_path_factory):
-    project = tmp_path_factory.mktemp("foreign")
-    write_foreign_site(project)
-    result = build(project)
-    assert result.returncode == 0, result.stderr
-    return project, result
+    return built(tmp_path_factory.mktemp("foreign"))
 
 
 def test_a_foreign_site_is_checked(foreign):
@@ -126,14 +133,9 @@ TWICE = (
 @pytest.fixture(scope="module")
 def more(tmp_path_factory):
     project = tmp_path_factory.mktemp("more")
-    write_foreign_site(project, **MORE)
-    with open(project / "pelicanconf.py", "a") as settings:
-        settings.write(MORE_SETTINGS)
     (project / "overrides").mkdir()
     (project / "overrides/twice.html").write_text(TWICE)
-    result = build(project)
-    assert result.returncode == 0, result.stderr
-    return project, result
+    return built(project, MORE_SETTINGS, **MORE)
 
 
 def test_what_the_theme_writes_is_the_themes(more):
@@ -185,12 +187,9 @@ def test_pages_in_the_drafts_folder_may_link_to_drafts(
 ):
     """A list of drafts for previews, in the folder of DRAFT_SAVE_AS (or
     DRAFT_PAGE_SAVE_AS) up to its first {...}, is not a published page."""
-    write_foreign_site(tmp_path, **{"extra/list.html": html(f'<a href="{link}">x</a>')})
     url = f"DRAFT_URL = {path!r}\n" * (setting == "DRAFT_SAVE_AS")
-    with open(tmp_path / "pelicanconf.py", "a") as settings:
-        settings.write(f"{setting} = {path!r}\n{url}{LIST}")
-    result = build(tmp_path)
-    assert result.returncode == 0, result.stderr
+    page = {"extra/list.html": html(f'<a href="{link}">x</a>')}
+    _, result = built(tmp_path, f"{setting} = {path!r}\n{url}{LIST}", **page)
     sources = [f[0] for f in logged_lines(result.stderr) if f[3] == DRAFT]
     listed = ["content/extra/list.html"] * (published == "yes")
     assert sources == [*listed, "content/first.rst"]

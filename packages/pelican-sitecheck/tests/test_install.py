@@ -16,10 +16,12 @@ from importlib.metadata import version
 from pathlib import Path
 
 from sitecheck_helpers import (
+    COMMAND,
     FOREIGN_DEFECTS,
     build,
     defects,
     logged_lines,
+    run,
     write_foreign_site,
 )
 
@@ -70,21 +72,12 @@ def test_a_fresh_environment_with_only_pelican_and_the_package(tmp_path):
     assert built.returncode == 0, built.stderr
     assert defects(logged_lines(built.stderr)) == FOREIGN_DEFECTS
     # The command line, from the same environment: the same findings.
-    command = [
-        environment / "bin" / "pelican-sitecheck",
-        "output",
-        "-s",
-        "pelicanconf.py",
-    ]
-    checked = subprocess.run(
-        command,
-        cwd=site,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    checked = run(site, *COMMAND, python=python, env=env)
     assert checked.returncode == 1, checked.stderr
     assert logged_lines(checked.stderr) == logged_lines(built.stderr)
     assert checked.stderr.splitlines()[-1].startswith("INFO sitecheck: 12 pages and")
+    script = environment / "bin" / "pelican-sitecheck"  # the console script
+    helped = subprocess.run(
+        [script, "--help"], env=env, capture_output=True, check=True
+    )
+    assert "--external" in helped.stdout.decode()
