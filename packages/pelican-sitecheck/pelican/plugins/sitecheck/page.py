@@ -149,94 +149,69 @@ def parse_page(data):
         for element in _WITH_ID(root):
             lines.setdefault(element.get("id"), []).append(element.sourceline)
         page.duplicate_ids = {id_: at for id_, at in lines.items() if len(at) > 1}
-    for element in root.iter(*_READERS):
+    for element in root.iter(*_TAGS):
         if element.get(IGNORE_ATTRIBUTE) is None:
-            _READERS[element.tag](page, element)
+            _read(page, element)
     for element in _WITH_STYLE_URL(root) if b"url(" in data else ():
         if element.get(IGNORE_ATTRIBUTE) is None:
             _css(page, element.get("style"), element, "style")
     return page
 
 
-# What each element adds to its Page: (page, element) -> None.
-def _anchor(page, element):
-    if (name := element.get("name")) is not None:
-        page.ids.add(name)
-    _ref(page, element, "href", resource=False)
-
-
-def _link(page, element):
-    rels = set((element.get("rel") or "").lower().split())
-    if not rels & UNFETCHED_RELS:
-        _ref(page, element, "href", resource=bool(rels & RESOURCE_RELS))
-
-
-def _loaded(page, element):
-    if element.tag == "source" and _picture(element) is not None:
-        return  # checked with the picture's <img>
-    _ref(page, element, "src", resource=True)
-    if element.tag == "video":
-        _ref(page, element, "poster", resource=True)
-
-
-def _meta(page, element):
-    get = element.get
-    if (get("property") or get("name") or "").lower() in IMAGE_METAS:
-        _ref(page, element, "content", resource=False)
-    elif (get("http-equiv") or "").lower() == "refresh":
-        match = _REFRESH_URL.match(get("content") or "")
-        if match:
-            page.refs.append(
-                Ref(match.group(2), "meta", "content", element.sourceline, False)
-            )
-
-
-def _input(page, element):
-    if (element.get("type") or "").lower() == "image":
-        _ref(page, element, "src", resource=True)
-
-
-def _use(page, element):
-    for attribute in ("href", "xlink:href"):
-        _ref(page, element, attribute, resource=True)
-
-
-def _base(page, element):
-    if page.base is None:
-        page.base = element.get("href")
-
-
-def _attribute(name, resource):
-    return lambda page, element: _ref(page, element, name, resource)
-
-
-_READERS = {
-    "a": _anchor,
-    "img": lambda page, element: page.images.append(_image(element)),
-    "link": _link,
-    **dict.fromkeys(SRC_RESOURCES, _loaded),
-    "area": _attribute("href", resource=False),
-    "meta": _meta,
-    "object": _attribute("data", resource=True),
-    "form": _attribute("action", resource=False),
-    "input": _input,
-    "use": _use,
-    **dict.fromkeys(("blockquote", "q", "del", "ins"), _attribute("cite", False)),
-    "style": lambda page, element: _css(page, element.text or "", element, "style"),
-    "base": _base,
+# The attributes that hold a URL: {tag: {attribute: whether the browser loads it}}.
+_URL_ATTRIBUTES = {
+    "a": {"href": False},
+    "area": {"href": False},
+    "form": {"action": False},
+    "object": {"data": True},
+    "use": {"href": True, "xlink:href": True},  # an SVG sprite's #fragment too
+    "video": {"src": True, "poster": True},
+    **dict.fromkeys(SRC_RESOURCES - {"video"}, {"src": True}),
+    **dict.fromkeys(("blockquote", "q", "del", "ins"), {"cite": False}),
 }
+_TAGS = (*_URL_ATTRIBUTES, "img", "link", "meta", "input", "style", "base")
+
+
+def _read(page, element):
+    """Add what one element holds to its Page."""
+    tag, get = element.tag, element.get
+    if tag == "img":
+        page.images.append(_image(element))
+    elif tag == "style":
+        _css(page, element.text or "", element, "style")
+    elif tag == "base" and page.base is None:  # the first one counts
+        page.base = get("href")
+    elif tag == "a" and get("name") is not None:
+        page.ids.add(get("name"))
+    elif tag == "meta" and (get("http-equiv") or "").lower() == "refresh":
+        if match := _REFRESH_URL.match(get("content") or ""):
+            line = element.sourceline
+            page.refs.append(Ref(match.group(2), "meta", "content", line, False))
+    for attribute, resource in _attributes(element).items():
+        if (url := get(attribute)) is not None:
+            page.refs.append(Ref(url, tag, attribute, element.sourceline, resource))
+
+
+def _attributes(element):
+    """{attribute: whether the browser loads it} of the element's URLs."""
+    tag, get = element.tag, element.get
+    if tag == "link":
+        rels = set((get("rel") or "").lower().split())
+        return {} if rels & UNFETCHED_RELS else {"href": bool(rels & RESOURCE_RELS)}
+    if tag == "meta":
+        named = (get("property") or get("name") or "").lower()
+        return {"content": False} if named in IMAGE_METAS else {}
+    if tag == "input":
+        return {"src": True} if (get("type") or "").lower() == "image" else {}
+    if tag == "source" and _picture(element) is not None:
+        return {}  # checked with the picture's <img>
+    return _URL_ATTRIBUTES.get(tag, {})
 
 
 def _css(page, text, element, attribute):
     for url, offset in css_urls(text):
         line = element.sourceline + text.count("\n", 0, offset)
         page.refs.append(Ref(url, element.tag, attribute, line, resource=True))
-
-
-def _ref(page, element, attribute, resource):
-    url = element.get(attribute)
-    if url is not None:
-        page.refs.append(Ref(url, element.tag, attribute, element.sourceline, resource))
 
 
 def _picture(element):
