@@ -117,7 +117,7 @@ def missing_sizes(declared_width, declared_height, file):
 
 
 def check_image(img, locate, config):
-    """Issues of one <img>. locate(url) returns (ImageFile, None), or (None,
+    """Findings of one <img>. locate(url) returns (ImageFile, None), or (None,
     (code, fields)) for a problem, or (None, None) for an external URL."""
     # dict.fromkeys: a srcset candidate that is also the src is reported once.
     return list(dict.fromkeys(_image_issues(img, locate, config)))

@@ -162,7 +162,7 @@ class Site:
         return f"link to {self.config.base_path}/{best}"
 
     def check_page(self, page_path, page):
-        """Every Issue of one parsed page."""
+        """Every finding of one parsed page, before blame() names its source."""
         for id_, lines in page.duplicate_ids.items():
             yield issue(
                 "duplicate-id",
@@ -359,12 +359,12 @@ def blame(site, page_path, issues, source, lines=None, *, page=None):
     for item in issues:
         target = site.target(page_path, item)
         if page_path in sources.static:  # copied as it is: its own lines
-            owner, line = sources.static[page_path], item.line
-        elif source and not (lines and item.line and item.line not in lines):
+            owner, line = sources.static[page_path], item.page_line
+        elif source and not (lines and item.page_line and item.page_line not in lines):
             owner, line = source, _line_in(site, page or page_path, item, source)
         else:
             owner, line = _listed_or_theme(site, page_path, item)
-        found.append(item.finding(page_path, owner, line, levels, target))
+        found.append(item.named(page_path, owner, line, levels, target))
     return [finding for finding in found if finding]
 
 
@@ -403,7 +403,7 @@ _MARKDOWN_EMPTY_ALT = re.compile(r"!\[\s*\]\(\s*<?([^\s)>]+)")
 
 
 def _markdown_empty_alts(page, text, lines):
-    """Issues for the content's `<img alt="">` written as Markdown `![](url)`:
+    """Findings for the content's `<img alt="">` written as Markdown `![](url)`:
     an omission, where an HTML `<img alt="">` is a deliberate decorative image."""
     if "![" not in text:
         return []

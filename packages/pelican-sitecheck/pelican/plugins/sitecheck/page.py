@@ -183,10 +183,13 @@ def _read(page, element):
         page.base = get("href")
     elif tag == "a" and get("name") is not None:
         page.ids.add(get("name"))
-    elif tag == "meta" and (get("http-equiv") or "").lower() == "refresh":
-        if match := _REFRESH_URL.match(get("content") or ""):
-            line = element.sourceline
-            page.refs.append(Ref(match.group(2), "meta", "content", line, False))
+    elif (
+        tag == "meta"
+        and (get("http-equiv") or "").lower() == "refresh"
+        and (match := _REFRESH_URL.match(get("content") or ""))
+    ):
+        line = element.sourceline
+        page.refs.append(Ref(match.group(2), "meta", "content", line, False))
     for attribute, resource in _attributes(element).items():
         if (url := get(attribute)) is not None:
             page.refs.append(Ref(url, tag, attribute, element.sourceline, resource))

@@ -7,6 +7,7 @@ finding on more than REPEATED pages (a theme template, an image in every
 summary) is told once for all.
 """
 
+import dataclasses
 import json
 import logging
 import re
@@ -118,17 +119,27 @@ CHECKS = _read_table(_TABLE)
 
 
 @dataclass(frozen=True, slots=True)
-class Issue:
-    """A problem with one element of a page; a Finding once its source is known."""
+class Finding:
+    """A problem with one element of an output page, as a check finds it; once
+    the file to edit is known (internal.blame), with its source, line, level,
+    message and fix."""
 
     code: str
     element: str
-    line: int | None  # in the checked output file
+    page_line: int | None  # in the output file `page`
     fields: tuple = ()  # (name, value) pairs for the code's message and fix
     url: str = ""  # as written in the output: to find it in the source file
+    page: str = ""  # output path, relative to the output directory
+    source: str = ""  # the file to edit: content file, theme, output file
+    line: int | None = None  # in `source`; None if unknown
+    level: str = ""  # "error" or "warning"
+    message: str = ""
+    fix: str = ""
+    target: str = ""  # the output path the element's URL leads to, if any
 
-    def finding(self, page, source, line, levels, target=""):
-        """The Finding, at the level SITECHECK_LEVELS sets; None if ignored."""
+    def named(self, page, source, line, levels, target=""):
+        """This finding in `source` at `line`, at the level SITECHECK_LEVELS
+        sets; None if that level is "ignore"."""
         code = self.code
         if code == "img-no-size" and source.endswith(MARKDOWN):
             code = "img-no-size-markdown"  # Markdown cannot write sizes
@@ -137,37 +148,22 @@ class Issue:
         if level == "ignore":
             return None
         fields = dict(self.fields)
-        message, fix = message.format(**fields), fix.format(**fields)
-        return Finding(
-            level,
-            code,
-            page,
-            source,
-            self.element,
-            line,
-            message,
-            fix,
-            self.line,
-            target,
+        return dataclasses.replace(
+            self,
+            code=code,
+            page=page,
+            source=source,
+            line=line,
+            level=level,
+            message=message.format(**fields),
+            fix=fix.format(**fields),
+            target=target,
         )
 
 
-def issue(code, element, line, at_url="", **fields):
-    return Issue(code, element, line, tuple(fields.items()), at_url)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    level: str  # "error" or "warning"
-    code: str
-    page: str  # output path, relative to the output directory
-    source: str  # the file to edit: content file, theme folder, output file
-    element: str
-    line: int | None  # in `source`; None if unknown
-    message: str
-    fix: str
-    page_line: int | None = None  # in the output file `page`
-    target: str = ""  # the output path the element's URL leads to, if any
+def issue(code, element, page_line, at_url="", **fields):
+    """A Finding as a check makes it."""
+    return Finding(code, element, page_line, tuple(fields.items()), at_url)
 
 
 class Record(NamedTuple):
