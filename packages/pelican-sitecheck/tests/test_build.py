@@ -1,6 +1,7 @@
 """Pelican builds with the plugin (in a subprocess: Pelican's logging and signals
 are process-global), and the command: what is found, where, and exit statuses."""
 
+import json
 import os
 import re
 
@@ -20,6 +21,7 @@ from sitecheck_helpers import (
     logged_lines,
     run,
     run_command,
+    split,
     table,
     write_foreign_site,
 )
@@ -101,6 +103,27 @@ def test_the_command_finds_what_the_build_found(foreign):
         " broken link: nothing at /pages/ABOUT.html in the output (fix: link to"
         " /pages/about.html)"
     ) in annotations
+
+
+def test_the_command_writes_sarif_for_code_scanning(foreign):
+    """The build's findings, each a result with its rule, level and place."""
+    project, result = foreign
+    checked = run(project, *COMMAND, "--format", "sarif")
+    (sarif,) = json.loads(checked.stdout)["runs"]
+    rules = {rule["id"] for rule in sarif["tool"]["driver"]["rules"]}
+    found, levels = [], []
+    for finding in sarif["results"]:
+        assert finding["ruleId"] in rules
+        (location,) = finding["locations"]  # every one is a content file's
+        where = location["physicalLocation"]
+        line = where.get("region", {}).get("startLine")
+        message, fix = finding["message"]["text"].rsplit(" (fix: ", 1)
+        source = where["artifactLocation"]["uri"]
+        found.append(split(source, line, message, fix[:-1]))
+        levels.append(finding["level"])
+    assert sorted(found, key=str) == logged_lines(result.stderr)
+    assert levels.count("error") == FOREIGN_ERRORS
+    assert {"external-broken", "img-empty-alt"} <= rules
 
 
 # More content for a second build of the foreign site.

@@ -292,8 +292,9 @@ def sarif(found):
             "message": {"text": record.text},
         }
         if record.path:
-            region = {"startLine": record.line} if record.line else {}
-            location = {"artifactLocation": {"uri": record.path}, "region": region}
+            location = {"artifactLocation": {"uri": record.path}}
+            if record.line:
+                location["region"] = {"startLine": record.line}
             result["locations"] = [{"physicalLocation": location}]
         results.append(result)
     rules = [
@@ -301,7 +302,11 @@ def sarif(found):
         for code, (_, message, _) in CHECKS.items()
     ]
     tool = {"driver": {"name": "pelican-sitecheck", "rules": rules}}
-    log = {"version": "2.1.0", "runs": [{"tool": tool, "results": results}]}
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": tool, "results": results}],
+    }
     return json.dumps(log, indent=1, ensure_ascii=False)
 
 
