@@ -323,7 +323,7 @@ feeds/all.atom.xml | broken-link | <link href="https://example.org/news/2020/old
 feeds/all.atom.xml | broken-link | \
 <link href="https://example.org/feeds/gone.atom.xml">
 feeds/all.atom.xml | empty-url | <img src="">
-feeds/all.atom.xml | broken-link | <img src="/images/gone.png">
+feeds/all.atom.xml | img-missing | <img src="/images/gone.png">
 feeds/all.atom.xml | missing-fragment | <a href="#deadline">
 feeds/all.atom.xml | mixed-content | <img src="http://cdn.example/x.png">
 feeds/all.rss.xml | broken-link | \

@@ -194,10 +194,14 @@ class Site:
             )
 
     def target(self, page, item):
-        """The output path an issue's URL leads to (to tell problems apart)."""
-        if not item.url or any(marker in item.url for marker in _MARKERS):
-            return item.url
-        return self.locate(page, item.url).path or item.url
+        """Where a finding's URL leads, to tell problems apart: its output
+        path, or the link Pelican left as written ({filename}x.md), wherever
+        the page or feed put it."""
+        url = item.url or ""
+        for marker in _MARKERS:
+            if marker in url:
+                return marker + url.split(marker, 1)[1]
+        return (url and self.locate(page, url).path) or url
 
     def _check_ref(self, page_path, page, ref):
         if not ref.url.strip():
@@ -218,7 +222,7 @@ class Site:
             return
         if target.file is None:
             yield issue(
-                "broken-link",
+                "img-missing" if ref.tag == "img" else "broken-link",  # a feed's
                 ref.element,
                 ref.line,
                 path=target.path,
