@@ -126,6 +126,33 @@ def test_the_command_writes_sarif_for_code_scanning(foreign):
     assert {"external-broken", "img-empty-alt"} <= rules
 
 
+ENTRY = (
+    '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+    '<entry><link href="https://example.org/post.html" rel="alternate"/>\n'
+    '<content type="html">&lt;a href="https://example.org/{filename}/gone.md"&gt;'
+    '&lt;img src="https://example.org/gone.png" alt="x"&gt;</content></entry></feed>'
+)
+
+
+def test_a_mistake_is_one_record_for_its_page_and_its_feed_entry(tmp_path):
+    """Even where a feed makes the entry's links absolute."""
+    post = "Title: Post\nDate: 2021-01-01\n\n[x]({filename}/gone.md) ![x](/gone.png)\n"
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/post.md").write_text(post)
+    (tmp_path / "pelicanconf.py").write_text(
+        'PATH = "content"\nSITEURL = "https://example.org"\nTIMEZONE = "UTC"\n'
+    )
+    (tmp_path / "output/feeds").mkdir(parents=True)
+    (tmp_path / "output/feeds/all.atom.xml").write_text(ENTRY)
+    links = '<a href="{filename}/gone.md">x</a> <img src="/gone.png" alt="x">'
+    (tmp_path / "output/post.html").write_text(html(links))
+    found = logged_lines(run(tmp_path, *COMMAND).stderr)
+    assert [(source, line, check[:24]) for source, line, _, check, _ in found] == [
+        ("content/post.md", 4, "broken link: nothing at "),
+        ("content/post.md", 4, "image not found: nothing"),
+    ]
+
+
 # More content for a second build of the foreign site.
 MORE = {
     "third.md": "Title: Third\nDate: 2020-03-03\nSummary: See ![A chart]"
