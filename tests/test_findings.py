@@ -6,13 +6,12 @@ mistake stops the build, and says so once."""
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import feedparser
 import pytest
 from sitetools import settings_of, soup
-from test_tasks import INVOKE, copy_of_project, invoke, run
+from test_tasks import INVOKE, PELICAN, copy_of_project, invoke, run
 
 HOSTILE = "Tom & Jerry <script>alert(1)</script>"
 # file in content/: (its bytes, level, line, message, fix); None: no finding.
@@ -227,16 +226,7 @@ def test_a_data_mistake_is_one_finding_and_the_rest_is_built(tmp_path):
     line = text[: match.start()].count("\n") + 1
     summary = tmp_path / "summary.md"
     result = run(
-        [
-            sys.executable,
-            "-m",
-            "pelican",
-            "content",
-            "-s",
-            "publishconf.py",
-            "--log-handler",
-            "plain",
-        ],
+        [*PELICAN, "-s", "publishconf.py", "--log-handler", "plain"],
         project,
         **GITHUB,
         GITHUB_STEP_SUMMARY=str(summary),
@@ -279,9 +269,7 @@ def test_bare_pelican_piped_prints_each_record_whole(tmp_path):
     project = copy_of_project(tmp_path / "site")
     name = "content/news/2000-05-01-" + "a-long-announcement-name-" * 4 + "end.md"
     (project / name).write_text("Title: Long\nStauts: draft\n\nText.\n")
-    result = run(
-        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"], project
-    )
+    result = run([*PELICAN, "-s", "pelicanconf.py"], project)
     assert f"ERROR: {name}:2: unknown metadata 'Stauts:'" in result.stderr, (
         result.stderr
     )

@@ -11,8 +11,6 @@ import os
 import random
 import shutil
 import signal
-import subprocess
-import sys
 import typing
 from contextlib import contextmanager
 
@@ -21,6 +19,7 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.readers import Readers
 from sitetools import ROOT, copy_project, settings_of
+from test_tasks import PELICAN, run
 
 from haet import content as content_checks
 from haet.data import Workshop, load_workshop
@@ -174,21 +173,8 @@ def test_a_mutated_project_builds_or_fails_naming_files_without_traceback(
     files = sorted((project / "content").glob("*/*.*"))
     for path in rng.sample([f for f in files if f.suffix in (".md", ".yaml")], 3):
         path.write_text(mutate(path.read_text(encoding="utf-8"), rng), "utf-8")
-    command = [
-        sys.executable,
-        "-m",
-        "pelican",
-        "content",
-        "-s",
-        "publishconf.py",
-        "-o",
-        str(tmp_path / "out"),
-        "--log-handler",
-        "plain",
-    ]
-    built = subprocess.run(
-        command, cwd=project, capture_output=True, text=True, timeout=120, check=False
-    )
+    options = ["-s", "publishconf.py", "-o", str(tmp_path / "out")]
+    built = run([*PELICAN, *options, "--log-handler", "plain"], project, timeout=120)
     output = built.stdout + built.stderr
     assert "Traceback" not in output, output
     problems = [

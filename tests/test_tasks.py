@@ -19,6 +19,8 @@ from pelican.readers import Readers
 from sitetools import GIT_ENV, ROOT, other_sites, posts, settings_of
 
 INVOKE = str(Path(sys.executable).parent / "invoke")
+# Bare Pelican on a project copy's content, run in the copy's folder.
+PELICAN = (sys.executable, "-m", "pelican", "content")
 URL = re.compile(r"https?://")
 PROJECT_FILES = (
     "pelicanconf.py",
@@ -54,7 +56,7 @@ def copy_of_project(folder, live=None):
     return folder
 
 
-def run(command, cwd, merged=False, **env):
+def run(command, cwd, merged=False, timeout=None, **env):
     """Run as CI or an editor does: output piped, no COLUMNS, not on GitHub;
     `merged`: stderr into stdout, as a log on GitHub shows them."""
     unset = ("COLUMNS", "LINES", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")
@@ -67,6 +69,7 @@ def run(command, cwd, merged=False, **env):
         check=False,
         stderr=subprocess.STDOUT if merged else subprocess.PIPE,
         env={**environ, **GIT_ENV, **env},
+        timeout=timeout,
     )
 
 
