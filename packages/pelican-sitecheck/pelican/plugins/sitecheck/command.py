@@ -20,7 +20,7 @@ import time
 
 from .external import check_external
 from .internal import check_site
-from .report import annotations, count, log_findings, sarif, summary_line
+from .report import annotations, count, log_findings, records, sarif, summary_line
 from .settings import Config, SettingsError, unknown_settings
 from .sources import Sources, read_content
 
@@ -86,15 +86,16 @@ def main(argv=None):
             f"; {stats['urls']} external URLs ({stats['excluded']} excluded,"
             f" {stats['requests']} requests)"
         )
-    log_findings(logger, found)
+    told = records(found)
+    log_findings(logger, told)
     if args.format == "github":
-        for line in annotations(found):
+        for line in annotations(told):
             print(line)  # noqa: T201
     elif args.format == "sarif":
-        print(sarif(found))  # noqa: T201
+        print(sarif(told))  # noqa: T201
     seconds = time.perf_counter() - start
-    logger.info("%s%s", summary_line(found, checked, seconds), extra)
-    errors, _ = count(found)
+    logger.info("%s%s", summary_line(told, checked, seconds), extra)
+    errors, _ = count(told)
     return ERRORS if errors else 0
 
 

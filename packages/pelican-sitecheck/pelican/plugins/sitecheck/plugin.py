@@ -10,7 +10,7 @@ from pelican import signals
 
 from .images import fill_image_sizes
 from .internal import Site, check_site
-from .report import count, log_findings, summary_line
+from .report import count, log_findings, records, summary_line
 from .settings import Config, SettingsError, unknown_settings
 from .sources import Sources
 
@@ -72,15 +72,16 @@ def check_output(pelican):
     seconds = time.perf_counter() - start
     if config.fill_image_sizes:
         fill_written_pages(output, config, written)
-    fatal = log_findings(logger, found)
-    summary = summary_line(found, checked, seconds)
+    told = records(found)
+    fatal = log_findings(logger, told)
+    summary = summary_line(told, checked, seconds)
     # Statistics, not a finding: INFO; shown without `pelican -v` as well.
     logger.info("%s", summary)
     if not logger.isEnabledFor(logging.INFO):
         print(summary)  # noqa: T201 - like Pelican's own "Done: ..." line
     if fatal:
         raise fatal  # `pelican --fatal`: stop, now that every finding is logged
-    errors, _ = count(found)
+    errors, _ = count(told)
     if config.strict and errors:
         raise SiteCheckError(
             f"sitecheck: {errors} errors in the built site (SITECHECK_STRICT):"

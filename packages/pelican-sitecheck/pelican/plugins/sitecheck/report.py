@@ -219,17 +219,17 @@ def _output_lines(numbers):
     return f" (output {label} {', '.join(map(str, numbers))})"
 
 
-def count(found):
-    """(errors, warnings): problems, as records() tells them."""
-    levels = [record.level for record in records(found)]
+def count(told):
+    """(errors, warnings) of records() `told`."""
+    levels = [record.level for record in told]
     return levels.count("error"), levels.count("warning")
 
 
-def log_findings(logger, found):
+def log_findings(logger, told):
     """Log each problem as one record, with its structure in `extra`. Return
     the error that `pelican --fatal` raised at a record, once all are logged."""
     stop = None
-    for record in records(found):
+    for record in told:
         finding = {
             "source": record.path,
             "line": record.line,
@@ -250,9 +250,9 @@ def log_findings(logger, found):
     return stop
 
 
-def summary_line(found, checked, seconds):
+def summary_line(told, checked, seconds):
     """One line of statistics (not a finding) for the end of a check."""
-    errors, warnings = count(found)
+    errors, warnings = count(told)
     pages = sum(path.endswith((".html", ".htm")) for path in checked)
     return (
         f"sitecheck: {pages} pages and {len(checked) - pages} feeds, sitemaps and"
@@ -261,10 +261,10 @@ def summary_line(found, checked, seconds):
     )
 
 
-def annotations(found):
+def annotations(told):
     """GitHub workflow commands, one per problem: ::error file=...,line=...::"""
     lines = []
-    for record in records(found):
+    for record in told:
         where = []
         if record.path:
             where.append(f"file={_escape(record.path, True)}")
@@ -282,10 +282,10 @@ def _escape(text, in_property=False):
     return text
 
 
-def sarif(found):
+def sarif(told):
     """The findings as a SARIF 2.1.0 log (GitHub code scanning and other CIs)."""
     results = []
-    for record in records(found):
+    for record in told:
         result = {
             "ruleId": record.code,
             "level": record.level,
