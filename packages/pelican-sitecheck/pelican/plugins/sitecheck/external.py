@@ -158,7 +158,8 @@ class Checker:
             path += "?" + quote(parts.query, safe=_URL_SAFE)
         slots, pause = self._host(url)
         with slots:
-            time.sleep(max(0.0, pause[0] - time.monotonic()))
+            if (wait := pause[0] - time.monotonic()) > 0:
+                time.sleep(wait)
             self.sent.append(url)
             try:
                 headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
