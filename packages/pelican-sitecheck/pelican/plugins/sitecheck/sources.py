@@ -51,7 +51,7 @@ class Sources:
             for name in names:
                 path = os.path.join(folder, name)
                 if name.endswith((".html", ".htm", ".xml", ".css")):
-                    sources.add_static(os.path.relpath(path, output), path)
+                    sources.add_static(sources.page(path), path)
                 if name.endswith(".xml"):
                     sources.feeds.append(sources.page(path))
         return sources
